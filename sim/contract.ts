@@ -1,0 +1,122 @@
+// The simulator's public contract: what tests, the demo and the benchmark may rely on.
+// sim/index.ts implements startSimulator(); sim/control-client.ts implements ControlClient over
+// HTTP under the reserved path /__sim/. Extend these types; do not rename what is here.
+
+/** How a container image (or a task-definition revision) behaves when ECS runs it. */
+export type ImageBehaviour =
+  /** Starts and passes every health check. */
+  | { readonly kind: 'healthy'; readonly startSeconds?: number }
+  /** Starts, then its essential container exits with this code (a crash loop when the scheduler retries). */
+  | { readonly kind: 'exit'; readonly exitCode: number; readonly afterSeconds: number; readonly logLines?: readonly string[] }
+  /** RUNNING, but the load balancer's health check fails with this ELB reason code. */
+  | { readonly kind: 'unhealthy-target'; readonly reasonCode?: 'Target.ResponseCodeMismatch' | 'Target.Timeout' | 'Target.FailedHealthChecks' }
+  /** RUNNING, but the container's own healthCheck reports UNHEALTHY (ECS then replaces the task). */
+  | { readonly kind: 'unhealthy-container' }
+  /** Never starts: stops in PENDING/PROVISIONING with this stop code and reason. */
+  | { readonly kind: 'cannot-start'; readonly stopCode: 'TaskFailedToStart'; readonly stoppedReason: string }
+
+/** How a one-off command behaves (RunTask with a command override), keyed by the argv joined with spaces. */
+export interface CommandBehaviour {
+  readonly exitCode: number
+  readonly runSeconds: number
+  /** Written to the container's awslogs stream, spread over the run; the last ones just before it stops. */
+  readonly logLines: readonly string[]
+}
+
+export interface Behaviours {
+  /** Keyed by the image reference exactly as in the container definition (tag or @digest form). */
+  readonly images?: Readonly<Record<string, ImageBehaviour>>
+  /** Keyed by `family:revision`; wins over images. */
+  readonly revisions?: Readonly<Record<string, ImageBehaviour>>
+  readonly commands?: Readonly<Record<string, CommandBehaviour>>
+  /** For images and commands not listed: default healthy / exit 0 with no output. */
+  readonly defaultImage?: ImageBehaviour
+  readonly defaultCommand?: CommandBehaviour
+}
+
+export interface FaultSpec {
+  /** `<service>:<Operation>` such as `ecs:DescribeServices` or `elbv2:DescribeTargetHealth`; `*` or `ecs:*` match more. */
+  readonly operation: string
+  /** 0..1: answer ThrottlingException (HTTP 400). */
+  readonly throttleRatio?: number
+  /** 0..1: answer HTTP 500 or 503 (alternating). */
+  readonly serverErrorRatio?: number
+  /** Added latency before answering. */
+  readonly latencyMs?: number
+  /** 0..1: destroy the socket without answering. */
+  readonly dropRatio?: number
+  /** After this many (scaled) seconds from when the fault is set, answer ExpiredTokenException. */
+  readonly expireCredentialsAfterSeconds?: number
+  /** Answer AccessDeniedException. */
+  readonly accessDenied?: boolean
+}
+
+/** Durations that AWS does not publish per resource; scaled by timeScale. */
+export interface Timings {
+  readonly provisioningSeconds: number
+  readonly pendingSeconds: number
+  /** Time for a stopping task to go from DEACTIVATING/STOPPING to STOPPED (after target draining). */
+  readonly stoppingSeconds: number
+}
+
+export interface CallRecord {
+  /** `ecs`, `elbv2`, `logs`, `ecr`, `codedeploy`, `sts`. */
+  readonly service: string
+  readonly operation: string
+  /** Simulator time, ms since it started (unscaled wall clock). */
+  readonly at: number
+  readonly params: unknown
+  /** True for operations that change state (Register*, Create*, Update*, Delete*, Run*, Stop*, Put*, …). */
+  readonly mutating: boolean
+  /** Error code when the call was answered with an error. */
+  readonly error?: string
+}
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port on 127.0.0.1. */
+  readonly port?: number
+  /** 1 = real time; 0.05 = twenty times faster. Applies to every simulated duration. */
+  readonly timeScale?: number
+  /** A built-in fixture name (at least 'django-web') to load at start. */
+  readonly fixture?: string
+  /** Base URL of a real OCI registry (docker-registry) that backs ECR, e.g. http://127.0.0.1:5000. */
+  readonly registryUrl?: string
+  readonly accountId?: string
+  readonly region?: string
+  readonly timings?: Partial<Timings>
+}
+
+export interface SimStateSummary {
+  readonly services: readonly unknown[]
+  readonly tasks: readonly unknown[]
+  readonly taskDefinitions: readonly unknown[]
+  readonly targetHealth: Readonly<Record<string, readonly unknown[]>>
+}
+
+/** Moments the simulator records, for the benchmark's verdict-latency measurements. */
+export interface SimMilestone {
+  /** e.g. `deployment-completed` (our deployment COMPLETED and all its targets healthy), `evidence-failure` (first conclusive failure evidence). */
+  readonly kind: string
+  readonly at: number
+  readonly detail: Readonly<Record<string, unknown>>
+}
+
+export interface ControlClient {
+  loadFixture(name: string): Promise<void>
+  setBehaviours(behaviours: Behaviours): Promise<void>
+  setFaults(faults: readonly FaultSpec[]): Promise<void>
+  setTimeScale(scale: number): Promise<void>
+  state(): Promise<SimStateSummary>
+  calls(): Promise<readonly CallRecord[]>
+  milestones(): Promise<readonly SimMilestone[]>
+  /** Clears state, behaviours, faults, calls and milestones. */
+  reset(): Promise<void>
+}
+
+export interface RunningSimulator {
+  /** http://127.0.0.1:<port>: give it to the SDK as AWS_ENDPOINT_URL. */
+  readonly url: string
+  readonly port: number
+  readonly control: ControlClient
+  close(): Promise<void>
+}
