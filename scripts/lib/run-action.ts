@@ -36,6 +36,8 @@ export interface RunActionOptions {
   readonly runPost?: boolean
   /** Called once the process has started, e.g. to send it a signal. */
   readonly onSpawn?: (pid: number) => void
+  /** Called for every line the main step prints, with the time it arrived (the bench uses it). */
+  readonly onLine?: (line: string, atEpochMs: number) => void
 }
 
 interface ActionYaml {
@@ -79,15 +81,24 @@ function runNode(
   cwd: string,
   timeoutMs: number,
   echo: boolean,
-  onSpawn?: (pid: number) => void
+  onSpawn?: (pid: number) => void,
+  onLine?: (line: string, atEpochMs: number) => void
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [entry], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
+    let partial = ''
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
+      const text = chunk.toString()
+      stdout += text
       if (echo) process.stdout.write(chunk)
+      if (onLine) {
+        const lines = (partial + text).split('\n')
+        partial = lines.pop() ?? ''
+        const at = Date.now()
+        for (const line of lines) onLine(line, at)
+      }
     })
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString()
@@ -138,7 +149,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const entry = options.entry ?? join(REPO_ROOT, 'dist/index.js')
   const cwd = options.cwd ?? REPO_ROOT
   try {
-    const main = await runNode(entry, env, cwd, options.timeoutMs ?? 300_000, options.echo ?? false, options.onSpawn)
+    const main = await runNode(entry, env, cwd, options.timeoutMs ?? 300_000, options.echo ?? false, options.onSpawn, options.onLine)
     let postStdout = ''
     if (options.runPost ?? true) {
       const state = parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8'))

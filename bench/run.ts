@@ -1,0 +1,262 @@
+// `npm run bench`: runs the bundled action against the simulator at real speed (time scale 1) and
+// measures what a team feels every day: how long the job hangs after the verdict is known, how many
+// API calls it makes, how fast it starts, and how big it is. Prints a table and writes
+// bench/results.json. PEER_ACTION_DIR=<dir containing another action's dist/index.js> runs the same
+// scenarios with that action (inputs mapped for aws-actions/amazon-ecs-deploy-task-definition).
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ECSClient, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs'
+import { startSimulator } from '../sim/index.js'
+import type { Behaviours, CallRecord, RunningSimulator, SimMilestone } from '../sim/contract.js'
+import { REPO_ROOT, runAction, type ActionRun } from '../scripts/lib/run-action.js'
+import { spread, type Spread } from './stats.js'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 1)
+const IMAGE_REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
+
+/** How a scenario finds, in the simulator's milestones, the moment the verdict became knowable. */
+type EvidencePicker = (milestones: readonly SimMilestone[], simStart: number, actionStart: number) => number | undefined
+
+interface Scenario {
+  readonly name: string
+  readonly image: string
+  readonly behaviours: Behaviours
+  readonly expectSuccess: boolean
+  readonly evidence: EvidencePicker
+  /** A line of the action's log that announces the verdict (for failures: the rollback starting). */
+  readonly verdictLine?: RegExp
+}
+
+const afterStart =
+  (kind: string, nth = 1, filter: (m: SimMilestone) => boolean = () => true): EvidencePicker =>
+  (milestones, simStart, actionStart) => {
+    const hits = milestones.filter(m => m.kind === kind && simStart + m.at >= actionStart && filter(m))
+    const hit = hits[nth - 1]
+    return hit ? simStart + hit.at : undefined
+  }
+
+const newRevisionStopped = (m: SimMilestone): boolean => !String(m.detail.taskDefinition ?? '').endsWith(':1')
+
+const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'success',
+    image: `${IMAGE_REPO}:v2`,
+    behaviours: {},
+    expectSuccess: true,
+    evidence: afterStart('deployment-completed')
+  },
+  {
+    name: 'crash-loop',
+    image: `${IMAGE_REPO}:crash`,
+    behaviours: {
+      images: { [`${IMAGE_REPO}:crash`]: { kind: 'exit', exitCode: 1, afterSeconds: 2, logLines: ['boom'] } }
+    },
+    expectSuccess: false,
+    // A crash loop is conclusive once a replacement task has crashed too: the second stop.
+    evidence: afterStart('task-stopped', 2, newRevisionStopped),
+    verdictLine: /roll(ing)? ?back|deploy failed/i
+  },
+  {
+    name: 'unhealthy-targets',
+    image: `${IMAGE_REPO}:unhealthy`,
+    behaviours: {
+      images: { [`${IMAGE_REPO}:unhealthy`]: { kind: 'unhealthy-target', reasonCode: 'Target.ResponseCodeMismatch' } }
+    },
+    expectSuccess: false,
+    evidence: afterStart('target-unhealthy'),
+    verdictLine: /roll(ing)? ?back|deploy failed/i
+  }
+]
+
+interface Measurement {
+  readonly verdictLatencyMs?: number
+  readonly coldStartMs?: number
+  readonly totalMs: number
+  readonly exitCode: number | null
+  readonly correct: boolean
+  readonly calls: Readonly<Record<string, number>>
+  readonly waitingMinutes: number
+  readonly phases: Readonly<Record<string, number>>
+}
+
+function countCalls(calls: readonly CallRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const c of calls) counts[`${c.service}:${c.operation}`] = (counts[`${c.service}:${c.operation}`] ?? 0) + 1
+  return counts
+}
+
+/** Phase durations from the `##[group]` / `##[endgroup]` markers that core.group prints. */
+function phaseDurations(lines: readonly { line: string; at: number }[]): Record<string, number> {
+  const phases: Record<string, number> = {}
+  let open: { name: string; at: number } | undefined
+  for (const { line, at } of lines) {
+    const start = /^##\[group\](.*)$/.exec(line)
+    if (start) open = { name: start[1] ?? '', at }
+    else if (line.startsWith('##[endgroup]') && open) {
+      phases[open.name] = (phases[open.name] ?? 0) + (at - open.at)
+      open = undefined
+    }
+  }
+  return phases
+}
+
+async function peerTaskDefinitionFile(sim: RunningSimulator, image: string): Promise<string> {
+  // The peer action needs a task-definition file: the fixture's current revision with the new image.
+  const ecs = new ECSClient({
+    region: 'us-east-1',
+    endpoint: sim.url,
+    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' }
+  })
+  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web' }))
+  ecs.destroy()
+  const td = { ...taskDefinition }
+  for (const field of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy'])
+    delete (td as Record<string, unknown>)[field]
+  td.containerDefinitions = (td.containerDefinitions ?? []).map(c => ({ ...c, image }))
+  const file = join(mkdtempSync(join(tmpdir(), 'ecs-ship-bench-')), 'task-definition.json')
+  writeFileSync(file, JSON.stringify(td))
+  return file
+}
+
+async function measure(scenario: Scenario, peerDir?: string): Promise<Measurement> {
+  const sim = await startSimulator({ fixture: 'django-web', timeScale: TIME_SCALE })
+  const simStart = Date.now()
+  try {
+    await sim.control.setBehaviours(scenario.behaviours)
+    const lines: { line: string; at: number }[] = []
+    let spawnedAt = 0
+    const env = { AWS_ENDPOINT_URL: sim.url }
+    const inputs = peerDir
+      ? {
+          'task-definition': await peerTaskDefinitionFile(sim, scenario.image),
+          cluster: 'demo',
+          service: 'web',
+          'wait-for-service-stability': 'true',
+          'wait-for-minutes': '10'
+        }
+      : { cluster: 'demo', service: 'web', image: scenario.image, 'wait-for-minutes': '10' }
+    const actionStart = Date.now()
+    const run: ActionRun = await runAction({
+      inputs,
+      env,
+      entry: peerDir ? join(peerDir, 'dist/index.js') : undefined,
+      runPost: false,
+      timeoutMs: 15 * 60_000,
+      onSpawn: () => (spawnedAt = Date.now()),
+      onLine: (line, at) => lines.push({ line, at })
+    })
+    const exitedAt = Date.now()
+    const calls = await sim.control.calls()
+    const milestones = await sim.control.milestones()
+    const evidenceAt = scenario.evidence(milestones, simStart, actionStart)
+    const verdictAt = scenario.verdictLine ? lines.find(l => scenario.verdictLine?.test(l.line))?.at ?? exitedAt : exitedAt
+    const firstCall = calls[0]
+    const succeeded = run.exitCode === 0
+    return {
+      verdictLatencyMs: evidenceAt === undefined ? undefined : Math.max(0, verdictAt - evidenceAt),
+      coldStartMs: firstCall ? simStart + firstCall.at - spawnedAt : undefined,
+      totalMs: exitedAt - actionStart,
+      exitCode: run.exitCode,
+      correct: succeeded === scenario.expectSuccess,
+      calls: countCalls(calls),
+      waitingMinutes: (exitedAt - actionStart) / 60_000,
+      phases: phaseDurations(lines)
+    }
+  } finally {
+    await sim.close()
+  }
+}
+
+function distSize(dir = join(REPO_ROOT, 'dist')): number {
+  let total = 0
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    const st = statSync(path)
+    total += st.isDirectory() ? distSize(path) : st.size
+  }
+  return total
+}
+
+interface ScenarioResult {
+  readonly scenario: string
+  readonly tool: string
+  readonly runs: number
+  readonly correct: number
+  readonly verdictLatencyMs: Spread | undefined
+  readonly coldStartMs: Spread | undefined
+  readonly totalMs: Spread
+  readonly callsPerDeploy: Record<string, number>
+  readonly callsPerWaitingMinute: number
+  readonly phasesMs: Record<string, number>
+}
+
+function summarise(scenario: string, tool: string, ms: readonly Measurement[]): ScenarioResult {
+  const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined)
+  const calls: Record<string, number> = {}
+  for (const m of ms) for (const [op, n] of Object.entries(m.calls)) calls[op] = (calls[op] ?? 0) + n / ms.length
+  const totalCalls = ms.reduce((sum, m) => sum + Object.values(m.calls).reduce((a, b) => a + b, 0), 0)
+  const minutes = ms.reduce((sum, m) => sum + m.waitingMinutes, 0)
+  const phases: Record<string, number> = {}
+  for (const m of ms) for (const [p, d] of Object.entries(m.phases)) phases[p] = (phases[p] ?? 0) + d / ms.length
+  return {
+    scenario,
+    tool,
+    runs: ms.length,
+    correct: ms.filter(m => m.correct).length,
+    verdictLatencyMs: spread(defined(ms.map(m => m.verdictLatencyMs))),
+    coldStartMs: spread(defined(ms.map(m => m.coldStartMs))),
+    totalMs: spread(ms.map(m => m.totalMs)) as Spread,
+    callsPerDeploy: Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+    callsPerWaitingMinute: minutes > 0 ? Math.round(totalCalls / minutes) : 0,
+    phasesMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]))
+  }
+}
+
+const fmt = (s: Spread | undefined) => (s ? `${(s.median / 1000).toFixed(2)} s (${(s.min / 1000).toFixed(2)}–${(s.max / 1000).toFixed(2)})` : 'n/a')
+
+async function main(): Promise<void> {
+  const tools: { name: string; dir?: string }[] = [{ name: 'ecs-ship' }]
+  if (process.env.PEER_ACTION_DIR) tools.push({ name: 'peer', dir: process.env.PEER_ACTION_DIR })
+  const results: ScenarioResult[] = []
+  for (const scenario of SCENARIOS) {
+    for (const tool of tools) {
+      const ms: Measurement[] = []
+      for (let i = 0; i < RUNS; i++) {
+        process.stderr.write(`bench: ${scenario.name} with ${tool.name}, run ${i + 1}/${RUNS}\n`)
+        ms.push(await measure(scenario, tool.dir))
+      }
+      results.push(summarise(scenario.name, tool.name, ms))
+    }
+  }
+  const bundleBytes = distSize()
+  console.log(`\nBundle: ${(bundleBytes / 1024 / 1024).toFixed(2)} MB in dist/ (budget 1.5 MB)`)
+  console.log(`Runs per scenario: ${RUNS}, time scale ${TIME_SCALE}\n`)
+  console.log('| scenario | tool | correct | verdict latency, median (min–max) | cold start | total | calls/deploy | calls/min waiting |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
+  for (const r of results) {
+    const calls = Object.values(r.callsPerDeploy).reduce((a, b) => a + b, 0)
+    console.log(
+      `| ${r.scenario} | ${r.tool} | ${r.correct}/${r.runs} | ${fmt(r.verdictLatencyMs)} | ${fmt(r.coldStartMs)} | ${fmt(r.totalMs)} | ${calls.toFixed(0)} | ${r.callsPerWaitingMinute} |`
+    )
+  }
+  if (tools.length > 1) {
+    console.log('\nRatios (peer / ecs-ship, verdict latency median):')
+    for (const scenario of SCENARIOS) {
+      const ours = results.find(r => r.scenario === scenario.name && r.tool === 'ecs-ship')?.verdictLatencyMs
+      const theirs = results.find(r => r.scenario === scenario.name && r.tool === 'peer')?.verdictLatencyMs
+      if (ours && theirs) console.log(`  ${scenario.name}: ${(theirs.median / Math.max(1, ours.median)).toFixed(1)}×`)
+    }
+  }
+  console.log('\nCalls per deploy by operation (ecs-ship):')
+  for (const r of results.filter(r => r.tool === 'ecs-ship')) console.log(`  ${r.scenario}: ${JSON.stringify(r.callsPerDeploy)}`)
+  console.log('\nPhases (ecs-ship, mean ms):')
+  for (const r of results.filter(r => r.tool === 'ecs-ship')) console.log(`  ${r.scenario}: ${JSON.stringify(r.phasesMs)}`)
+  writeFileSync(
+    join(REPO_ROOT, 'bench/results.json'),
+    JSON.stringify({ measuredAt: new Date().toISOString(), runs: RUNS, timeScale: TIME_SCALE, bundleBytes, results }, null, 2) + '\n'
+  )
+}
+
+await main()

@@ -1,0 +1,88 @@
+// `npm run demo`: a whole deploy on the local AWS simulator, with nothing to configure.
+// Starts the simulator with the Django-on-Fargate fixture; when buildah and Debian's
+// docker-registry are installed, builds a tiny image and pushes it through the simulator's ECR;
+// then runs the bundled action exactly as a workflow step would (INPUT_*, GITHUB_OUTPUT,
+// GITHUB_STEP_SUMMARY), migrate task included, and prints the job summary. Leaves nothing running.
+import { join } from 'node:path'
+import { startSimulator } from '../sim/index.js'
+import { REPO_ROOT, runAction } from './lib/run-action.js'
+import { registryAvailable, startRegistry, type RunningRegistry } from './lib/registry.js'
+
+const TIME_SCALE = Number(process.env.DEMO_TIME_SCALE ?? 0.25)
+
+function banner(text: string): void {
+  console.log(`\n\x1b[1m== ${text}\x1b[0m`)
+}
+
+async function main(): Promise<void> {
+  let registry: RunningRegistry | undefined
+  const canBuild = registryAvailable()
+  if (canBuild) {
+    banner('Starting a local OCI registry (docker-registry) behind the simulated ECR')
+    registry = await startRegistry()
+  }
+  const sim = await startSimulator({ fixture: 'django-web', timeScale: TIME_SCALE, registryUrl: registry?.url })
+  try {
+    banner(`AWS simulator on ${sim.url} (time scale ${TIME_SCALE}): cluster demo, service web, 2 tasks behind an ALB`)
+    await sim.control.setBehaviours({
+      commands: {
+        'python manage.py migrate --no-input': {
+          exitCode: 0,
+          runSeconds: 8,
+          logLines: [
+            'Operations to perform:',
+            '  Apply all migrations: admin, auth, contenttypes, orders, sessions',
+            'Running migrations:',
+            '  Applying orders.0007_order_tracking_code... OK',
+            '  Applying orders.0008_backfill_tracking_codes... OK'
+          ]
+        }
+      }
+    })
+
+    const imageInputs: Record<string, string> = canBuild
+      ? {
+          'ecr-repository': 'web',
+          builder: 'buildah',
+          'build-context': join(REPO_ROOT, '__fixtures__/image'),
+          cache: 'none'
+        }
+      : { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v2' }
+    if (!canBuild) {
+      console.log(
+        'buildah or docker-registry is not installed (Debian packages `buildah` and `docker-registry`):\n' +
+          'deploying an image that is already in the registry instead of building one.'
+      )
+    }
+
+    banner('Running the action (dist/index.js) as a workflow step would')
+    const run = await runAction({
+      inputs: {
+        cluster: 'demo',
+        service: 'web',
+        ...imageInputs,
+        'image-tag': 'demo-1',
+        'environment-variables': 'RELEASE=demo-1',
+        'migrate-command': 'python manage.py migrate --no-input'
+      },
+      env: {
+        AWS_ENDPOINT_URL: sim.url,
+        // buildah's own settings: build storage in a throwaway place, so the demo leaves nothing behind.
+        ...(registry ? registry.buildahEnv : {})
+      },
+      echo: true,
+      timeoutMs: 5 * 60_000
+    })
+
+    banner('Job summary')
+    console.log(run.summary)
+    banner('Outputs')
+    for (const [name, value] of Object.entries(run.outputs)) console.log(`${name}=${value}`)
+    process.exitCode = run.exitCode ?? 1
+  } finally {
+    await sim.close()
+    await registry?.stop()
+  }
+}
+
+await main()
