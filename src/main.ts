@@ -1,3 +1,113 @@
-// Placeholder until the orchestrator lands (owned by the core deploy work).
-export async function run(): Promise<void> {}
-export async function runPost(): Promise<void> {}
+// The orchestrator: one run of the action as a pipeline of phases (see DESIGN.md). Each phase
+// is a function in its own module; this file only sequences them, times them in core.group
+// blocks, and writes the outputs and the job summary in `finally`, so a failed run still
+// explains itself. Nothing in AWS changes before every input and the task-definition file
+// have been validated.
+import * as core from '@actions/core'
+import { createAwsClients, type AwsClients } from './aws/clients.js'
+import { ActionError, describeError } from './errors.js'
+import { getInputs } from './inputs.js'
+import { deployMode } from './deploy/deploy-mode.js'
+import { rollbackMode } from './deploy/rollback-mode.js'
+import { phase, type PhaseHooks, type RunDeps, type RunState } from './deploy/run-context.js'
+import { renderSummary, type ReportData, type RunStatus } from './report/summary.js'
+import { systemClock, type Clock } from './util/clock.js'
+
+export type { PhaseHooks } from './deploy/run-context.js'
+
+/**
+ * INTEGRATION POINT: the lead wires the other phases here: `parseMigrateCommands` from
+ * src/migrate/command.ts, `buildImage` (src/phases.ts buildAndPushImage) and `runMigrations`.
+ * Until then a run that needs one fails with a clear message before anything changes.
+ */
+export const phaseHooks: PhaseHooks = {}
+
+/** A cleanup the post step runs; each reads what it needs from core.getState. */
+export interface PostCleanup {
+  readonly name: string
+  run(): Promise<void>
+}
+
+/** INTEGRATION POINT: the image phase adds its ECR logout (docker/buildah credentials) here. */
+export const postCleanups: PostCleanup[] = []
+
+export interface RunDependencies {
+  readonly clock?: Clock
+  readonly env?: NodeJS.ProcessEnv
+  readonly clients?: (region: string) => AwsClients
+  readonly hooks?: PhaseHooks
+}
+
+function setOutputs(report: ReportData): void {
+  core.setOutput('status', report.status)
+  core.setOutput('rolled-back', report.status === 'rolled-back' ? 'true' : 'false')
+  if (report.taskDefinitionArn) core.setOutput('task-definition-arn', report.taskDefinitionArn)
+  if (report.previousTaskDefinitionArn)
+    core.setOutput('previous-task-definition-arn', report.previousTaskDefinitionArn)
+  if (report.deploymentId) core.setOutput('deployment-id', report.deploymentId)
+  if (report.imageResult) {
+    core.setOutput('image-uri', report.imageResult.imageUri)
+    core.setOutput('image-digest', report.imageResult.imageDigest)
+    core.setOutput('image-tag', report.imageResult.imageTag)
+    core.setOutput('image-built', report.imageResult.imageBuilt ? 'true' : 'false')
+  }
+  const lastMigrate = report.migrateResult?.tasks.at(-1)
+  if (lastMigrate?.taskArn) core.setOutput('migrate-task-arn', lastMigrate.taskArn)
+  if (lastMigrate?.exitCode !== undefined) core.setOutput('migrate-exit-code', String(lastMigrate.exitCode))
+}
+
+const FAILED_STATUSES: readonly RunStatus[] = ['failed', 'rolled-back']
+
+export async function run(dependencies: RunDependencies = {}): Promise<void> {
+  const deps: RunDeps = {
+    clock: dependencies.clock ?? systemClock,
+    env: dependencies.env ?? process.env,
+    clients: dependencies.clients ?? createAwsClients,
+    hooks: dependencies.hooks ?? phaseHooks
+  }
+  const state: RunState = { timings: [], report: { mode: 'deploy', status: 'failed', timings: [] } }
+  state.report.timings = state.timings
+  try {
+    const inputs = await phase(state, deps.clock, 'Inputs', async () =>
+      getInputs({
+        env: deps.env,
+        ...(deps.hooks.parseMigrateCommands && { parseMigrateCommands: deps.hooks.parseMigrateCommands })
+      })
+    )
+    state.report.mode = inputs.mode
+    state.report.cluster = inputs.cluster
+    state.report.service = inputs.service
+    if (inputs.mode === 'deploy') await deployMode(inputs, state, deps)
+    else if (inputs.mode === 'rollback') await rollbackMode(inputs, state, deps)
+    else {
+      throw new ActionError(
+        `input mode: \`${inputs.mode}\` is not supported yet by this build (only \`deploy\` and \`rollback\`)`
+      )
+    }
+    if (FAILED_STATUSES.includes(state.report.status))
+      core.setFailed(state.report.reason ?? 'the deploy failed')
+  } catch (error) {
+    state.report.status = 'failed'
+    state.report.reason = describeError(error)
+    core.setFailed(state.report.reason)
+    if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
+  } finally {
+    setOutputs(state.report)
+    try {
+      await core.summary.addRaw(renderSummary(state.report)).write()
+    } catch (error) {
+      core.warning(`could not write the job summary: ${describeError(error)}`)
+    }
+  }
+}
+
+export async function runPost(cleanups: readonly PostCleanup[] = postCleanups): Promise<void> {
+  for (const cleanup of cleanups) {
+    try {
+      await cleanup.run()
+    } catch (error) {
+      // A cleanup that fails must not hide the others, nor fail a job whose deploy succeeded.
+      core.warning(`post step, ${cleanup.name}: ${describeError(error)}`)
+    }
+  }
+}

@@ -1,0 +1,267 @@
+import { mockClient } from 'aws-sdk-client-mock'
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  type Deployment,
+  type Task
+} from '@aws-sdk/client-ecs'
+import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import { backoffFromEnv, watchDeployment } from '../../src/deploy/watch.js'
+import { createObserver } from '../../src/deploy/observe.js'
+import type { DeploymentView, Observation, WatchContext } from '../../src/deploy/observation.js'
+import { fakeClock } from '../../src/util/clock.js'
+
+const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123'
+const NEW = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:8'
+const OURS = 'ecs-svc/222'
+const BACKOFF = { minMs: 2000, maxMs: 15000, factor: 1.5 }
+
+const context = (startedAt = 0): WatchContext => ({
+  label: 'deployment',
+  deploymentId: OURS,
+  taskDefinitionArn: NEW,
+  startedAt,
+  timeoutMs: 30 * 60_000,
+  loadBalancers: [{ targetGroupArn: TG, containerName: 'web', containerPort: 8000 }],
+  networkMode: 'awsvpc',
+  healthCheckGracePeriodMs: 0,
+  containerHealthChecks: false,
+  failureThreshold: 2
+})
+
+const ours = (o: Partial<DeploymentView> = {}): DeploymentView => ({
+  id: OURS,
+  status: 'PRIMARY',
+  taskDefinition: NEW,
+  desiredCount: 1,
+  runningCount: 0,
+  pendingCount: 1,
+  failedTasks: 0,
+  rolloutState: 'IN_PROGRESS',
+  ...o
+})
+
+describe('watchDeployment', () => {
+  it('times out after 30 simulated minutes in milliseconds, backing off to 15 s, with the last state', async () => {
+    const clock = fakeClock(0)
+    const sleeps: number[] = []
+    const sleep = clock.sleep
+    clock.sleep = async ms => {
+      sleeps.push(ms)
+      await sleep(ms)
+    }
+    const lines: string[] = []
+    let polls = 0
+    const observer = {
+      observe: async (): Promise<Observation> => {
+        polls++
+        return { at: clock.now(), deployments: [ours()], tasks: [], targetGroups: [{ arn: TG, targets: [] }] }
+      }
+    }
+    const decision = await watchDeployment(observer, context(), {
+      clock,
+      log: l => lines.push(l),
+      backoff: BACKOFF
+    })
+    expect(decision.kind).toBe('failed')
+    expect(decision.reason).toMatch(
+      /^timed out after 30 minutes waiting for the rollout to complete \(0\/1 running\); last state: /
+    )
+    expect(clock.now()).toBe(30 * 60_000)
+    // Nothing changed, so the log has one progress line and the polls backed off to the ceiling.
+    expect(lines).toHaveLength(1)
+    expect(Math.max(...sleeps)).toBe(15_000)
+    expect(sleeps[0]).toBe(2000)
+    expect(polls).toBeLessThan((30 * 60) / 15 + 20)
+  })
+
+  it('polls quickly while things change and prints a line per change', async () => {
+    const clock = fakeClock(0)
+    const states: Observation['deployments'][] = [
+      [ours()],
+      [ours()],
+      [ours({ runningCount: 1, pendingCount: 0 })],
+      [ours({ runningCount: 1, pendingCount: 0, rolloutState: 'COMPLETED' })]
+    ]
+    let i = 0
+    const observer = {
+      observe: async (): Promise<Observation> => {
+        const deployments = states[Math.min(i++, states.length - 1)] ?? []
+        const running = (deployments[0]?.runningCount ?? 0) > 0
+        return {
+          at: clock.now(),
+          deployments,
+          tasks: running
+            ? [
+                {
+                  taskArn: 't/1',
+                  startedBy: OURS,
+                  taskDefinitionArn: NEW,
+                  lastStatus: 'RUNNING',
+                  desiredStatus: 'RUNNING',
+                  containers: [],
+                  privateIp: '10.0.0.1',
+                  bindings: []
+                }
+              ]
+            : [],
+          targetGroups: [
+            { arn: TG, targets: running ? [{ id: '10.0.0.1', port: 8000, state: 'healthy' }] : [] }
+          ]
+        }
+      }
+    }
+    const lines: string[] = []
+    const decision = await watchDeployment(observer, context(), {
+      clock,
+      log: l => lines.push(l),
+      backoff: BACKOFF
+    })
+    expect(decision.kind).toBe('done')
+    expect(lines).toEqual([
+      'deployment ecs-svc/222: 0/1 running, 1 pending · rollout IN_PROGRESS · web-tg 0/0 healthy',
+      'deployment ecs-svc/222: 1/1 running, 0 pending · rollout IN_PROGRESS · web-tg 1/1 healthy',
+      'deployment ecs-svc/222: 1/1 running, 0 pending · rollout COMPLETED · web-tg 1/1 healthy'
+    ])
+    // 2 s, then 3 s (no change), then 2 s after each change.
+    expect(clock.now()).toBe(2000 + 3000 + 2000)
+  })
+
+  it('fails at once on a credential error, without waiting', async () => {
+    const clock = fakeClock(0)
+    const expired = Object.assign(new Error('The security token included in the request is expired'), {
+      name: 'ExpiredTokenException'
+    })
+    const observer = { observe: async (): Promise<Observation> => Promise.reject(expired) }
+    await expect(watchDeployment(observer, context(), { clock, log: () => undefined })).rejects.toBe(expired)
+    expect(clock.now()).toBe(0)
+  })
+
+  it('rides out a few failed polls, and gives up after five in a row', async () => {
+    const clock = fakeClock(0)
+    const lines: string[] = []
+    let calls = 0
+    const flaky = {
+      observe: async (): Promise<Observation> => {
+        calls++
+        if (calls <= 2) throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' })
+        return {
+          at: clock.now(),
+          deployments: [ours({ runningCount: 1, pendingCount: 0, rolloutState: 'COMPLETED' })],
+          tasks: [],
+          targetGroups: []
+        }
+      }
+    }
+    const ctx = { ...context(), loadBalancers: [] }
+    // No tasks listed yet: waits, then we stop it with a short timeout.
+    const decision = await watchDeployment(
+      flaky,
+      { ...ctx, timeoutMs: 60_000 },
+      { clock, log: l => lines.push(l) }
+    )
+    expect(lines.filter(l => l.startsWith('poll failed'))).toHaveLength(2)
+    expect(decision.kind).toBe('failed')
+
+    const broken = { observe: async (): Promise<Observation> => Promise.reject(new Error('socket hang up')) }
+    await expect(watchDeployment(broken, ctx, { clock: fakeClock(0), log: () => undefined })).rejects.toThrow(
+      '5 polls in a row failed while watching ecs-svc/222; last error: socket hang up'
+    )
+  })
+})
+
+describe('backoffFromEnv', () => {
+  it('reads ECS_SHIP_POLL_MIN_MS and ECS_SHIP_POLL_MAX_MS', () => {
+    expect(backoffFromEnv({})).toMatchObject({ minMs: 2000, maxMs: 15000 })
+    expect(backoffFromEnv({ ECS_SHIP_POLL_MIN_MS: '50', ECS_SHIP_POLL_MAX_MS: '200' })).toMatchObject({
+      minMs: 50,
+      maxMs: 200
+    })
+    expect(() => backoffFromEnv({ ECS_SHIP_POLL_MIN_MS: 'soon' })).toThrow('ECS_SHIP_POLL_MIN_MS')
+  })
+})
+
+describe('createObserver (aws-sdk-client-mock)', () => {
+  const ecsMock = mockClient(ECSClient)
+  const elbMock = mockClient(ElasticLoadBalancingV2Client)
+  afterEach(() => {
+    ecsMock.reset()
+    elbMock.reset()
+  })
+
+  const deployment = (runningCount: number): Deployment => ({
+    id: OURS,
+    status: 'PRIMARY',
+    taskDefinition: NEW,
+    desiredCount: 1,
+    runningCount,
+    pendingCount: 1 - runningCount,
+    failedTasks: 0,
+    rolloutState: 'IN_PROGRESS'
+  })
+  const runningTask: Task = {
+    taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/demo/abc',
+    startedBy: OURS,
+    taskDefinitionArn: NEW,
+    lastStatus: 'RUNNING',
+    desiredStatus: 'RUNNING',
+    attachments: [
+      { type: 'ElasticNetworkInterface', details: [{ name: 'privateIPv4Address', value: '10.0.1.5' }] }
+    ],
+    containers: [{ name: 'web', lastStatus: 'RUNNING' }]
+  }
+
+  it('makes one DescribeServices and one DescribeTargetHealth per poll, and lists tasks only when counts move', async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [{ deployments: [deployment(1)] }] })
+      .resolves({ services: [{ deployments: [deployment(1)] }] })
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
+      .resolves({ taskArns: [runningTask.taskArn as string] })
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] })
+    ecsMock.on(DescribeTasksCommand).resolves({ tasks: [runningTask] })
+    elbMock.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        {
+          Target: { Id: '10.0.1.5', Port: 8000 },
+          TargetHealth: { State: 'initial', Reason: 'Elb.InitialHealthChecking' }
+        }
+      ]
+    })
+    const clock = fakeClock(0)
+    const observer = createObserver(
+      new ECSClient({ region: 'us-east-1' }),
+      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+      {
+        cluster: 'demo',
+        service: 'web',
+        targetGroupArns: [TG],
+        deploymentId: OURS,
+        watchContainerHealth: false
+      },
+      clock
+    )
+    const first = await observer.observe()
+    clock.advance(2000)
+    const second = await observer.observe()
+    expect(first.tasks[0]).toMatchObject({ privateIp: '10.0.1.5', startedBy: OURS, lastStatus: 'RUNNING' })
+    expect(second.targetGroups[0]?.targets[0]).toEqual({
+      id: '10.0.1.5',
+      port: 8000,
+      state: 'initial',
+      reason: 'Elb.InitialHealthChecking'
+    })
+    expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(2)
+    expect(elbMock.commandCalls(DescribeTargetHealthCommand)).toHaveLength(2)
+    // Tasks were listed on the first poll only: the counts did not move and the task is settled.
+    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(2)
+    expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(1)
+    expect(second.tasks).toHaveLength(1)
+  })
+})

@@ -1,0 +1,146 @@
+// End to end: the bundled action (dist/index.js, build it first with `npm run bundle`) run as
+// the GitHub runner runs it, against the local AWS simulator, for the rolling deploy's stories:
+// healthy, crashing and unhealthy revisions rolled back, the circuit breaker's own rollback,
+// an unchanged re-run, and a bad input that changes nothing.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { startSimulator } from '../../sim/index.js'
+import type { CallRecord, RunningSimulator } from '../../sim/contract.js'
+import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+
+const DIST = join(REPO_ROOT, 'dist/index.js')
+const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
+const TIME_SCALE = 0.05
+
+let sim: RunningSimulator
+
+beforeAll(async () => {
+  if (!existsSync(DIST))
+    throw new Error('dist/index.js is missing: run `npm run bundle` before the end-to-end tests')
+  sim = await startSimulator({ timeScale: TIME_SCALE })
+})
+
+afterAll(async () => {
+  await sim?.close()
+})
+
+beforeEach(async () => {
+  await sim.control.reset()
+  await sim.control.loadFixture('django-web')
+})
+
+function deploy(inputs: Record<string, string>, pollMs = 100): Promise<ActionRun> {
+  return runAction({
+    inputs: { cluster: 'demo', service: 'web', 'wait-for-minutes': '10', ...inputs },
+    env: {
+      AWS_ENDPOINT_URL: sim.url,
+      ECS_SHIP_POLL_MIN_MS: String(pollMs),
+      ECS_SHIP_POLL_MAX_MS: String(pollMs * 5)
+    },
+    timeoutMs: 120_000
+  })
+}
+
+const mutating = (calls: readonly CallRecord[]) => calls.filter(c => c.mutating && !c.error)
+const names = (calls: readonly CallRecord[]) => calls.map(c => `${c.service}:${c.operation}`)
+
+/** Checks exit code and status together, and shows the action's log when they are not as expected. */
+function expectRun(run: ActionRun, exitCode: number, status: string): void {
+  if (run.exitCode !== exitCode || run.outputs.status !== status) {
+    throw new Error(
+      `expected exit ${exitCode} / status ${status}, got exit ${run.exitCode} / status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`
+    )
+  }
+}
+
+describe('rolling deploy on the simulator', () => {
+  it('deploys a healthy revision and finishes when its targets are healthy', async () => {
+    const run = await deploy({ image: `${REPO}:v2`, 'environment-variables': 'RELEASE=v2' })
+    expectRun(run, 0, 'succeeded')
+    expect(run.outputs['rolled-back']).toBe('false')
+    expect(run.outputs['task-definition-arn']).not.toBe(run.outputs['previous-task-definition-arn'])
+    expect(run.outputs['deployment-id']).toMatch(/^ecs-svc\//)
+    expect(run.stdout).toContain(`~ containerDefinitions[web].image: `)
+    expect(run.stdout).toContain('+ containerDefinitions[web].environment RELEASE=v2')
+    expect(run.stdout).toMatch(/healthy: \d+\/\d+ tasks RUNNING; every target healthy in /)
+    expect(run.summary).toContain('✅ succeeded')
+    expect(names(mutating(await sim.control.calls()))).toEqual([
+      'ecs:RegisterTaskDefinition',
+      'ecs:UpdateService'
+    ])
+  })
+
+  it('registers and deploys nothing when re-run with the same inputs', async () => {
+    const first = await deploy({ image: `${REPO}:v2` })
+    expect(first.outputs.status).toBe('succeeded')
+    const before = (await sim.control.calls()).length
+    const again = await deploy({ image: `${REPO}:v2` })
+    expectRun(again, 0, 'unchanged')
+    expect(again.outputs['task-definition-arn']).toBe(first.outputs['task-definition-arn'])
+    expect(mutating((await sim.control.calls()).slice(before))).toEqual([])
+  })
+
+  it('rolls a crashing revision back and fails with the exit code', async () => {
+    await sim.control.setBehaviours({
+      images: {
+        [`${REPO}:crash`]: {
+          kind: 'exit',
+          exitCode: 3,
+          afterSeconds: 2,
+          logLines: ['ImproperlyConfigured: SECRET_KEY']
+        }
+      }
+    })
+    const run = await deploy({ image: `${REPO}:crash` })
+    expectRun(run, 1, 'rolled-back')
+    expect(run.outputs['rolled-back']).toBe('true')
+    expect(run.stdout).toMatch(
+      /::error::deploy failed: .*; rolled back to arn:aws:ecs:.*task-definition\/.* \(healthy\)/
+    )
+    expect(run.stdout).toMatch(/exited 3/)
+    expect(run.outputs['task-definition-arn']).toBe(run.outputs['previous-task-definition-arn'])
+    expect(run.summary).toContain('↩️ rolled back')
+  })
+
+  it('rolls back a revision whose targets fail the load balancer health check, with ELB’s reason', async () => {
+    await sim.control.setBehaviours({
+      images: {
+        [`${REPO}:bad-health`]: { kind: 'unhealthy-target', reasonCode: 'Target.ResponseCodeMismatch' }
+      }
+    })
+    const run = await deploy({ image: `${REPO}:bad-health` })
+    expectRun(run, 1, 'rolled-back')
+    expect(run.stdout).toContain('Target.ResponseCodeMismatch')
+    expect(run.summary).toContain('Target.ResponseCodeMismatch')
+  })
+
+  it('reports the circuit breaker’s own rollback as a failed deploy, and does not start a second rollback', async () => {
+    await sim.control.setBehaviours({
+      images: {
+        [`${REPO}:no-start`]: {
+          kind: 'cannot-start',
+          stopCode: 'TaskFailedToStart',
+          stoppedReason: 'CannotPullContainerError: pull access denied'
+        }
+      }
+    })
+    // Poll slowly, so ECS's circuit breaker acts before our own threshold is reached.
+    const run = await deploy({ image: `${REPO}:no-start` }, 4000)
+    expectRun(run, 1, 'rolled-back')
+    expect(run.stdout).toContain('ECS is already rolling back')
+    const updates = (await sim.control.calls()).filter(c => c.operation === 'UpdateService')
+    expect(updates).toHaveLength(1)
+  })
+
+  it('changes nothing in AWS when an input is bad', async () => {
+    const badNumber = await deploy({ image: `${REPO}:v2`, 'wait-for-minutes': 'soon' })
+    expect(badNumber.exitCode).toBe(1)
+    expect(badNumber.stdout).toContain('::error::input wait-for-minutes: "soon" is not a whole number')
+    const unknownContainer = await deploy({ image: `${REPO}:v2`, 'container-name': 'nginx' })
+    expect(unknownContainer.exitCode).toBe(1)
+    expect(unknownContainer.stdout).toMatch(
+      /::error::container-name: the task definition has no container "nginx"; its containers are: /
+    )
+    expect(mutating(await sim.control.calls())).toEqual([])
+  })
+})

@@ -1,0 +1,145 @@
+// A preview's whole GitHub story against the local REST stub: two pushes and a close give two
+// deployments (in_progress → success each), both inactive at the end, and one comment.
+import { jest } from '@jest/globals'
+import { createGitHubClient, type GitHubClient } from '../../src/github/client.js'
+import { previewMarker } from '../../src/github/render.js'
+import {
+  beginDeployment,
+  completeDeployment,
+  describeGitHubFailure,
+  publishPreviewComment,
+  retireDeployments
+} from '../../src/github/tracker.js'
+import { startRestStub, type RestStub } from './rest-stub.js'
+
+const TOKEN = 'ghs_trackertoken42'
+const repo = { owner: 'acme', repo: 'shop' }
+const preview = { ...repo, environment: 'preview-pr-42', transient: true, production: false }
+const logUrl = 'https://github.com/acme/shop/actions/runs/5'
+
+describe('describeGitHubFailure', () => {
+  it('names the permission to grant when GitHub refuses', () => {
+    const refused = Object.assign(new Error('Resource not accessible by integration'), { status: 403 })
+    expect(describeGitHubFailure('comment on pull request #4', refused, 'pull-requests: write')).toBe(
+      'could not comment on pull request #4: Resource not accessible by integration (HTTP 403). The job needs `permissions: pull-requests: write`, and a token that can see this repository.'
+    )
+  })
+
+  it('passes other failures through', () => {
+    expect(describeGitHubFailure('x', new Error('socket hang up'), 'deployments: write')).toBe(
+      'could not x: socket hang up'
+    )
+  })
+})
+
+describe('GitHub side of a preview (local REST stub)', () => {
+  let stub: RestStub
+  let octokit: GitHubClient
+  let writeSpy: jest.SpiedFunction<typeof process.stdout.write>
+
+  beforeAll(async () => {
+    stub = await startRestStub(TOKEN)
+  })
+  afterAll(async () => {
+    await stub.close()
+  })
+  beforeEach(() => {
+    writeSpy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    octokit = createGitHubClient(TOKEN, { baseUrl: stub.baseUrl })
+  })
+  afterEach(() => writeSpy.mockRestore())
+
+  it('two pushes and a close: statuses in order, everything inactive at the end, one comment', async () => {
+    const warnings: string[] = []
+    const warn = (message: string) => warnings.push(message)
+    const url = 'https://pr-42.preview.example.com'
+
+    for (const ref of ['sha-one', 'sha-two']) {
+      const handle = await beginDeployment(octokit, { ...preview, ref, logUrl }, warn)
+      await publishPreviewComment(
+        octokit,
+        { ...repo, issueNumber: 42 },
+        { id: '42', status: 'deploying', commit: ref },
+        warn
+      )
+      await completeDeployment(octokit, handle, { state: 'success', environmentUrl: url }, warn)
+      await publishPreviewComment(
+        octokit,
+        { ...repo, issueNumber: 42 },
+        { id: '42', status: 'ready', url, commit: ref },
+        warn
+      )
+    }
+    const retired = await retireDeployments(
+      octokit,
+      { ...repo, environment: preview.environment, logUrl },
+      warn
+    )
+    await publishPreviewComment(
+      octokit,
+      { ...repo, issueNumber: 42 },
+      { id: '42', status: 'destroyed', url },
+      warn
+    )
+
+    expect(warnings).toEqual([])
+    expect(retired).toBe(2)
+    const ours = stub.deployments.filter(d => d.environment === preview.environment)
+    expect(ours.map(d => d.ref)).toEqual(['sha-one', 'sha-two'])
+    expect(ours.every(d => d.transient_environment)).toBe(true)
+    expect(ours.map(d => d.statuses.map(s => s.state))).toEqual([
+      ['in_progress', 'success', 'inactive'],
+      ['in_progress', 'success', 'inactive']
+    ])
+    expect(ours[1]?.statuses[1]).toMatchObject({ environment_url: url, log_url: logUrl })
+
+    const comments = stub.comments.get(42) ?? []
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.body.startsWith(previewMarker('42'))).toBe(true)
+    expect(comments[0]?.body).toContain('Destroyed')
+    expect(
+      stub.calls.filter(c => c.method === 'POST' && c.path.endsWith('/issues/42/comments'))
+    ).toHaveLength(1)
+  })
+
+  it('a refused deployment warns with the permission and never fails the run', async () => {
+    const warnings: string[] = []
+    stub.failNext('POST', /\/deployments$/, 403, 'Resource not accessible by integration')
+
+    const handle = await beginDeployment(
+      octokit,
+      { ...repo, environment: 'production', transient: false, production: true, ref: 'x' },
+      m => warnings.push(m)
+    )
+    await completeDeployment(octokit, handle, { state: 'success' }, m => warnings.push(m))
+
+    expect(handle).toBeUndefined()
+    expect(warnings).toEqual([expect.stringContaining('`permissions: deployments: write`')])
+  })
+
+  it('a refused comment warns with the permission', async () => {
+    const warnings: string[] = []
+    stub.failNext('GET', /\/issues\/9\/comments$/, 403, 'Resource not accessible by integration')
+    const id = await publishPreviewComment(
+      octokit,
+      { ...repo, issueNumber: 9 },
+      { id: '9', status: 'ready' },
+      m => warnings.push(m)
+    )
+    expect(id).toBeUndefined()
+    expect(warnings).toEqual([expect.stringContaining('`permissions: pull-requests: write`')])
+    expect(stub.comments.get(9) ?? []).toHaveLength(0)
+  })
+
+  it('a failed status update leaves the deployment created and says so', async () => {
+    const warnings: string[] = []
+    stub.failNext('POST', /\/deployments\/\d+\/statuses$/, 500, 'boom')
+    const handle = await beginDeployment(
+      octokit,
+      { ...repo, environment: 'staging', transient: false, production: false, ref: 'y' },
+      m => warnings.push(m)
+    )
+    expect(handle?.id).toBeGreaterThan(0)
+    expect(warnings).toEqual([expect.stringContaining('could not mark the GitHub deployment in progress')])
+  })
+})

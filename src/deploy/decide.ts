@@ -1,0 +1,335 @@
+// The heart of the health gate: from what one poll observed, decide whether the deployment is
+// done, has failed (and why), or needs more waiting. Pure and synchronous; time comes in as
+// observation.at, so a 30-minute timeout is tested in milliseconds.
+//
+// Failure threshold: a single stopped task is not a verdict (a host can die, a Spot instance
+// can be reclaimed, and the scheduler simply replaces it); a second failure of the same
+// deployment is a pattern. DEFAULT_FAILURE_THRESHOLD is therefore 2, counted over stopped tasks
+// and tasks whose targets are unhealthy after the health-check grace period. ECS's own circuit
+// breaker waits for half the desired count (at least 3) and is usually slower than this.
+import type { LoadBalancerTarget } from '../plan/service.js'
+import type {
+  DeploymentView,
+  Observation,
+  TargetGroupView,
+  TargetView,
+  TaskView,
+  WatchContext
+} from './observation.js'
+
+export const DEFAULT_FAILURE_THRESHOLD = 2
+
+export type FailureCause = 'rollout-failed' | 'replaced' | 'tasks-stopped' | 'targets-unhealthy' | 'timeout'
+
+export interface TargetEvidence {
+  readonly task: string
+  readonly id: string
+  readonly port: number
+  readonly state: string
+  readonly reason?: string
+  readonly description?: string
+}
+
+export interface TargetGroupEvidence {
+  readonly targetGroupArn: string
+  readonly healthy: number
+  readonly expected: number
+  readonly targets: readonly TargetEvidence[]
+}
+
+export interface Progress {
+  readonly running: number
+  readonly pending: number
+  readonly desired: number
+  readonly failedTasks: number
+  readonly deployments: number
+  readonly rolloutState?: string
+  readonly targetGroups: readonly TargetGroupEvidence[]
+  /** One line for the log; the loop prints it only when it differs from the last one. */
+  readonly line: string
+}
+
+export interface Failure {
+  readonly cause: FailureCause
+  /** The deployment that took over ours, when one did (the circuit breaker's rollback). */
+  readonly replacedBy?: DeploymentView
+  /** Details behind the reason: stopped tasks, exit codes, ELB reason codes. */
+  readonly evidence: readonly string[]
+}
+
+export type Decision =
+  | { readonly kind: 'wait'; readonly reason: string; readonly progress: Progress }
+  | { readonly kind: 'done'; readonly reason: string; readonly progress: Progress }
+  | {
+      readonly kind: 'failed'
+      readonly reason: string
+      readonly progress: Progress
+      readonly failure: Failure
+    }
+
+export function shortId(arn: string): string {
+  return arn.split('/').pop() ?? arn
+}
+
+/** `web-tg` from `arn:aws:elasticloadbalancing:…:targetgroup/web-tg/0123abcd`. */
+export function targetGroupName(arn: string): string {
+  const match = /targetgroup\/([^/]+)/.exec(arn)
+  return match?.[1] ?? arn
+}
+
+/** `web:7` from a task-definition ARN. */
+export function revisionName(arn: string): string {
+  return arn.split('/').pop() ?? arn
+}
+
+function isOurs(task: TaskView, context: WatchContext): boolean {
+  if (task.startedBy !== undefined) return task.startedBy === context.deploymentId
+  return task.taskDefinitionArn === context.taskDefinitionArn
+}
+
+/** Where a task shows up in a target group: its IP (awsvpc) or its instance and host port. */
+export function expectedTarget(
+  task: TaskView,
+  lb: LoadBalancerTarget,
+  networkMode: string
+): { id: string; port: number } | undefined {
+  if (networkMode === 'awsvpc') {
+    return task.privateIp ? { id: task.privateIp, port: lb.containerPort } : undefined
+  }
+  const binding = task.bindings.find(
+    b => b.containerName === lb.containerName && b.containerPort === lb.containerPort
+  )
+  if (!task.instanceId || !binding) return undefined
+  return { id: task.instanceId, port: binding.hostPort }
+}
+
+function findTarget(group: TargetGroupView | undefined, id: string, port: number): TargetView | undefined {
+  return group?.targets.find(t => t.id === id && (t.port === undefined || t.port === port))
+}
+
+/** Stops that say nothing about the revision: capacity reclaimed, a person, a scale-in. */
+function isFailureStop(task: TaskView): boolean {
+  if (task.desiredStatus !== 'STOPPED') return false
+  if (
+    task.stopCode === 'SpotInterruption' ||
+    task.stopCode === 'TerminationNotice' ||
+    task.stopCode === 'UserInitiated'
+  )
+    return false
+  if (task.stoppedReason?.startsWith('Scaling activity initiated by')) return false
+  return true
+}
+
+/** "task 1a2b stopped (EssentialContainerExited): Essential container in task exited; web exited 1: OOM" */
+export function describeStoppedTask(task: TaskView): string {
+  const parts = [
+    `task ${shortId(task.taskArn)} stopped${task.stopCode ? ` (${task.stopCode})` : ''}: ${task.stoppedReason ?? 'no reason given'}`
+  ]
+  for (const container of task.containers) {
+    if (container.exitCode !== undefined || container.reason) {
+      const exit = container.exitCode !== undefined ? ` exited ${container.exitCode}` : ''
+      parts.push(`${container.name}${exit}${container.reason ? `: ${container.reason}` : ''}`)
+    }
+  }
+  return parts.join('; ')
+}
+
+function describeUnhealthyTarget(target: TargetEvidence, group: string): string {
+  const why = [target.reason, target.description].filter(Boolean).join(': ')
+  return `target ${target.id}:${target.port} of task ${target.task} is unhealthy in ${group}${why ? ` (${why})` : ''}`
+}
+
+interface TaskHealth {
+  readonly groups: TargetGroupEvidence[]
+  /** Running tasks of ours with a target unhealthy after the grace period. */
+  readonly unhealthyTasks: Set<string>
+  readonly unhealthyEvidence: string[]
+  readonly allHealthy: boolean
+}
+
+function targetHealth(
+  running: readonly TaskView[],
+  observation: Observation,
+  context: WatchContext
+): TaskHealth {
+  const groups: TargetGroupEvidence[] = []
+  const unhealthyTasks = new Set<string>()
+  const unhealthyEvidence: string[] = []
+  let allHealthy = true
+  const groupArns = [...new Set(context.loadBalancers.map(lb => lb.targetGroupArn))]
+  for (const arn of groupArns) {
+    const group = observation.targetGroups.find(g => g.arn === arn)
+    const targets: TargetEvidence[] = []
+    let healthy = 0
+    let expected = 0
+    for (const task of running) {
+      for (const lb of context.loadBalancers.filter(l => l.targetGroupArn === arn)) {
+        expected++
+        const where = expectedTarget(task, lb, context.networkMode)
+        const seen = where ? findTarget(group, where.id, where.port) : undefined
+        const evidence: TargetEvidence = {
+          task: shortId(task.taskArn),
+          id: where?.id ?? '?',
+          port: where?.port ?? lb.containerPort,
+          state: seen?.state ?? 'not registered',
+          ...(seen?.reason !== undefined && { reason: seen.reason }),
+          ...(seen?.description !== undefined && { description: seen.description })
+        }
+        targets.push(evidence)
+        if (seen?.state === 'healthy') healthy++
+        else allHealthy = false
+        const pastGrace =
+          task.startedAt === undefined || observation.at - task.startedAt >= context.healthCheckGracePeriodMs
+        if (seen?.state === 'unhealthy' && pastGrace) {
+          unhealthyTasks.add(task.taskArn)
+          unhealthyEvidence.push(describeUnhealthyTarget(evidence, targetGroupName(arn)))
+        }
+      }
+    }
+    groups.push({ targetGroupArn: arn, healthy, expected, targets })
+  }
+  return { groups, unhealthyTasks, unhealthyEvidence, allHealthy }
+}
+
+function progressLine(context: WatchContext, p: Omit<Progress, 'line'>): string {
+  const parts = [
+    `${context.label} ${context.deploymentId}: ${p.running}/${p.desired} running, ${p.pending} pending`
+  ]
+  if (p.rolloutState) parts.push(`rollout ${p.rolloutState}`)
+  for (const g of p.targetGroups)
+    parts.push(`${targetGroupName(g.targetGroupArn)} ${g.healthy}/${g.expected} healthy`)
+  if (p.failedTasks > 0) parts.push(`${p.failedTasks} failed task${p.failedTasks === 1 ? '' : 's'}`)
+  if (p.deployments > 1)
+    parts.push(`${p.deployments - 1} older deployment${p.deployments === 2 ? '' : 's'} draining`)
+  return parts.join(' · ')
+}
+
+export function decide(observation: Observation, context: WatchContext): Decision {
+  const ours = observation.deployments.find(d => d.id === context.deploymentId)
+  const primary = observation.deployments.find(d => d.status === 'PRIMARY')
+  const ourTasks = observation.tasks.filter(t => isOurs(t, context))
+  const running = ourTasks.filter(t => t.desiredStatus === 'RUNNING' && t.lastStatus === 'RUNNING')
+  const starting = ourTasks.filter(t => t.desiredStatus === 'RUNNING' && t.lastStatus !== 'RUNNING')
+  const failedStops = ourTasks.filter(isFailureStop)
+  const health = targetHealth(running, observation, context)
+
+  const base = {
+    running: ours?.runningCount ?? running.length,
+    pending: ours?.pendingCount ?? starting.length,
+    desired: ours?.desiredCount ?? 0,
+    failedTasks: Math.max(ours?.failedTasks ?? 0, failedStops.length),
+    deployments: observation.deployments.length,
+    ...(ours?.rolloutState !== undefined && { rolloutState: ours.rolloutState }),
+    targetGroups: health.groups
+  }
+  const progress: Progress = { ...base, line: progressLine(context, base) }
+  const failed = (
+    cause: FailureCause,
+    reason: string,
+    evidence: readonly string[],
+    replacedBy?: DeploymentView
+  ): Decision => ({
+    kind: 'failed',
+    reason,
+    progress,
+    failure: { cause, evidence, ...(replacedBy !== undefined && { replacedBy }) }
+  })
+  const stopEvidence = failedStops.map(describeStoppedTask)
+
+  // 1. Our deployment is no longer the newest: the circuit breaker rolled back, or someone else deployed.
+  if (!ours || ours.status !== 'PRIMARY') {
+    const other = primary && primary.id !== context.deploymentId ? primary : undefined
+    const why = ours?.rolloutStateReason ? `: ${ours.rolloutStateReason}` : ''
+    const by = other ? ` by deployment ${other.id} (${revisionName(other.taskDefinition)})` : ''
+    return failed(
+      'replaced',
+      `${context.label} ${context.deploymentId} was replaced${by}${why}`,
+      stopEvidence,
+      other
+    )
+  }
+
+  // 2. ECS itself says the rollout failed (circuit breaker without rollback, or before it rolls back).
+  if (ours.rolloutState === 'FAILED') {
+    return failed(
+      'rollout-failed',
+      `ECS marked ${context.label} ${ours.id} FAILED${ours.rolloutStateReason ? `: ${ours.rolloutStateReason}` : ''}`,
+      stopEvidence
+    )
+  }
+
+  // 3. Repeated failures of the new tasks: stopped ones plus running ones that ELB finds unhealthy.
+  // ECS's own failedTasks counter is trusted too: stopped tasks can age out of ListTasks.
+  const failures = Math.max(failedStops.length + health.unhealthyTasks.size, ours.failedTasks)
+  if (failures >= context.failureThreshold) {
+    if (health.unhealthyTasks.size > 0 && health.unhealthyEvidence.length > 0) {
+      const first = health.unhealthyEvidence[0] ?? ''
+      return failed('targets-unhealthy', `new tasks fail their load balancer health checks: ${first}`, [
+        ...health.unhealthyEvidence,
+        ...stopEvidence
+      ])
+    }
+    const first = stopEvidence[0] ?? `ECS counted ${ours.failedTasks} failed tasks`
+    const elb = failedStops.some(t => /ELB health checks/i.test(t.stoppedReason ?? ''))
+    return failed(
+      elb ? 'targets-unhealthy' : 'tasks-stopped',
+      `${failures} new task${failures === 1 ? '' : 's'} failed: ${first}`,
+      stopEvidence
+    )
+  }
+
+  // 4. Done: the only deployment, complete, every task RUNNING and healthy where it is checked.
+  const waiting = waitingFor(ours, observation, running, starting, health, context)
+  if (waiting === undefined) {
+    const gate =
+      context.loadBalancers.length > 0
+        ? `every target healthy in ${health.groups.map(g => `${targetGroupName(g.targetGroupArn)} (${g.healthy}/${g.expected})`).join(', ')}`
+        : context.containerHealthChecks
+          ? 'no load balancer: gated on tasks RUNNING and their container health checks (HEALTHY)'
+          : 'no load balancer and no container health check: gated on tasks RUNNING only'
+    return { kind: 'done', reason: `${running.length}/${ours.desiredCount} tasks RUNNING; ${gate}`, progress }
+  }
+
+  // 5. Out of time: say what we were still waiting for, and the last state seen.
+  const elapsed = observation.at - context.startedAt
+  if (elapsed >= context.timeoutMs) {
+    const minutes = Math.round(context.timeoutMs / 60_000)
+    return failed(
+      'timeout',
+      `timed out after ${minutes} minute${minutes === 1 ? '' : 's'} waiting for ${waiting}; last state: ${progress.line}`,
+      [...health.unhealthyEvidence, ...stopEvidence]
+    )
+  }
+  return { kind: 'wait', reason: waiting, progress }
+}
+
+/** What keeps the deployment from being done, or undefined when nothing does. */
+function waitingFor(
+  ours: DeploymentView,
+  observation: Observation,
+  running: readonly TaskView[],
+  starting: readonly TaskView[],
+  health: TaskHealth,
+  context: WatchContext
+): string | undefined {
+  const others = observation.deployments.filter(d => d.id !== ours.id)
+  if (others.length > 0)
+    return `${others.length} older deployment${others.length === 1 ? '' : 's'} to finish draining`
+  const complete =
+    ours.rolloutState === 'COMPLETED' ||
+    (ours.rolloutState === undefined && ours.runningCount === ours.desiredCount && ours.pendingCount === 0)
+  if (!complete) return `the rollout to complete (${ours.runningCount}/${ours.desiredCount} running)`
+  if (running.length < ours.desiredCount || starting.length > 0) {
+    return `tasks to be RUNNING (${running.length}/${ours.desiredCount})`
+  }
+  if (context.loadBalancers.length > 0) {
+    if (!health.allHealthy) {
+      return `targets to be healthy (${health.groups.map(g => `${targetGroupName(g.targetGroupArn)} ${g.healthy}/${g.expected}`).join(', ')})`
+    }
+  } else if (context.containerHealthChecks) {
+    const notHealthy = running.filter(t => t.healthStatus !== 'HEALTHY')
+    if (notHealthy.length > 0)
+      return `container health checks (${running.length - notHealthy.length}/${running.length} HEALTHY)`
+  }
+  return undefined
+}

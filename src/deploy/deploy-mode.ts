@@ -1,0 +1,131 @@
+// mode: deploy. The pipeline of DESIGN.md: read the file, plan, image, render and diff,
+// register only when something changed, migrate, roll out behind the health gate (with
+// rollback on failure). Dry-run stops after the diff; an unchanged definition stops there too.
+import * as core from '@actions/core'
+import { ActionError } from '../errors.js'
+import type { Inputs } from '../inputs.js'
+import { diffTaskDefinitions } from '../taskdef/diff.js'
+import { loadTaskDefinitionFile } from '../taskdef/load.js'
+import { renderTaskDefinition } from '../taskdef/render.js'
+import { registerRevision } from '../taskdef/revision.js'
+import { rollOut } from './rolling.js'
+import { applyRollout, phase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
+import { backoffFromEnv } from './watch.js'
+
+export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps): Promise<void> {
+  const { clock } = deps
+  const report = state.report
+
+  // The file is read and checked before any AWS call.
+  const fileSource = inputs.taskDefinitionPath
+    ? await phase(state, clock, 'Read the task definition', () =>
+        loadTaskDefinitionFile(inputs.taskDefinitionPath as string)
+      )
+    : undefined
+  if (inputs.build && !deps.hooks.buildImage) {
+    throw new ActionError('input ecr-repository: the image phase is not available in this build')
+  }
+  if (inputs.migrate && !deps.hooks.runMigrations) {
+    throw new ActionError('input migrate-command: the migrate phase is not available in this build')
+  }
+
+  const clients = deps.clients(inputs.region)
+  const { ecs, plan, current, unsupported } = await planPhase(inputs, state, deps, clients)
+
+  let image = inputs.image
+  if (inputs.build && deps.hooks.buildImage) {
+    // INTEGRATION POINT (image phase): its result's imageUri becomes the deployed image.
+    const build = deps.hooks.buildImage
+    const result = await phase(state, clock, 'Image', () =>
+      build(inputs, { clients, taskDefinition: fileSource ?? current })
+    )
+    report.imageResult = result
+    image = result.imageUri
+  }
+  if (image !== undefined) report.image = image
+
+  const { rendered, diff } = await phase(state, clock, 'Task definition', async () => {
+    // A file without tags keeps the running revision's tags: losing them is never what was meant.
+    const source = fileSource
+      ? { ...fileSource, tags: fileSource.tags.length > 0 ? fileSource.tags : current.tags }
+      : current
+    const rendered = renderTaskDefinition(source, {
+      containerNames: inputs.containerNames,
+      ...(image !== undefined && { image }),
+      environment: inputs.environmentVariables
+    })
+    if (rendered.containers.length > 0)
+      core.info(`containers that get the image/environment: ${rendered.containers.join(', ')}`)
+    const diff = diffTaskDefinitions(current.taskDefinition, rendered.input, current.tags)
+    core.info(
+      diff.length === 0
+        ? `no changes against ${plan.taskDefinitionArn}`
+        : `changes against ${plan.taskDefinitionArn}:`
+    )
+    for (const line of diff) core.info(`  ${line}`)
+    return { rendered, diff }
+  })
+  report.diff = diff
+
+  if (inputs.dryRun) {
+    if (unsupported) core.warning(unsupported)
+    report.status = 'dry-run'
+    report.reason = 'dry run: the plan and the diff are above; nothing was changed'
+    core.info(report.reason)
+    return
+  }
+  if (diff.length === 0 && !inputs.forceNewDeployment) {
+    report.status = 'unchanged'
+    report.taskDefinitionArn = plan.taskDefinitionArn
+    report.reason = `the service already runs this task definition (${plan.taskDefinitionArn}); nothing registered or deployed`
+    core.info(report.reason)
+    return
+  }
+
+  const targetArn =
+    diff.length === 0
+      ? plan.taskDefinitionArn
+      : await phase(state, clock, 'Register', async () => {
+          const arn = await registerRevision(ecs, rendered.input)
+          core.info(`registered ${arn}`)
+          return arn
+        })
+  report.taskDefinitionArn = targetArn
+
+  if (inputs.migrate && deps.hooks.runMigrations) {
+    // INTEGRATION POINT (migrate phase): after register, before UpdateService; a failure stops here.
+    const migrate = deps.hooks.runMigrations
+    const containers = rendered.containers
+    const result = await phase(state, clock, 'Migrate', () =>
+      migrate(inputs, { clients, plan, taskDefinitionArn: targetArn, containers })
+    )
+    report.migrateResult = result
+    if (!result.succeeded) {
+      const failed = result.tasks.find(t => !t.succeeded)
+      throw new ActionError(
+        `migration failed${failed ? `: ${failed.command.join(' ')}: ${failed.reason ?? `exit ${failed.exitCode ?? '?'}`}` : ''}; the service was not changed`
+      )
+    }
+  }
+
+  const elb = await clients.elb()
+  const result = await phase(state, clock, 'Rollout', () =>
+    rollOut(
+      { ecs, elb, clock, backoff: backoffFromEnv(deps.env), log: line => core.info(line) },
+      {
+        plan,
+        target: revisionFacts(targetArn, rendered.input),
+        previous: revisionFacts(plan.taskDefinitionArn, current.taskDefinition),
+        ...(inputs.desiredCount !== undefined && { desiredCount: inputs.desiredCount }),
+        forceNewDeployment: inputs.forceNewDeployment,
+        wait: inputs.waitForServiceStability,
+        timeoutMs: inputs.waitForMinutes * 60_000,
+        rollbackOnFailure: inputs.rollbackOnFailure
+      }
+    )
+  )
+  applyRollout(report, result)
+  if (result.status === 'succeeded' && !inputs.waitForServiceStability) {
+    report.healthGate = 'not checked: wait-for-service-stability is false'
+  }
+}

@@ -1,0 +1,94 @@
+// What the watch loop sees on one poll, reduced to the fields the decision needs. The AWS side
+// (observe.ts) fills these in; the decision (decide.ts) reads only these, so it is tested with
+// plain objects.
+import type { LoadBalancerTarget } from '../plan/service.js'
+
+export interface DeploymentView {
+  readonly id: string
+  /** PRIMARY (the newest), ACTIVE (older, still running tasks) or INACTIVE. */
+  readonly status: string
+  readonly taskDefinition: string
+  readonly desiredCount: number
+  readonly runningCount: number
+  readonly pendingCount: number
+  readonly failedTasks: number
+  /** Absent on services without rollout states (older APIs, some controllers). */
+  readonly rolloutState?: 'COMPLETED' | 'FAILED' | 'IN_PROGRESS' | string
+  readonly rolloutStateReason?: string
+}
+
+export interface ContainerView {
+  readonly name: string
+  readonly lastStatus?: string
+  readonly exitCode?: number
+  readonly reason?: string
+  readonly healthStatus?: string
+}
+
+export interface PortBinding {
+  readonly containerName: string
+  readonly containerPort: number
+  readonly hostPort: number
+}
+
+export interface TaskView {
+  readonly taskArn: string
+  /** For tasks a service starts: the id of the deployment that started it. */
+  readonly startedBy?: string
+  readonly taskDefinitionArn: string
+  readonly lastStatus: string
+  readonly desiredStatus: string
+  /** HEALTHY / UNHEALTHY / UNKNOWN: the containers' own health checks. */
+  readonly healthStatus?: string
+  readonly stoppedReason?: string
+  readonly stopCode?: string
+  readonly startedAt?: number
+  readonly containers: readonly ContainerView[]
+  /** awsvpc: the task ENI's private IP. */
+  readonly privateIp?: string
+  /** bridge/host: the EC2 instance the task runs on. */
+  readonly instanceId?: string
+  readonly bindings: readonly PortBinding[]
+}
+
+export interface TargetView {
+  readonly id: string
+  readonly port?: number
+  /** initial, healthy, unhealthy, unused, draining, unavailable. */
+  readonly state: string
+  readonly reason?: string
+  readonly description?: string
+}
+
+export interface TargetGroupView {
+  readonly arn: string
+  readonly targets: readonly TargetView[]
+}
+
+export interface Observation {
+  /** Clock time of the poll. */
+  readonly at: number
+  readonly deployments: readonly DeploymentView[]
+  /** Tasks of the service, running and recently stopped (the decision picks ours). */
+  readonly tasks: readonly TaskView[]
+  /** One entry per target group of the service. */
+  readonly targetGroups: readonly TargetGroupView[]
+}
+
+/** What the watch is about: fixed for one watch. */
+export interface WatchContext {
+  /** `deployment` for our rollout, `rollback` when watching a rollback. */
+  readonly label: 'deployment' | 'rollback'
+  readonly deploymentId: string
+  readonly taskDefinitionArn: string
+  readonly startedAt: number
+  readonly timeoutMs: number
+  readonly loadBalancers: readonly LoadBalancerTarget[]
+  /** awsvpc, bridge, host (decides how a task is found among targets). */
+  readonly networkMode: string
+  readonly healthCheckGracePeriodMs: number
+  /** True when a container of the revision has its own healthCheck. */
+  readonly containerHealthChecks: boolean
+  /** Failed tasks (stopped, or with unhealthy targets) of our deployment that fail it. */
+  readonly failureThreshold: number
+}

@@ -1,0 +1,214 @@
+// One poll of the service: at most one DescribeServices and one DescribeTargetHealth per target
+// group, plus ListTasks/DescribeTasks only when the deployment's counts moved (or a task we know
+// is still on its way), because tasks are what changes least often and cost the most calls.
+import {
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  type Deployment,
+  type ECSClient,
+  type Task
+} from '@aws-sdk/client-ecs'
+import {
+  DescribeTargetHealthCommand,
+  type ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { Clock } from '../util/clock.js'
+import type { DeploymentView, Observation, PortBinding, TargetGroupView, TaskView } from './observation.js'
+
+export interface ObserveTarget {
+  readonly cluster: string
+  readonly service: string
+  readonly targetGroupArns: readonly string[]
+  /** The deployment being watched: its counts decide when tasks are listed again. */
+  readonly deploymentId: string
+  /** True when container health (not a load balancer) gates the deploy: tasks are re-read until HEALTHY. */
+  readonly watchContainerHealth: boolean
+}
+
+export interface Observer {
+  observe(): Promise<Observation>
+}
+
+/** Tasks are listed again at least this often, even when nothing seems to move. */
+const TASK_REFRESH_MS = 60_000
+
+function toDeployment(d: Deployment): DeploymentView {
+  return {
+    id: d.id ?? '?',
+    status: d.status ?? 'UNKNOWN',
+    taskDefinition: d.taskDefinition ?? '',
+    desiredCount: d.desiredCount ?? 0,
+    runningCount: d.runningCount ?? 0,
+    pendingCount: d.pendingCount ?? 0,
+    failedTasks: d.failedTasks ?? 0,
+    ...(d.rolloutState !== undefined && { rolloutState: d.rolloutState }),
+    ...(d.rolloutStateReason !== undefined && { rolloutStateReason: d.rolloutStateReason })
+  }
+}
+
+function privateIp(task: Task): string | undefined {
+  for (const attachment of task.attachments ?? []) {
+    if (attachment.type !== 'ElasticNetworkInterface') continue
+    const ip = attachment.details?.find(d => d.name === 'privateIPv4Address')?.value
+    if (ip) return ip
+  }
+  return task.containers?.flatMap(c => c.networkInterfaces ?? []).find(n => n.privateIpv4Address)
+    ?.privateIpv4Address
+}
+
+function toTask(task: Task, instanceIds: ReadonlyMap<string, string>): TaskView {
+  const bindings: PortBinding[] = []
+  for (const container of task.containers ?? []) {
+    for (const b of container.networkBindings ?? []) {
+      if (container.name && b.containerPort !== undefined && b.hostPort !== undefined) {
+        bindings.push({ containerName: container.name, containerPort: b.containerPort, hostPort: b.hostPort })
+      }
+    }
+  }
+  const ip = privateIp(task)
+  const instanceId = task.containerInstanceArn ? instanceIds.get(task.containerInstanceArn) : undefined
+  return {
+    taskArn: task.taskArn ?? '?',
+    ...(task.startedBy !== undefined && { startedBy: task.startedBy }),
+    taskDefinitionArn: task.taskDefinitionArn ?? '',
+    lastStatus: task.lastStatus ?? 'UNKNOWN',
+    desiredStatus: task.desiredStatus ?? 'UNKNOWN',
+    ...(task.healthStatus !== undefined && { healthStatus: task.healthStatus }),
+    ...(task.stoppedReason !== undefined && { stoppedReason: task.stoppedReason }),
+    ...(task.stopCode !== undefined && { stopCode: task.stopCode }),
+    ...(task.startedAt !== undefined && { startedAt: new Date(task.startedAt).getTime() }),
+    containers: (task.containers ?? []).map(c => ({
+      name: c.name ?? '?',
+      ...(c.lastStatus !== undefined && { lastStatus: c.lastStatus }),
+      ...(c.exitCode !== undefined && { exitCode: c.exitCode }),
+      ...(c.reason !== undefined && { reason: c.reason }),
+      ...(c.healthStatus !== undefined && { healthStatus: c.healthStatus })
+    })),
+    ...(ip !== undefined && { privateIp: ip }),
+    ...(instanceId !== undefined && { instanceId }),
+    bindings
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+export function createObserver(
+  ecs: ECSClient,
+  elb: ElasticLoadBalancingV2Client,
+  target: ObserveTarget,
+  clock: Clock
+): Observer {
+  /** Tasks by ARN, as last described. Stopped tasks never change again, so they are kept. */
+  const tasks = new Map<string, Task>()
+  const instanceIds = new Map<string, string>()
+  let lastCounts = ''
+  let lastTaskRefresh = -Infinity
+
+  async function listArns(desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]> {
+    const arns: string[] = []
+    let nextToken: string | undefined
+    // Bounded: a service has at most a few thousand tasks, 100 per page.
+    for (let page = 0; page < 50; page++) {
+      const answer = await ecs.send(
+        new ListTasksCommand({
+          cluster: target.cluster,
+          serviceName: target.service,
+          desiredStatus,
+          nextToken
+        })
+      )
+      arns.push(...(answer.taskArns ?? []))
+      nextToken = answer.nextToken
+      if (!nextToken) break
+    }
+    return arns
+  }
+
+  async function refreshTasks(): Promise<void> {
+    const [running, stopped] = await Promise.all([listArns('RUNNING'), listArns('STOPPED')])
+    const listed = new Set([...running, ...stopped])
+    // A task already seen as STOPPED is final; everything else is described again.
+    const toDescribe = [...listed].filter(arn => tasks.get(arn)?.lastStatus !== 'STOPPED')
+    for (const batch of chunks(toDescribe, 100)) {
+      const answer = await ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: batch }))
+      for (const task of answer.tasks ?? []) if (task.taskArn) tasks.set(task.taskArn, task)
+    }
+    for (const arn of [...tasks.keys()]) if (!listed.has(arn)) tasks.delete(arn)
+    const unknownInstances = [
+      ...new Set(
+        [...tasks.values()]
+          .map(t => t.containerInstanceArn)
+          .filter((a): a is string => !!a && !instanceIds.has(a))
+      )
+    ]
+    for (const batch of chunks(unknownInstances, 100)) {
+      const answer = await ecs.send(
+        new DescribeContainerInstancesCommand({ cluster: target.cluster, containerInstances: batch })
+      )
+      for (const instance of answer.containerInstances ?? []) {
+        if (instance.containerInstanceArn && instance.ec2InstanceId) {
+          instanceIds.set(instance.containerInstanceArn, instance.ec2InstanceId)
+        }
+      }
+    }
+    lastTaskRefresh = clock.now()
+  }
+
+  function needsTaskRefresh(deployments: readonly Deployment[]): boolean {
+    const counts = deployments
+      .map(d => `${d.id}:${d.status}:${d.runningCount}:${d.pendingCount}:${d.failedTasks}`)
+      .join('|')
+    const moved = counts !== lastCounts
+    lastCounts = counts
+    if (moved || clock.now() - lastTaskRefresh >= TASK_REFRESH_MS) return true
+    // A task of the watched deployment that is still starting or stopping, or whose container
+    // health is still unknown when that is the gate, changes without the counts moving.
+    return [...tasks.values()].some(
+      t =>
+        (t.startedBy === undefined || t.startedBy === target.deploymentId) &&
+        (t.lastStatus !== t.desiredStatus ||
+          (target.watchContainerHealth && t.desiredStatus === 'RUNNING' && t.healthStatus !== 'HEALTHY'))
+    )
+  }
+
+  async function targetGroups(): Promise<TargetGroupView[]> {
+    return Promise.all(
+      target.targetGroupArns.map(async arn => {
+        const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
+        return {
+          arn,
+          targets: (answer.TargetHealthDescriptions ?? []).map(d => ({
+            id: d.Target?.Id ?? '?',
+            ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
+            state: d.TargetHealth?.State ?? 'unknown',
+            ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
+            ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description })
+          }))
+        }
+      })
+    )
+  }
+
+  return {
+    async observe(): Promise<Observation> {
+      const answer = await ecs.send(
+        new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] })
+      )
+      const deployments = answer.services?.[0]?.deployments ?? []
+      if (needsTaskRefresh(deployments)) await refreshTasks()
+      const groups = await targetGroups()
+      return {
+        at: clock.now(),
+        deployments: deployments.map(toDeployment),
+        tasks: [...tasks.values()].map(t => toTask(t, instanceIds)),
+        targetGroups: groups
+      }
+    }
+  }
+}

@@ -1,0 +1,256 @@
+// A rolling deploy: UpdateService to the new revision, watch our deployment to healthy, and on
+// failure put the previous revision back (or follow ECS's own circuit-breaker rollback) and
+// watch that too. The verdict is in decide(); this file is the sequence of AWS calls.
+import {
+  DescribeServicesCommand,
+  UpdateServiceCommand,
+  type ECSClient,
+  type Service
+} from '@aws-sdk/client-ecs'
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { credentialErrorMessage, describeError, isCredentialError } from '../errors.js'
+import type { BackoffSettings } from '../util/backoff.js'
+import type { Clock } from '../util/clock.js'
+import type { ServicePlan } from '../plan/service.js'
+import { DEFAULT_FAILURE_THRESHOLD, revisionName, type Decision } from './decide.js'
+import { createObserver, type Observer, type ObserveTarget } from './observe.js'
+import type { WatchContext } from './observation.js'
+import { watchDeployment } from './watch.js'
+
+export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back'
+
+export interface RevisionFacts {
+  readonly arn: string
+  readonly networkMode: string
+  readonly containerHealthChecks: boolean
+}
+
+export interface RolloutRequest {
+  readonly plan: ServicePlan
+  readonly target: RevisionFacts
+  readonly previous: RevisionFacts
+  readonly desiredCount?: number
+  readonly forceNewDeployment: boolean
+  readonly wait: boolean
+  readonly timeoutMs: number
+  readonly rollbackOnFailure: boolean
+}
+
+export interface RolloutResult {
+  readonly status: RolloutStatus
+  readonly deploymentId?: string
+  /** The revision the service runs (or is meant to run) afterwards. */
+  readonly taskDefinitionArn: string
+  readonly rolledBack: boolean
+  /** Plain-words reason, for failures (and the rolled-back message). */
+  readonly reason?: string
+  readonly decision?: Decision
+  readonly rollback?: { readonly deploymentId: string; readonly decision: Decision; readonly byEcs: boolean }
+}
+
+export interface RolloutDeps {
+  readonly ecs: ECSClient
+  readonly elb: ElasticLoadBalancingV2Client
+  readonly clock: Clock
+  readonly backoff?: BackoffSettings
+  readonly log: (line: string) => void
+  /** Tests may replace how observers are made; the action uses createObserver. */
+  readonly makeObserver?: (target: ObserveTarget) => Observer
+}
+
+/** The deployment an UpdateService created: the PRIMARY one with our revision. */
+export function newDeploymentId(service: Service | undefined, taskDefinitionArn: string): string {
+  const deployments = service?.deployments ?? []
+  const primary =
+    deployments.find(d => d.status === 'PRIMARY' && d.taskDefinition === taskDefinitionArn) ??
+    deployments.find(d => d.status === 'PRIMARY')
+  if (!primary?.id) throw new Error('UpdateService returned no PRIMARY deployment')
+  return primary.id
+}
+
+async function updateService(
+  deps: RolloutDeps,
+  plan: ServicePlan,
+  taskDefinition: string,
+  extra: { desiredCount?: number; forceNewDeployment?: boolean }
+): Promise<string> {
+  const answer = await deps.ecs.send(
+    new UpdateServiceCommand({
+      cluster: plan.cluster,
+      service: plan.serviceName,
+      taskDefinition,
+      // Only when asked: otherwise the service keeps its count and autoscaling is not reset.
+      ...(extra.desiredCount !== undefined && { desiredCount: extra.desiredCount }),
+      ...(extra.forceNewDeployment && { forceNewDeployment: true })
+    })
+  )
+  return newDeploymentId(answer.service, taskDefinition)
+}
+
+function watchContext(
+  request: RolloutRequest,
+  revision: RevisionFacts,
+  deploymentId: string,
+  label: WatchContext['label'],
+  startedAt: number
+): WatchContext {
+  return {
+    label,
+    deploymentId,
+    taskDefinitionArn: revision.arn,
+    startedAt,
+    timeoutMs: request.timeoutMs,
+    loadBalancers: request.plan.loadBalancers,
+    networkMode: revision.networkMode,
+    healthCheckGracePeriodMs: request.plan.healthCheckGracePeriodSeconds * 1000,
+    containerHealthChecks: revision.containerHealthChecks,
+    failureThreshold: DEFAULT_FAILURE_THRESHOLD
+  }
+}
+
+async function watch(deps: RolloutDeps, context: WatchContext, plan: ServicePlan): Promise<Decision> {
+  const target: ObserveTarget = {
+    cluster: plan.cluster,
+    service: plan.serviceName,
+    targetGroupArns: plan.targetGroupArns,
+    deploymentId: context.deploymentId,
+    watchContainerHealth: context.loadBalancers.length === 0 && context.containerHealthChecks
+  }
+  const [ecs, elb] = [deps.ecs, deps.elb]
+  const observer = deps.makeObserver
+    ? deps.makeObserver(target)
+    : createObserver(ecs, elb, target, deps.clock)
+  return watchDeployment(observer, context, {
+    clock: deps.clock,
+    log: deps.log,
+    ...(deps.backoff !== undefined && { backoff: deps.backoff })
+  })
+}
+
+export async function rollOut(deps: RolloutDeps, request: RolloutRequest): Promise<RolloutResult> {
+  const { plan } = request
+  const deploymentId = await updateService(deps, plan, request.target.arn, {
+    ...(request.desiredCount !== undefined && { desiredCount: request.desiredCount }),
+    forceNewDeployment: request.forceNewDeployment
+  })
+  deps.log(
+    `UpdateService: ${plan.serviceName} → ${revisionName(request.target.arn)}, deployment ${deploymentId}`
+  )
+  if (!request.wait) {
+    deps.log('wait-for-service-stability is false: not waiting for the new tasks to be healthy')
+    return { status: 'succeeded', deploymentId, taskDefinitionArn: request.target.arn, rolledBack: false }
+  }
+
+  const decision = await watch(
+    deps,
+    watchContext(request, request.target, deploymentId, 'deployment', deps.clock.now()),
+    plan
+  )
+  if (decision.kind === 'done') {
+    deps.log(`healthy: ${decision.reason}`)
+    return {
+      status: 'succeeded',
+      deploymentId,
+      taskDefinitionArn: request.target.arn,
+      rolledBack: false,
+      decision
+    }
+  }
+  const reason = decision.reason
+  for (const line of decision.kind === 'failed' ? decision.failure.evidence : []) deps.log(`  ${line}`)
+  const failedResult = (why: string): RolloutResult => ({
+    status: 'failed',
+    deploymentId,
+    taskDefinitionArn: request.target.arn,
+    rolledBack: false,
+    reason: why,
+    decision
+  })
+
+  if (!request.rollbackOnFailure) return failedResult(`deploy failed: ${reason} (rollback-on-failure is off)`)
+  try {
+    return await rollBack(deps, request, deploymentId, decision, failedResult)
+  } catch (error) {
+    // Credentials that expired mid-rollback: still tell both stories, plainly.
+    const why = isCredentialError(error) ? credentialErrorMessage(error) : describeError(error)
+    return failedResult(
+      `deploy failed: ${reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${why}. The service needs attention now.`
+    )
+  }
+}
+
+async function rollBack(
+  deps: RolloutDeps,
+  request: RolloutRequest,
+  deploymentId: string,
+  decision: Decision,
+  failedResult: (why: string) => RolloutResult
+): Promise<RolloutResult> {
+  const { plan, previous } = request
+  const reason = decision.reason
+  const replacedBy = decision.kind === 'failed' ? decision.failure.replacedBy : undefined
+  let rollbackId: string
+  let byEcs = false
+
+  if (replacedBy && replacedBy.taskDefinition !== previous.arn) {
+    // Someone else deployed over us: rolling back now would undo their deploy, not ours.
+    return failedResult(
+      `deploy failed: ${reason}; not rolling back, because deployment ${replacedBy.id} runs ${revisionName(replacedBy.taskDefinition)}, which is neither ours nor the previous revision`
+    )
+  }
+  if (replacedBy) {
+    rollbackId = replacedBy.id
+    byEcs = true
+    deps.log(
+      `ECS is already rolling back (deployment ${rollbackId} → ${revisionName(previous.arn)}): watching it`
+    )
+  } else {
+    // ECS may have started its own rollback since the last poll; never start a second one.
+    const now = await deps.ecs.send(
+      new DescribeServicesCommand({ cluster: plan.cluster, services: [plan.serviceName] })
+    )
+    const primary = now.services?.[0]?.deployments?.find(d => d.status === 'PRIMARY')
+    if (primary?.id && primary.id !== deploymentId && primary.taskDefinition === previous.arn) {
+      rollbackId = primary.id
+      byEcs = true
+      deps.log(
+        `ECS is already rolling back (deployment ${rollbackId} → ${revisionName(previous.arn)}): watching it`
+      )
+    } else if (previous.arn === request.target.arn) {
+      return failedResult(
+        `deploy failed: ${reason}; nothing to roll back to (the failed deployment ran the same revision)`
+      )
+    } else {
+      rollbackId = await updateService(deps, plan, previous.arn, {})
+      deps.log(
+        `rolling back: UpdateService ${plan.serviceName} → ${revisionName(previous.arn)}, deployment ${rollbackId}`
+      )
+    }
+  }
+
+  const rollbackDecision = await watch(
+    deps,
+    watchContext(request, previous, rollbackId, 'rollback', deps.clock.now()),
+    plan
+  )
+  const rollback = { deploymentId: rollbackId, decision: rollbackDecision, byEcs }
+  if (rollbackDecision.kind === 'done') {
+    return {
+      status: 'rolled-back',
+      deploymentId,
+      taskDefinitionArn: previous.arn,
+      rolledBack: true,
+      reason: `deploy failed: ${reason}; rolled back to ${previous.arn} (healthy)`,
+      decision,
+      rollback
+    }
+  }
+  for (const line of rollbackDecision.kind === 'failed' ? rollbackDecision.failure.evidence : [])
+    deps.log(`  ${line}`)
+  return {
+    ...failedResult(
+      `deploy failed: ${reason}; THE ROLLBACK TO ${previous.arn} FAILED TOO: ${rollbackDecision.reason}. The service needs attention now.`
+    ),
+    rollback
+  }
+}

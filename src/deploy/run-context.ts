@@ -1,0 +1,140 @@
+// What the mode flows (deploy-mode.ts, rollback-mode.ts) share: the run's state (report and
+// phase timings), the phase wrapper (a core.group with its timing), the plan phase, and the
+// hooks through which other phases (image, migrate) are plugged in by the orchestrator.
+import * as core from '@actions/core'
+import type { AwsClients } from '../aws/clients.js'
+import { ActionError } from '../errors.js'
+import type { Inputs, MigrateCommandParser } from '../inputs.js'
+import type { ImageResult, MigrateResult, PhaseTiming } from '../phases.js'
+import { describePlan, readServicePlan, type ServicePlan } from '../plan/service.js'
+import { SUPPORTED_STRATEGIES } from '../plan/strategy.js'
+import type { ReportData } from '../report/summary.js'
+import type { TaskDefinitionSource } from '../taskdef/render.js'
+import { describeRevision } from '../taskdef/revision.js'
+import type { Clock } from '../util/clock.js'
+import type { RevisionFacts, RolloutResult } from './rolling.js'
+import type { ECSClient } from '@aws-sdk/client-ecs'
+
+/**
+ * Phases owned by other modules. INTEGRATION POINT: the lead wires the real ones in src/main.ts
+ * (src/migrate/command.ts parseMigrateCommands, src/phases.ts buildAndPushImage, runMigrations).
+ * Until then a run that needs one fails with a clear message before anything changes.
+ */
+export interface PhaseHooks {
+  readonly parseMigrateCommands?: MigrateCommandParser
+  /** Builds and pushes (or reuses) the image; its imageUri becomes the deployed image. */
+  readonly buildImage?: (
+    inputs: Inputs,
+    context: { clients: AwsClients; taskDefinition: TaskDefinitionSource }
+  ) => Promise<ImageResult>
+  /** Runs the migrate commands as one-off tasks of the new revision, in the service's network. */
+  readonly runMigrations?: (
+    inputs: Inputs,
+    context: {
+      clients: AwsClients
+      plan: ServicePlan
+      taskDefinitionArn: string
+      containers: readonly string[]
+    }
+  ) => Promise<MigrateResult>
+}
+
+export interface RunDeps {
+  readonly clock: Clock
+  readonly env: NodeJS.ProcessEnv
+  readonly clients: (region: string) => AwsClients
+  readonly hooks: PhaseHooks
+}
+
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+export interface RunState {
+  readonly timings: PhaseTiming[]
+  report: Mutable<ReportData>
+}
+
+export async function phase<T>(
+  state: RunState,
+  clock: Clock,
+  name: string,
+  fn: () => Promise<T>
+): Promise<T> {
+  return core.group(name, async () => {
+    const start = clock.now()
+    try {
+      const result = await fn()
+      state.timings.push({ phase: name, durationMs: clock.now() - start, outcome: 'ok' })
+      return result
+    } catch (error) {
+      state.timings.push({ phase: name, durationMs: clock.now() - start, outcome: 'failed' })
+      throw error
+    }
+  })
+}
+
+export function revisionFacts(arn: string, taskDefinition: object): RevisionFacts {
+  const definition = taskDefinition as {
+    networkMode?: unknown
+    containerDefinitions?: { healthCheck?: unknown }[]
+  }
+  const containers = definition.containerDefinitions ?? []
+  return {
+    arn,
+    networkMode: typeof definition.networkMode === 'string' ? definition.networkMode : 'bridge',
+    containerHealthChecks: containers.some(c => c.healthCheck !== undefined && c.healthCheck !== null)
+  }
+}
+
+export function applyRollout(report: Mutable<ReportData>, result: RolloutResult): void {
+  report.status = result.status
+  report.deploymentId = result.deploymentId
+  report.taskDefinitionArn = result.taskDefinitionArn
+  if (result.reason) report.reason = result.reason
+  const decision = result.rollback?.decision.kind === 'done' ? result.rollback.decision : result.decision
+  if (decision) {
+    report.evidence = decision.progress.targetGroups
+    if (decision.kind === 'done') report.healthGate = decision.reason
+  }
+  if (result.decision?.kind === 'failed') report.failureEvidence = result.decision.failure.evidence
+  if (result.rollback) {
+    report.rollback = {
+      deploymentId: result.rollback.deploymentId,
+      byEcs: result.rollback.byEcs,
+      healthy: result.rollback.decision.kind === 'done',
+      reason: result.rollback.decision.reason
+    }
+  }
+}
+
+export interface PlanResult {
+  readonly ecs: ECSClient
+  readonly plan: ServicePlan
+  /** The revision the service runs now, with its tags. */
+  readonly current: TaskDefinitionSource
+  /** Set when the service needs a strategy this build cannot carry out. */
+  readonly unsupported?: string
+}
+
+/** Reads the service and its running revision; refuses unsupported strategies unless dry-run. */
+export async function planPhase(
+  inputs: Inputs,
+  state: RunState,
+  deps: RunDeps,
+  clients: AwsClients
+): Promise<PlanResult> {
+  const ecs = await clients.ecs()
+  const { plan, current } = await phase(state, deps.clock, 'Plan', async () => {
+    const plan = await readServicePlan(ecs, inputs.cluster, inputs.service)
+    for (const line of describePlan(plan)) core.info(line)
+    const current = await describeRevision(ecs, plan.taskDefinitionArn)
+    return { plan, current }
+  })
+  const report = state.report
+  report.plan = describePlan(plan)
+  report.strategy = plan.strategy.strategy
+  report.previousTaskDefinitionArn = plan.taskDefinitionArn
+  if (SUPPORTED_STRATEGIES.includes(plan.strategy.strategy)) return { ecs, plan, current }
+  const unsupported = `service ${plan.serviceName} needs a ${plan.strategy.strategy} deployment (${plan.strategy.because}); that strategy is not supported yet by this build, so nothing was changed`
+  if (!inputs.dryRun) throw new ActionError(unsupported)
+  return { ecs, plan, current, unsupported }
+}

@@ -1,0 +1,96 @@
+// The watch loop: poll, decide, print progress when it changed, sleep adaptively, repeat until
+// the decision is done or failed. All judgement is in decide(); this file only drives it.
+// Bounded: decide() fails the watch at its timeout, and the sleep never runs past it.
+import { isCredentialError } from '../errors.js'
+import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../util/backoff.js'
+import type { Clock } from '../util/clock.js'
+import { decide, type Decision } from './decide.js'
+import type { Observer } from './observe.js'
+import type { WatchContext } from './observation.js'
+
+export interface WatchOptions {
+  readonly clock: Clock
+  readonly backoff?: BackoffSettings
+  /** Where progress lines go (core.info in the action). */
+  readonly log: (line: string) => void
+  /** Failed polls in a row (after the SDK's own retries) before the watch gives up. */
+  readonly maxConsecutiveErrors?: number
+}
+
+/**
+ * Poll settings from the environment: ECS_SHIP_POLL_MIN_MS and ECS_SHIP_POLL_MAX_MS override
+ * the 2 s / 15 s defaults (tests and the demo use small ones against the simulator).
+ */
+export function backoffFromEnv(env: NodeJS.ProcessEnv): BackoffSettings {
+  const read = (name: string, fallback: number): number => {
+    const raw = env[name]
+    if (raw === undefined || raw.trim() === '') return fallback
+    const n = Number(raw)
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: "${raw}" is not a number of milliseconds`)
+    return Math.round(n)
+  }
+  const minMs = read('ECS_SHIP_POLL_MIN_MS', DEFAULT_BACKOFF.minMs)
+  const maxMs = Math.max(minMs, read('ECS_SHIP_POLL_MAX_MS', Math.max(minMs, DEFAULT_BACKOFF.maxMs)))
+  return { ...DEFAULT_BACKOFF, minMs, maxMs }
+}
+
+export async function watchDeployment(
+  observer: Observer,
+  context: WatchContext,
+  options: WatchOptions
+): Promise<Decision> {
+  const { clock, log } = options
+  const backoff = options.backoff ?? DEFAULT_BACKOFF
+  const maxErrors = options.maxConsecutiveErrors ?? 5
+  const deadline = context.startedAt + context.timeoutMs
+  let delay: number | undefined
+  let lastLine: string | undefined
+  let lastDecision: Decision | undefined
+  let errors = 0
+
+  for (;;) {
+    let changed = false
+    try {
+      const decision = decide(await observer.observe(), context)
+      errors = 0
+      changed = decision.progress.line !== lastLine
+      if (changed) log(decision.progress.line)
+      lastLine = decision.progress.line
+      lastDecision = decision
+      if (decision.kind !== 'wait') return decision
+    } catch (error) {
+      // Credentials do not heal by waiting; everything else (throttling past the SDK's retries,
+      // a 5xx) gets a few more polls.
+      if (isCredentialError(error)) throw error
+      errors++
+      const message = error instanceof Error ? error.message : String(error)
+      if (errors >= maxErrors) {
+        throw new Error(
+          `${errors} polls in a row failed while watching ${context.deploymentId}; last error: ${message}`
+        )
+      }
+      log(`poll failed (${errors}/${maxErrors}), trying again: ${message}`)
+      if (clock.now() >= deadline) {
+        // Out of time with the polls failing: report the last state that was seen.
+        if (lastDecision) return timeoutFrom(lastDecision, context, message)
+        throw new Error(
+          `no successful poll of ${context.deploymentId} before the timeout; last error: ${message}`
+        )
+      }
+    }
+    delay = nextPollDelay(delay, changed, backoff)
+    const remaining = deadline - clock.now()
+    // One last poll exactly at the deadline, so the timeout reports the freshest state.
+    await clock.sleep(Math.max(0, Math.min(delay, remaining)))
+  }
+}
+
+function timeoutFrom(last: Decision, context: WatchContext, error: string): Decision {
+  const minutes = Math.round(context.timeoutMs / 60_000)
+  return {
+    kind: 'failed',
+    reason: `timed out after ${minutes} minutes (the last polls failed: ${error}); last state: ${last.progress.line}`,
+    progress: last.progress,
+    failure: { cause: 'timeout', evidence: [] }
+  }
+}

@@ -1,0 +1,181 @@
+// The job summary: what was deployed where, what changed, how long each phase took, the verdict
+// and the evidence behind it. Pure (data in, Markdown out); main.ts writes it in `finally`, so a
+// failed deploy still explains itself. Secrets appear only by name and source, never by value:
+// nothing here reads a secret value, and the diff lines already show secrets that way.
+import type { ImageResult, MigrateResult, PhaseTiming } from '../phases.js'
+import type { TargetGroupEvidence } from '../deploy/decide.js'
+import { revisionName, targetGroupName } from '../deploy/decide.js'
+
+export type RunStatus = 'succeeded' | 'failed' | 'rolled-back' | 'unchanged' | 'dry-run'
+
+export interface ReportData {
+  readonly mode: string
+  readonly cluster?: string
+  readonly service?: string
+  readonly status: RunStatus
+  /** Why it failed, or what happened when nothing did. */
+  readonly reason?: string
+  readonly strategy?: string
+  readonly previousTaskDefinitionArn?: string
+  readonly taskDefinitionArn?: string
+  readonly deploymentId?: string
+  readonly image?: string
+  readonly plan?: readonly string[]
+  readonly diff?: readonly string[]
+  readonly timings: readonly PhaseTiming[]
+  /** How the health gate decided, in one sentence. */
+  readonly healthGate?: string
+  readonly evidence?: readonly TargetGroupEvidence[]
+  /** Stopped tasks, exit codes, ELB reasons behind a failure. */
+  readonly failureEvidence?: readonly string[]
+  readonly rollback?: {
+    readonly deploymentId: string
+    readonly byEcs: boolean
+    readonly healthy: boolean
+    readonly reason: string
+  }
+  readonly imageResult?: ImageResult
+  readonly migrateResult?: MigrateResult
+}
+
+const STATUS_TEXT: Record<RunStatus, string> = {
+  succeeded: '✅ succeeded',
+  failed: '❌ failed',
+  'rolled-back': '↩️ rolled back',
+  unchanged: '⏸️ unchanged',
+  'dry-run': '📝 dry run'
+}
+
+/** Markdown table cells: no raw pipes or newlines. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`
+}
+
+function fence(lines: readonly string[], language = ''): string {
+  const body = lines.join('\n')
+  // A fence longer than any run of backticks inside, so nothing can close it early.
+  const longest = Math.max(2, ...(body.match(/`+/g) ?? []).map(run => run.length))
+  const ticks = '`'.repeat(longest + 1)
+  return `${ticks}${language}\n${body}\n${ticks}`
+}
+
+function imageSection(image: ImageResult): string[] {
+  return [
+    '### Image',
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| image | \`${cell(image.imageUri)}\` |`,
+    `| tag | \`${cell(image.imageTag)}\` |`,
+    `| built | ${image.imageBuilt ? `yes, with ${cell(image.builder)}` : 'no: the tag already existed, reused'} |`,
+    `| platforms | ${cell(image.platforms.join(', ') || '-')} |`,
+    ''
+  ]
+}
+
+function migrateSection(migrate: MigrateResult): string[] {
+  const lines = ['### Migrations', '', '| command | exit | time | result |', '| --- | --- | --- | --- |']
+  for (const task of migrate.tasks) {
+    lines.push(
+      `| \`${cell(task.command.join(' '))}\` | ${task.exitCode ?? '-'} | ${seconds(task.durationMs)} | ${task.succeeded ? 'ok' : cell(task.reason ?? 'failed')} |`
+    )
+  }
+  const failed = migrate.tasks.find(t => !t.succeeded)
+  if (failed && failed.lastLogLines.length > 0) {
+    lines.push(
+      '',
+      '<details><summary>last log lines of the failed command</summary>',
+      '',
+      fence(failed.lastLogLines),
+      '',
+      '</details>'
+    )
+  }
+  lines.push('')
+  return lines
+}
+
+function evidenceSection(data: ReportData): string[] {
+  const lines: string[] = ['### Health evidence', '']
+  if (data.healthGate) lines.push(data.healthGate, '')
+  for (const group of data.evidence ?? []) {
+    lines.push(
+      `**${cell(targetGroupName(group.targetGroupArn))}**: ${group.healthy}/${group.expected} healthy`,
+      ''
+    )
+    if (group.targets.length > 0) {
+      lines.push('| task | target | state | reason |', '| --- | --- | --- | --- |')
+      for (const t of group.targets) {
+        const why = [t.reason, t.description].filter(Boolean).join(': ')
+        lines.push(
+          `| ${cell(t.task)} | ${cell(`${t.id}:${t.port}`)} | ${cell(t.state)} | ${cell(why || '-')} |`
+        )
+      }
+      lines.push('')
+    }
+  }
+  if (data.failureEvidence && data.failureEvidence.length > 0) {
+    lines.push('What failed:', '', ...data.failureEvidence.slice(0, 10).map(e => `- ${cell(e)}`), '')
+  }
+  return lines
+}
+
+export function renderSummary(data: ReportData): string {
+  const title = data.service ? `ecs-ship: ${data.service}` : 'ecs-ship'
+  const lines: string[] = [`## ${title} — ${STATUS_TEXT[data.status]}`, '']
+  if (data.reason) lines.push(`> ${cell(data.reason)}`, '')
+
+  const facts: [string, string | undefined][] = [
+    ['mode', data.mode],
+    ['cluster', data.cluster],
+    ['service', data.service],
+    ['strategy', data.strategy],
+    [
+      'revision',
+      data.previousTaskDefinitionArn || data.taskDefinitionArn
+        ? `${data.previousTaskDefinitionArn ? revisionName(data.previousTaskDefinitionArn) : '?'} → ${data.taskDefinitionArn ? revisionName(data.taskDefinitionArn) : '?'}`
+        : undefined
+    ],
+    ['image', data.image ? `\`${data.image}\`` : undefined],
+    ['deployment', data.deploymentId],
+    [
+      'rollback',
+      data.rollback
+        ? `${data.rollback.byEcs ? 'by the ECS circuit breaker' : 'by ecs-ship'}, deployment ${data.rollback.deploymentId}: ${data.rollback.healthy ? 'healthy' : `FAILED (${data.rollback.reason})`}`
+        : undefined
+    ]
+  ]
+  lines.push('| | |', '| --- | --- |')
+  for (const [name, value] of facts) if (value !== undefined) lines.push(`| ${name} | ${cell(value)} |`)
+  lines.push('')
+
+  if (data.timings.length > 0) {
+    lines.push('### Phases', '', '| phase | time | outcome |', '| --- | --- | --- |')
+    for (const t of data.timings) lines.push(`| ${cell(t.phase)} | ${seconds(t.durationMs)} | ${t.outcome} |`)
+    lines.push('')
+  }
+  if (data.imageResult) lines.push(...imageSection(data.imageResult))
+  if (data.migrateResult) lines.push(...migrateSection(data.migrateResult))
+  if (data.healthGate || (data.evidence?.length ?? 0) > 0 || (data.failureEvidence?.length ?? 0) > 0) {
+    lines.push(...evidenceSection(data))
+  }
+  if (data.plan && data.plan.length > 0) {
+    lines.push('<details><summary>Plan</summary>', '', fence(data.plan), '', '</details>', '')
+  }
+  if (data.diff) {
+    const count = data.diff.length
+    lines.push(
+      `<details><summary>Task definition diff (${count === 0 ? 'no changes' : `${count} change${count === 1 ? '' : 's'}`})</summary>`,
+      '',
+      fence(count === 0 ? ['(no changes)'] : data.diff, 'diff'),
+      '',
+      '</details>',
+      ''
+    )
+  }
+  return lines.join('\n')
+}
