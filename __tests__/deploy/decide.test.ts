@@ -99,6 +99,13 @@ const rows: Row[] = [
     '2/2 tasks RUNNING; every target healthy in web-tg (2/2)'
   ],
   [
+    'an INACTIVE older deployment still listed does not hold it up',
+    observe({ deployments: [deployment(), old({ status: 'INACTIVE', runningCount: 0 })] }),
+    {},
+    'done',
+    '2/2 tasks RUNNING'
+  ],
+  [
     'an older deployment still draining',
     observe({ deployments: [deployment(), old({ runningCount: 1 })] }),
     {},

@@ -264,4 +264,58 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(1)
     expect(second.tasks).toHaveLength(1)
   })
+  it('lists tasks again when the counts move, and never describes a STOPPED task twice', async () => {
+    const stoppedTask: Task = {
+      ...runningTask,
+      taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/demo/dead',
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      containers: [
+        { name: 'web', lastStatus: 'STOPPED', exitCode: 137, reason: 'OutOfMemoryError: Container killed' }
+      ]
+    }
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [{ deployments: [deployment(0)] }] })
+      .resolvesOnce({ services: [{ deployments: [{ ...deployment(0), failedTasks: 1 }] }] })
+      .resolves({ services: [{ deployments: [{ ...deployment(1), failedTasks: 1 }] }] })
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
+      .resolvesOnce({ taskArns: [] })
+      .resolves({ taskArns: [stoppedTask.taskArn as string] })
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
+      .resolvesOnce({ taskArns: [] })
+      .resolves({ taskArns: [runningTask.taskArn as string] })
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+      tasks: [stoppedTask, runningTask].filter(t => input.tasks.includes(t.taskArn as string))
+    }))
+    elbMock.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] })
+    const clock = fakeClock(0)
+    const observer = createObserver(
+      new ECSClient({ region: 'us-east-1' }),
+      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+      {
+        cluster: 'demo',
+        service: 'web',
+        targetGroupArns: [TG],
+        deploymentId: OURS,
+        watchContainerHealth: false
+      },
+      clock
+    )
+    await observer.observe()
+    const second = await observer.observe()
+    const third = await observer.observe()
+    const dead = second.tasks.find(t => t.taskArn === stoppedTask.taskArn)
+    expect(dead?.containers[0]).toMatchObject({
+      exitCode: 137,
+      reason: 'OutOfMemoryError: Container killed'
+    })
+    expect(third.tasks.map(t => t.lastStatus).sort()).toEqual(['RUNNING', 'STOPPED'])
+    const described = ecsMock.commandCalls(DescribeTasksCommand).flatMap(c => c.args[0].input.tasks ?? [])
+    expect(described.filter(arn => arn === stoppedTask.taskArn)).toHaveLength(1)
+  })
 })

@@ -218,7 +218,7 @@ export function decide(observation: Observation, context: WatchContext): Decisio
     pending: ours?.pendingCount ?? starting.length,
     desired: ours?.desiredCount ?? 0,
     failedTasks: Math.max(ours?.failedTasks ?? 0, failedStops.length),
-    deployments: observation.deployments.length,
+    deployments: observation.deployments.filter(d => d.status !== 'INACTIVE').length,
     ...(ours?.rolloutState !== undefined && { rolloutState: ours.rolloutState }),
     targetGroups: health.groups
   }
@@ -312,7 +312,8 @@ function waitingFor(
   health: TaskHealth,
   context: WatchContext
 ): string | undefined {
-  const others = observation.deployments.filter(d => d.id !== ours.id)
+  // INACTIVE deployments have no tasks left; ECS may still list them for a while.
+  const others = observation.deployments.filter(d => d.id !== ours.id && d.status !== 'INACTIVE')
   if (others.length > 0)
     return `${others.length} older deployment${others.length === 1 ? '' : 's'} to finish draining`
   const complete =

@@ -33,7 +33,11 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   const { ecs, plan, current, unsupported } = await planPhase(inputs, state, deps, clients)
 
   let image = inputs.image
-  if (inputs.build && deps.hooks.buildImage) {
+  if (inputs.build && inputs.dryRun) {
+    // Pushing an image is a change: a dry run shows the tag it would deploy instead.
+    image = `${inputs.build.ecrRepository}:${inputs.build.imageTag}`
+    core.info(`dry run: no image is built; the diff shows ${image}, which the build would push`)
+  } else if (inputs.build && deps.hooks.buildImage) {
     // INTEGRATION POINT (image phase): its result's imageUri becomes the deployed image.
     const build = deps.hooks.buildImage
     const result = await phase(state, clock, 'Image', () =>

@@ -1,0 +1,92 @@
+// End to end: the bundled action (dist/index.js; `npm run bundle` first) with migrate-command set,
+// run as the GitHub runner runs it, against the local AWS simulator. A migration runs after the
+// new revision is registered and before the service is touched; a failing one stops the deploy
+// and leaves the service as it was. Needs the migrate phase wired into src/main.ts.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { startSimulator } from '../../sim/index.js'
+import type { CallRecord, RunningSimulator } from '../../sim/contract.js'
+import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+
+const DIST = join(REPO_ROOT, 'dist/index.js')
+const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
+const TIME_SCALE = 0.05
+const MIGRATE = 'python manage.py migrate --no-input'
+
+let sim: RunningSimulator
+
+beforeAll(async () => {
+  if (!existsSync(DIST))
+    throw new Error('dist/index.js is missing: run `npm run bundle` before the end-to-end tests')
+  sim = await startSimulator({ timeScale: TIME_SCALE })
+})
+
+afterAll(async () => {
+  await sim?.close()
+})
+
+beforeEach(async () => {
+  await sim.control.reset()
+  await sim.control.loadFixture('django-web')
+})
+
+function deploy(inputs: Record<string, string>, pollMs = 100): Promise<ActionRun> {
+  return runAction({
+    inputs: { cluster: 'demo', service: 'web', 'wait-for-minutes': '10', ...inputs },
+    env: {
+      AWS_ENDPOINT_URL: sim.url,
+      ECS_SHIP_POLL_MIN_MS: String(pollMs),
+      ECS_SHIP_POLL_MAX_MS: String(pollMs * 5)
+    },
+    timeoutMs: 120_000
+  })
+}
+
+const mutating = (calls: readonly CallRecord[]) =>
+  calls.filter(c => c.mutating && !c.error).map(c => `${c.service}:${c.operation}`)
+
+function explain(run: ActionRun): string {
+  return `exit ${run.exitCode}, status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`
+}
+
+describe('migrate on the simulator, end to end', () => {
+  it('runs the migration with the new revision, then deploys', async () => {
+    const logLines = ['Running migrations:', '  Applying shop.0042_orders... OK']
+    await sim.control.setBehaviours({ commands: { [MIGRATE]: { exitCode: 0, runSeconds: 15, logLines } } })
+    const run = await deploy({ image: `${REPO}:v2`, 'migrate-command': MIGRATE })
+    if (run.exitCode !== 0 || run.outputs.status !== 'succeeded') throw new Error(explain(run))
+    expect(run.outputs['migrate-exit-code']).toBe('0')
+    expect(run.outputs['migrate-task-arn']).toMatch(/^arn:aws:ecs:[a-z0-9-]+:\d{12}:task\//)
+    expect(run.stdout).toContain('::group::Migrate: python manage.py migrate --no-input')
+    expect(run.stdout).toContain('  Applying shop.0042_orders... OK')
+    expect(mutating(await sim.control.calls())).toEqual([
+      'ecs:RegisterTaskDefinition',
+      'ecs:RunTask',
+      'ecs:UpdateService'
+    ])
+    const runTask = (await sim.control.calls()).find(c => c.operation === 'RunTask')
+    expect((runTask?.params as { taskDefinition?: string }).taskDefinition).toBe(
+      run.outputs['task-definition-arn']
+    )
+    expect(run.summary).toContain('### Migrations')
+  })
+
+  it('stops the deploy when the migration exits 1, shows its log, and leaves the service alone', async () => {
+    const logLines = ['Running migrations:', 'django.db.utils.OperationalError: could not connect to server']
+    await sim.control.setBehaviours({ commands: { [MIGRATE]: { exitCode: 1, runSeconds: 5, logLines } } })
+    const run = await deploy({ image: `${REPO}:v3`, 'migrate-command': MIGRATE })
+    if (run.exitCode !== 1) throw new Error(explain(run))
+    expect(run.outputs['migrate-exit-code']).toBe('1')
+    expect(run.stdout).toContain('django.db.utils.OperationalError: could not connect to server')
+    expect(run.stdout).toMatch(/::error::.*migration failed.*exited with code 1.*the service was not changed/)
+    expect(run.summary).toContain('could not connect to server')
+    expect(mutating(await sim.control.calls())).not.toContain('ecs:UpdateService')
+  })
+
+  it('refuses a migrate-command with an unclosed quote before anything changes', async () => {
+    const run = await deploy({ image: `${REPO}:v4`, 'migrate-command': `${MIGRATE}\necho "oops` })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/::error::.*migrate-command line 2: unclosed quote/)
+    expect(mutating(await sim.control.calls())).toEqual([])
+  })
+})

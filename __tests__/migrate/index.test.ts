@@ -1,0 +1,418 @@
+import { mockClient } from 'aws-sdk-client-mock'
+import {
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  UpdateServiceCommand,
+  type Service,
+  type Task,
+  type TaskDefinition
+} from '@aws-sdk/client-ecs'
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs'
+import { fixtureJson } from '../../__fixtures__/load.js'
+import { runMigrations, type MigrateOutput } from '../../src/migrate/index.js'
+import { ActionError } from '../../src/errors.js'
+import { fakeClock } from '../../src/util/clock.js'
+import type { MigrateInputs } from '../../src/inputs.js'
+
+const service = fixtureJson<{ services: Service[] }>('services/web-rolling.json').services[0] as Service
+const NEW = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:8'
+const taskDefinition: TaskDefinition = {
+  taskDefinitionArn: NEW,
+  containerDefinitions: [
+    {
+      name: 'web',
+      essential: true,
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: {
+          'awslogs-group': '/ecs/web',
+          'awslogs-stream-prefix': 'ecs',
+          'awslogs-region': 'us-east-1'
+        }
+      }
+    },
+    { name: 'datadog-agent', essential: false }
+  ]
+}
+const TASK = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task/demo/task${n}`
+const MIGRATE: MigrateInputs = {
+  commands: [['python', 'manage.py', 'migrate', '--no-input']],
+  timeoutMinutes: 30
+}
+const BACKOFF = { minMs: 2000, maxMs: 15000, factor: 1.5 }
+
+/** A recorder in place of @actions/core: groups and lines in the order they were written. */
+function recorder(): MigrateOutput & { lines: string[] } {
+  const lines: string[] = []
+  return {
+    lines,
+    info: l => lines.push(l),
+    warning: m => lines.push(`warning: ${m}`),
+    startGroup: n => lines.push(`::group::${n}`),
+    endGroup: () => lines.push('::endgroup::')
+  }
+}
+
+/**
+ * A task that goes PROVISIONING → RUNNING → STOPPED on the fake clock, and a log stream whose
+ * lines become visible at given times. GetLogEvents pages with forward tokens like CloudWatch:
+ * the same token comes back when there is nothing new.
+ */
+function scenario(options: {
+  exitCode?: number
+  stopsAtMs?: number
+  logs?: readonly { text: string; visibleAtMs: number }[]
+  stopCode?: Task['stopCode']
+  stoppedReason?: string
+}) {
+  const clock = fakeClock(0)
+  const ecs = new ECSClient({ region: 'us-east-1' })
+  const logs = new CloudWatchLogsClient({ region: 'us-east-1' })
+  const ecsMock = mockClient(ecs)
+  const logsMock = mockClient(logs)
+  let started = -1
+  let stopRequestedAt: number | undefined
+  let runs = 0
+  ecsMock.on(ListTasksCommand).resolves({ taskArns: [] })
+  ecsMock.on(RunTaskCommand).callsFake(() => {
+    runs++
+    started = clock.now()
+    return { tasks: [{ taskArn: TASK(runs), lastStatus: 'PROVISIONING' }], failures: [] }
+  })
+  ecsMock.on(StopTaskCommand).callsFake(() => {
+    stopRequestedAt = clock.now()
+    return {}
+  })
+  const stopsAt = options.stopsAtMs ?? 30_000
+  ecsMock.on(DescribeTasksCommand).callsFake(input => {
+    const arn = (input.tasks as string[])[0] as string
+    const elapsed = clock.now() - started
+    const stopped =
+      elapsed >= stopsAt || (stopRequestedAt !== undefined && clock.now() >= stopRequestedAt + 5000)
+    const exitCode = stopRequestedAt !== undefined ? 137 : options.exitCode
+    const task: Task = stopped
+      ? {
+          taskArn: arn,
+          lastStatus: 'STOPPED',
+          stopCode:
+            options.stopCode ??
+            (stopRequestedAt !== undefined ? 'UserInitiated' : 'EssentialContainerExited'),
+          stoppedReason: options.stoppedReason ?? 'Essential container in task exited',
+          containers: [
+            { name: 'web', ...(exitCode !== undefined && { exitCode }) },
+            { name: 'datadog-agent', exitCode: 143 }
+          ]
+        }
+      : {
+          taskArn: arn,
+          lastStatus: elapsed < 4000 ? 'PROVISIONING' : 'RUNNING',
+          containers: [{ name: 'web' }]
+        }
+    return { tasks: [task], failures: [] }
+  })
+  const stream = options.logs ?? []
+  const streamNames: string[] = []
+  logsMock.on(GetLogEventsCommand).callsFake(input => {
+    streamNames.push(input.logStreamName)
+    const visible = stream.filter(e => started >= 0 && clock.now() - started >= e.visibleAtMs)
+    if (visible.length === 0) {
+      const error = new Error('The specified log stream does not exist.')
+      error.name = 'ResourceNotFoundException'
+      throw error
+    }
+    const from = input.nextToken ? Number(String(input.nextToken).slice(2)) : 0
+    if (!input.startFromHead) throw new Error('test expects startFromHead')
+    // Pages of at most 2 events, so a poll has to follow the token over several pages.
+    const page = visible.slice(from, from + 2)
+    return {
+      events: page.map((e, i) => ({ timestamp: from + i, message: `${e.text}\n` })),
+      nextForwardToken: `f/${from + page.length}`,
+      nextBackwardToken: 'b/0'
+    }
+  })
+  return {
+    clock,
+    ecs,
+    logs,
+    ecsMock,
+    logsMock,
+    streamNames,
+    deps: {
+      ecs,
+      logs,
+      clock,
+      cluster: 'demo',
+      service,
+      taskDefinition,
+      containerName: 'web',
+      backoff: BACKOFF
+    }
+  }
+}
+
+describe('runMigrations', () => {
+  it('runs the command in the service network and returns exit 0 with its log lines, in order and once each', async () => {
+    const lines = Array.from({ length: 9 }, (_, i) => ({
+      text: `line ${i + 1}`,
+      visibleAtMs: 5000 + i * 3000
+    }))
+    // Written in the last moment before the task stopped, visible only after it stopped.
+    lines.push({ text: 'Applying shop.0042_last... OK', visibleAtMs: 31_000 })
+    const s = scenario({ exitCode: 0, stopsAtMs: 30_000, logs: lines })
+    const out = recorder()
+    const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
+
+    expect(result.succeeded).toBe(true)
+    expect(result.tasks).toHaveLength(1)
+    const task = result.tasks[0]!
+    expect(task).toMatchObject({
+      command: MIGRATE.commands[0],
+      taskArn: TASK(1),
+      exitCode: 0,
+      succeeded: true
+    })
+    expect(task.durationMs).toBeGreaterThanOrEqual(30_000)
+    expect(task.lastLogLines).toEqual(lines.map(l => l.text))
+
+    // Every line printed exactly once, in order, inside the collapsed group.
+    const printed = out.lines.filter(l => /^line \d|^Applying/.test(l))
+    expect(printed).toEqual(lines.map(l => l.text))
+    const open = out.lines.indexOf('::group::Migrate: python manage.py migrate --no-input')
+    const close = out.lines.indexOf('::endgroup::')
+    expect(open).toBeGreaterThanOrEqual(0)
+    expect(out.lines.indexOf('line 1')).toBeGreaterThan(open)
+    expect(out.lines.indexOf('Applying shop.0042_last... OK')).toBeLessThan(close)
+    expect(out.lines.at(-1)).toMatch(
+      /^migrate `python manage.py migrate --no-input` succeeded \(exit code 0, /
+    )
+
+    const run = s.ecsMock.commandCalls(RunTaskCommand)
+    expect(run).toHaveLength(1)
+    expect(run[0]!.args[0].input).toMatchObject({
+      cluster: 'demo',
+      taskDefinition: NEW,
+      startedBy: 'ecs-ship-migrate',
+      group: 'migrate:web',
+      launchType: 'FARGATE',
+      propagateTags: 'TASK_DEFINITION',
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ['subnet-0a1'],
+          securityGroups: ['sg-0b2'],
+          assignPublicIp: 'DISABLED'
+        }
+      },
+      overrides: {
+        containerOverrides: [{ name: 'web', command: ['python', 'manage.py', 'migrate', '--no-input'] }]
+      }
+    })
+    expect(new Set(s.streamNames)).toEqual(new Set(['ecs/web/task1']))
+    expect(s.ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0)
+    expect(s.ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0)
+  })
+
+  it('backs off while nothing changes, within the poll settings', async () => {
+    const s = scenario({ exitCode: 0, stopsAtMs: 10 * 60_000 })
+    const sleeps: number[] = []
+    const sleep = s.clock.sleep
+    s.clock.sleep = async ms => {
+      sleeps.push(ms)
+      await sleep(ms)
+    }
+    await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+    expect(Math.max(...sleeps)).toBe(15_000)
+    expect(Math.min(...sleeps)).toBe(2000)
+    expect(s.ecsMock.commandCalls(DescribeTasksCommand).length).toBeLessThan(60)
+  })
+
+  it('fails with exit 1, keeps the last 20 log lines, and stops before the next command', async () => {
+    const lines = Array.from({ length: 25 }, (_, i) => ({
+      text: `out ${i + 1}`,
+      visibleAtMs: 5000 + i * 500
+    }))
+    const s = scenario({ exitCode: 1, stopsAtMs: 20_000, logs: lines })
+    const result = await runMigrations(
+      {
+        ...MIGRATE,
+        commands: [
+          ['python', 'manage.py', 'migrate'],
+          ['python', 'manage.py', 'loaddata', 'x']
+        ]
+      },
+      { ...s.deps, output: recorder() }
+    )
+    expect(result.succeeded).toBe(false)
+    expect(result.tasks).toHaveLength(1)
+    expect(result.tasks[0]).toMatchObject({
+      exitCode: 1,
+      succeeded: false,
+      reason: 'the command exited with code 1'
+    })
+    expect(result.tasks[0]!.lastLogLines).toEqual(lines.slice(5).map(l => l.text))
+    expect(s.ecsMock.commandCalls(RunTaskCommand)).toHaveLength(1)
+  })
+
+  it('runs several commands in order, each as its own task', async () => {
+    const s = scenario({ exitCode: 0, stopsAtMs: 8000 })
+    const commands = [['a'], ['b', 'c']]
+    const result = await runMigrations({ ...MIGRATE, commands }, { ...s.deps, output: recorder() })
+    expect(result.succeeded).toBe(true)
+    expect(result.tasks.map(t => [t.command, t.taskArn])).toEqual([
+      [['a'], TASK(1)],
+      [['b', 'c'], TASK(2)]
+    ])
+    const overrides = s.ecsMock
+      .commandCalls(RunTaskCommand)
+      .map(c => c.args[0].input.overrides?.containerOverrides?.[0]?.command)
+    expect(overrides).toEqual(commands)
+  })
+
+  it('reports RunTask failures[] in plain words and starts nothing else', async () => {
+    const s = scenario({})
+    s.ecsMock
+      .on(RunTaskCommand)
+      .resolves({ tasks: [], failures: [{ reason: 'RESOURCE:MEMORY', arn: 'arn:ci' }] })
+    const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+    expect(result.succeeded).toBe(false)
+    expect(result.tasks[0]!.taskArn).toBeUndefined()
+    expect(result.tasks[0]!.reason).toMatch(
+      /^the task could not be started: no capacity to place the task: .*enough memory/
+    )
+    expect(s.ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(0)
+  })
+
+  it('explains a task that could not start (image pull) without an exit code', async () => {
+    const s = scenario({
+      stopsAtMs: 6000,
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found'
+    })
+    const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+    expect(result.tasks[0]!.exitCode).toBeUndefined()
+    expect(result.tasks[0]!.reason).toMatch(/^the image could not be pulled/)
+  })
+
+  it('stops the task with StopTask at migrate-timeout-minutes, says so, and fails (30 minutes in milliseconds)', async () => {
+    const s = scenario({ exitCode: 0, stopsAtMs: 10 * 3600_000 })
+    const out = recorder()
+    const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
+    const stops = s.ecsMock.commandCalls(StopTaskCommand)
+    expect(stops).toHaveLength(1)
+    expect(stops[0]!.args[0].input).toEqual({
+      cluster: 'demo',
+      task: TASK(1),
+      reason: 'ecs-ship: migrate-timeout-minutes (30) reached'
+    })
+    expect(out.lines).toContain(`migrate-timeout-minutes (30) reached: stopping task ${TASK(1)} (StopTask)`)
+    expect(result.succeeded).toBe(false)
+    expect(result.tasks[0]).toMatchObject({
+      taskArn: TASK(1),
+      exitCode: 137,
+      reason: 'timed out after 30 minutes (migrate-timeout-minutes); the task was stopped with StopTask'
+    })
+    // Stopped at the deadline, not a poll interval later.
+    expect(result.tasks[0]!.durationMs).toBeGreaterThanOrEqual(30 * 60_000)
+    expect(result.tasks[0]!.durationMs).toBeLessThan(30 * 60_000 + 30_000)
+  })
+
+  it('refuses to start while another migration of the same service is running, naming it', async () => {
+    const s = scenario({ exitCode: 0 })
+    const other = 'arn:aws:ecs:us-east-1:123456789012:task/demo/other'
+    const unrelated = 'arn:aws:ecs:us-east-1:123456789012:task/demo/api-migration'
+    s.ecsMock.on(ListTasksCommand).resolves({ taskArns: [unrelated, other] })
+    s.ecsMock.on(DescribeTasksCommand, { tasks: [unrelated, other] }).resolves({
+      tasks: [
+        { taskArn: unrelated, group: 'migrate:api', startedBy: 'ecs-ship-migrate', lastStatus: 'RUNNING' },
+        { taskArn: other, group: 'migrate:web', startedBy: 'ecs-ship-migrate', lastStatus: 'PENDING' }
+      ]
+    })
+    const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+    expect(result.succeeded).toBe(false)
+    expect(result.tasks[0]!.reason).toMatch(
+      new RegExp(`^another migration of service web is still running: task ${other} \\(PENDING\\)`)
+    )
+    expect(s.ecsMock.commandCalls(ListTasksCommand)[0]!.args[0].input).toMatchObject({
+      cluster: 'demo',
+      startedBy: 'ecs-ship-migrate',
+      desiredStatus: 'RUNNING'
+    })
+    expect(s.ecsMock.commandCalls(RunTaskCommand)).toHaveLength(0)
+  })
+
+  it("is not blocked by another service's migration", async () => {
+    const s = scenario({ exitCode: 0, stopsAtMs: 5000 })
+    const unrelated = 'arn:aws:ecs:us-east-1:123456789012:task/demo/api-migration'
+    s.ecsMock.on(ListTasksCommand).resolves({ taskArns: [unrelated] })
+    s.ecsMock.on(DescribeTasksCommand, { tasks: [unrelated] }).resolves({
+      tasks: [
+        { taskArn: unrelated, group: 'migrate:api', startedBy: 'ecs-ship-migrate', lastStatus: 'RUNNING' }
+      ]
+    })
+    const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+    expect(result.succeeded).toBe(true)
+  })
+
+  it('says logs are not available when the container does not use awslogs', async () => {
+    const s = scenario({ exitCode: 0, stopsAtMs: 5000 })
+    const out = recorder()
+    const td: TaskDefinition = { taskDefinitionArn: NEW, containerDefinitions: [{ name: 'web' }] }
+    const result = await runMigrations(MIGRATE, { ...s.deps, taskDefinition: td, output: out })
+    expect(result.succeeded).toBe(true)
+    expect(
+      out.lines.some(l =>
+        l.startsWith('logs are not available here: container web does not use the awslogs driver')
+      )
+    ).toBe(true)
+    expect(s.logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(0)
+  })
+
+  it('keeps following the task through a failed poll, but not through expired credentials', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })
+    // One DescribeTasks fails (after the SDK's own retries), the next ones answer as before.
+    const again = scenario({ exitCode: 0, stopsAtMs: 8000 })
+    let failedOnce = false
+    const original = again.ecs.send.bind(again.ecs)
+    again.ecs.send = (async (command: unknown) => {
+      if (command instanceof DescribeTasksCommand && !failedOnce) {
+        failedOnce = true
+        throw throttled
+      }
+      return original(command as never)
+    }) as typeof again.ecs.send
+    const out = recorder()
+    const ok = await runMigrations(MIGRATE, { ...again.deps, output: out })
+    expect(ok.succeeded).toBe(true)
+    expect(
+      out.lines.some(l =>
+        /^warning: checking migrate task task1 failed \(ThrottlingException: Rate exceeded\)/.test(l)
+      )
+    ).toBe(true)
+
+    const expired = scenario({ exitCode: 0 })
+    expired.ecsMock
+      .on(DescribeTasksCommand)
+      .rejects(
+        Object.assign(new Error('The security token included in the request is expired'), {
+          name: 'ExpiredTokenException'
+        })
+      )
+    await expect(runMigrations(MIGRATE, { ...expired.deps, output: recorder() })).rejects.toThrow(
+      /could not follow migrate task .*task1 .*ExpiredTokenException.*it may still be running/
+    )
+  })
+
+  it('refuses a migrate container that is not in the task definition, before running anything', async () => {
+    const s = scenario({})
+    await expect(
+      runMigrations(MIGRATE, { ...s.deps, containerName: 'worker', output: recorder() })
+    ).rejects.toThrow(
+      new ActionError(
+        `input migrate-container: the task definition ${NEW} has no container named worker (it has web, datadog-agent)`
+      )
+    )
+    expect(s.ecsMock.commandCalls(RunTaskCommand)).toHaveLength(0)
+  })
+})

@@ -1,0 +1,178 @@
+// The image phase: find the repository, reuse the tag when it is already there, otherwise log in,
+// build, push, and return the digest that was pushed. The order matters: every check that needs
+// no AWS call runs first, the token is masked before anything could print it, and the platform is
+// checked before a minute of building.
+import * as core from '@actions/core'
+import type { ECRClient } from '@aws-sdk/client-ecr'
+import type { RuntimePlatform } from '@aws-sdk/client-ecs'
+import type { STSClient } from '@aws-sdk/client-sts'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ActionError } from '../errors.js'
+import type { ImageInputs } from '../inputs.js'
+import type { ImageResult } from '../phases.js'
+import { lastLines, type Exec, type ExecResult } from '../process/exec.js'
+import { systemClock, type Clock } from '../util/clock.js'
+import {
+  buildahBuildArgs,
+  buildahPushArgs,
+  buildahSettings,
+  dockerBuildArgs,
+  imageReferences,
+  loginArgs,
+  type BuildPlan
+} from './argv.js'
+import { digestFromBuildahDigestFile, digestFromDockerMetadata, imageUriWithDigest } from './digest.js'
+import { digestOfTag, registryCredentials, resolveRepository, type ResolvedRepository } from './ecr.js'
+import { recordLogin } from './logout.js'
+import { choosePlatforms } from './platform.js'
+import { isLoopbackRegistry, parseRepositoryReference } from './repository.js'
+import { validateImageInputs } from './validate.js'
+
+export interface ImageDeps {
+  readonly ecr: ECRClient
+  readonly sts: STSClient
+  readonly exec: Exec
+  readonly region: string
+  /** The task definition's runtimePlatform: what the image must run on. */
+  readonly runtimePlatform?: RuntimePlatform
+  readonly clock?: Clock
+  /** Where build-secrets are read and what the builder runs with; process.env in the action. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** core.setSecret in the action. */
+  readonly mask?: (secret: string) => void
+  /** Records a login for the post step; core state in the action. */
+  readonly recordLogin?: typeof recordLogin
+}
+
+function failed(what: string, result: ExecResult): never {
+  const tail = lastLines(result.stderr || result.stdout, 5)
+  throw new ActionError(
+    `${what} failed (exit ${result.exitCode})${tail.length > 0 ? `:\n${tail.join('\n')}` : ''}`
+  )
+}
+
+async function buildWithDocker(
+  exec: Exec,
+  plan: BuildPlan,
+  dir: string,
+  env: ImageDeps['env']
+): Promise<string> {
+  const metadataFile = join(dir, 'metadata.json')
+  const result = await exec.run('docker', dockerBuildArgs(plan, metadataFile), { ...(env && { env }) })
+  if (result.exitCode !== 0) failed('docker buildx build', result)
+  return digestFromDockerMetadata(readFileSync(metadataFile, 'utf8'))
+}
+
+async function buildWithBuildah(
+  exec: Exec,
+  plan: BuildPlan,
+  dir: string,
+  env: Readonly<Record<string, string | undefined>>
+): Promise<string> {
+  const settings = buildahSettings(env)
+  const build = await exec.run('buildah', buildahBuildArgs(plan, settings), { env })
+  if (build.exitCode !== 0) failed('buildah bud', build)
+  const digests: string[] = []
+  for (const [index, reference] of imageReferences(plan).entries()) {
+    const digestFile = join(dir, `digest-${index}`)
+    const push = await exec.run(
+      'buildah',
+      buildahPushArgs(reference, digestFile, plan.insecureRegistry, settings),
+      { env }
+    )
+    if (push.exitCode !== 0) failed(`buildah push ${reference}`, push)
+    digests.push(digestFromBuildahDigestFile(readFileSync(digestFile, 'utf8')))
+  }
+  // Every tag is the same local image, so every push must name the same manifest.
+  if (new Set(digests).size > 1) {
+    throw new ActionError(`buildah pushed different digests for the tags of one image: ${digests.join(', ')}`)
+  }
+  return digests[0] as string
+}
+
+function buildPlan(build: ImageInputs, repository: ResolvedRepository, platforms: string[]): BuildPlan {
+  return {
+    repository: repository.uri,
+    tags: [build.imageTag, ...build.extraTags.filter(tag => tag !== build.imageTag)],
+    dockerfile: build.dockerfile,
+    context: build.buildContext,
+    buildArgs: build.buildArgs,
+    secrets: build.buildSecrets,
+    ...(build.buildTarget !== undefined && { target: build.buildTarget }),
+    platforms,
+    cache: build.cache,
+    insecureRegistry: isLoopbackRegistry(repository.registry)
+  }
+}
+
+export async function buildAndPushImage(build: ImageInputs, deps: ImageDeps): Promise<ImageResult> {
+  const env = deps.env ?? process.env
+  const clock = deps.clock ?? systemClock
+  const mask = deps.mask ?? core.setSecret
+
+  validateImageInputs(build, env)
+  const platforms = choosePlatforms(build.platforms, deps.runtimePlatform)
+  if (build.builder === 'buildah' && build.cache === 'gha') {
+    core.warning(
+      'input cache: `gha` is a BuildKit cache that buildah cannot use; buildah uses its local layer cache'
+    )
+  }
+
+  const repository = await resolveRepository(
+    deps.ecr,
+    deps.sts,
+    parseRepositoryReference(build.ecrRepository),
+    deps.region
+  )
+  core.info(`repository: ${repository.uri}`)
+  const result = (digest: string, imageBuilt: boolean): ImageResult => ({
+    imageUri: imageUriWithDigest(repository.uri, digest),
+    imageDigest: digest,
+    imageTag: build.imageTag,
+    imageBuilt,
+    builder: build.builder,
+    platforms
+  })
+
+  if (build.skipBuildIfExists) {
+    const existing = await digestOfTag(deps.ecr, repository, build.imageTag)
+    if (existing !== undefined) {
+      core.info(
+        `${repository.uri}:${build.imageTag} is already in ECR (${existing}); skip-build-if-exists is on, so nothing is built`
+      )
+      if (build.extraTags.length > 0) {
+        core.warning(
+          `input extra-tags: not applied, because the build was skipped (${build.extraTags.join(', ')})`
+        )
+      }
+      return result(existing, false)
+    }
+  }
+
+  const credentials = await registryCredentials(deps.ecr, mask, repository.registryId)
+  const insecure = isLoopbackRegistry(repository.registry)
+  ;(deps.recordLogin ?? recordLogin)({ builder: build.builder, registry: repository.registry })
+  const login = await deps.exec.run(
+    build.builder,
+    loginArgs(build.builder, repository.registry, insecure, credentials.username),
+    { input: credentials.password, env }
+  )
+  if (login.exitCode !== 0) failed(`${build.builder} login to ${repository.registry}`, login)
+
+  const plan = buildPlan(build, repository, platforms)
+  core.info(`building ${imageReferences(plan).join(', ')} for ${platforms.join(', ')} with ${build.builder}`)
+  const started = clock.now()
+  const dir = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), 'ecs-ship-image-'))
+  try {
+    const digest =
+      build.builder === 'docker'
+        ? await buildWithDocker(deps.exec, plan, dir, env)
+        : await buildWithBuildah(deps.exec, plan, dir, env)
+    core.info(`pushed ${repository.uri}@${digest} in ${Math.round((clock.now() - started) / 1000)}s`)
+    return result(digest, true)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
