@@ -392,13 +392,11 @@ describe('runMigrations', () => {
     ).toBe(true)
 
     const expired = scenario({ exitCode: 0 })
-    expired.ecsMock
-      .on(DescribeTasksCommand)
-      .rejects(
-        Object.assign(new Error('The security token included in the request is expired'), {
-          name: 'ExpiredTokenException'
-        })
-      )
+    expired.ecsMock.on(DescribeTasksCommand).rejects(
+      Object.assign(new Error('The security token included in the request is expired'), {
+        name: 'ExpiredTokenException'
+      })
+    )
     await expect(runMigrations(MIGRATE, { ...expired.deps, output: recorder() })).rejects.toThrow(
       /could not follow migrate task .*task1 .*ExpiredTokenException.*it may still be running/
     )

@@ -1,0 +1,194 @@
+// The simulator's state: the resources of every simulated service, typed with the AWS SDK's own
+// shapes so what we answer cannot drift from what the SDK expects.
+import { randomUUID } from 'node:crypto'
+import type {
+  Cluster,
+  Deployment,
+  Service,
+  ServiceEvent,
+  Task,
+  TaskDefinition,
+  Tag as EcsTag,
+  ServiceDeployment,
+  ServiceRevision
+} from '@aws-sdk/client-ecs'
+import type {
+  Listener,
+  LoadBalancer,
+  Rule,
+  TargetGroup,
+  Tag as ElbTag,
+  TargetHealthStateEnum,
+  TargetHealthReasonEnum
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { Behaviours, CallRecord, FaultSpec, SimMilestone, Timings } from './contract.js'
+
+export interface SimTarget {
+  readonly id: string
+  readonly port: number
+  /** The task that registered it (ECS-managed targets). */
+  readonly taskArn?: string
+  state: TargetHealthStateEnum
+  reason?: TargetHealthReasonEnum
+  description?: string
+  /** Wall-clock ms of the last state change. */
+  since: number
+  /** Whether the application behind it answers health checks (decided by the task's behaviour). */
+  passes: boolean
+  failReason?: TargetHealthReasonEnum
+}
+
+export interface SimTargetGroup {
+  group: TargetGroup
+  attributes: Record<string, string>
+  tags: ElbTag[]
+  targets: SimTarget[]
+}
+
+/** Scheduled future changes of a task (wall-clock ms). */
+export interface TaskPlan {
+  pendingAt: number
+  runningAt?: number
+  /** The essential container exits (crash, or a one-off command finishing). */
+  exitAt?: number
+  exitCode?: number
+  /** Fails to start: stops at runningAt instead of running. */
+  cannotStart?: { stopCode: string; stoppedReason: string }
+  /** Container health check turns UNHEALTHY at this time. */
+  unhealthyAt?: number
+  /** The target-group health check fails (RUNNING but unhealthy behind the ALB). */
+  failsTargetCheck?: TargetHealthReasonEnum
+  /** Log lines with the (wall-clock) time each is written. */
+  logLines: { at: number; message: string }[]
+  /** When a stop was requested; the task drains, then stops. */
+  stopRequestedAt?: number
+  stoppedAt?: number
+  /** Service deployment that owns the task (service tasks only). */
+  deploymentId?: string
+  serviceName?: string
+}
+
+export interface SimTask {
+  task: Task
+  plan: TaskPlan
+}
+
+export interface SimDeployment {
+  deployment: Deployment
+  /** ARN of the matching service deployment (ListServiceDeployments). */
+  serviceDeploymentArn: string
+  serviceRevisionArn: string
+  /** Set when this deployment is ECS's own rollback. */
+  rollbackOf?: string
+  /** Tasks of this deployment that stopped before becoming healthy (circuit breaker). */
+  failedTasks: number
+}
+
+export interface SimService {
+  service: Service
+  deployments: SimDeployment[]
+  /** Task definition of the last deployment that completed: what the circuit breaker rolls back to. */
+  lastCompletedTaskDefinition?: string
+  tags: EcsTag[]
+  events: ServiceEvent[]
+  /** Every service deployment ever made, newest last. */
+  history: ServiceDeployment[]
+  revisions: ServiceRevision[]
+  steady: boolean
+}
+
+export interface SimLogStream {
+  events: { timestamp: number; message: string; ingestionTime: number }[]
+  createdAt: number
+}
+
+export interface SimRepository {
+  name: string
+  uri: string
+  arn: string
+  createdAt: Date
+  /** In-memory images when no real registry backs ECR: tag → digest. */
+  images: Map<string, { digest: string; pushedAt: Date; size: number }>
+}
+
+export interface SimState {
+  readonly accountId: string
+  readonly region: string
+  readonly startedAt: number
+  timeScale: number
+  timings: Timings
+  registryUrl?: string
+  clusters: Map<string, Cluster>
+  /** family → revisions in order (index = revision - 1). */
+  taskDefinitions: Map<string, { definition: TaskDefinition; tags: EcsTag[] }[]>
+  services: Map<string, SimService>
+  tasks: SimTask[]
+  loadBalancers: LoadBalancer[]
+  listeners: Listener[]
+  rules: { rule: Rule; listenerArn: string; tags: ElbTag[] }[]
+  targetGroups: SimTargetGroup[]
+  logGroups: Map<string, { createdAt: number; streams: Map<string, SimLogStream> }>
+  repositories: Map<string, SimRepository>
+  behaviours: Behaviours
+  faults: { spec: FaultSpec; setAt: number }[]
+  calls: CallRecord[]
+  milestones: SimMilestone[]
+  counter: number
+}
+
+export const DEFAULT_TIMINGS: Timings = { provisioningSeconds: 2, pendingSeconds: 3, stoppingSeconds: 2 }
+
+export function newState(options: {
+  accountId?: string
+  region?: string
+  timeScale?: number
+  timings?: Partial<Timings>
+  registryUrl?: string
+}): SimState {
+  return {
+    accountId: options.accountId ?? '123456789012',
+    region: options.region ?? 'us-east-1',
+    startedAt: Date.now(),
+    timeScale: options.timeScale ?? 1,
+    timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    registryUrl: options.registryUrl,
+    clusters: new Map(),
+    taskDefinitions: new Map(),
+    services: new Map(),
+    tasks: [],
+    loadBalancers: [],
+    listeners: [],
+    rules: [],
+    targetGroups: [],
+    logGroups: new Map(),
+    repositories: new Map(),
+    behaviours: {},
+    faults: [],
+    calls: [],
+    milestones: [],
+    counter: 0
+  }
+}
+
+/** Converts simulated seconds to wall-clock milliseconds. */
+export const scaled = (state: SimState, seconds: number): number => seconds * 1000 * state.timeScale
+
+export function hexId(_state: SimState, length = 32): string {
+  let out = ''
+  while (out.length < length) out += randomUUID().replace(/-/g, '')
+  return out.slice(0, length)
+}
+
+export function digitsId(state: SimState, length = 19): string {
+  return (BigInt('0x' + hexId(state, 16)) % 10n ** BigInt(length)).toString().padStart(length, '1')
+}
+
+export const ecsArn = (state: SimState, resource: string): string =>
+  `arn:aws:ecs:${state.region}:${state.accountId}:${resource}`
+
+export function recordMilestone(state: SimState, kind: string, detail: Record<string, unknown>): void {
+  state.milestones.push({ kind, at: Date.now() - state.startedAt, detail })
+}
+
+/** The cluster name from a name or an ARN (`arn:aws:ecs:…:cluster/<name>`). */
+export const nameFromArn = (nameOrArn: string): string => nameOrArn.split('/').at(-1) ?? nameOrArn
