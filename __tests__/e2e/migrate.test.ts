@@ -4,6 +4,7 @@
 // and leaves the service as it was. Needs the migrate phase wired into src/main.ts.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { DescribeServicesCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs'
 import { startSimulator } from '../../sim/index.js'
 import type { CallRecord, RunningSimulator } from '../../sim/contract.js'
 import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/run-action.js'
@@ -81,6 +82,40 @@ describe('migrate on the simulator, end to end', () => {
     expect(run.stdout).toMatch(/::error::.*migration failed.*exited with code 1.*the service was not changed/)
     expect(run.summary).toContain('could not connect to server')
     expect(mutating(await sim.control.calls())).not.toContain('ecs:UpdateService')
+  })
+
+  it('refuses to run while another migration of the service is still running, naming it', async () => {
+    await sim.control.setBehaviours({ commands: { [MIGRATE]: { exitCode: 0, runSeconds: 3600, logLines: [] } } })
+    // Another deploy's migration, started the way ecs-ship starts one.
+    const ecs = new ECSClient({
+      region: 'us-east-1',
+      endpoint: sim.url,
+      credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator' }
+    })
+    try {
+      const service = (await ecs.send(new DescribeServicesCommand({ cluster: 'demo', services: ['web'] }))).services?.[0]
+      const other = await ecs.send(
+        new RunTaskCommand({
+          cluster: 'demo',
+          taskDefinition: service?.taskDefinition,
+          startedBy: 'ecs-ship-migrate',
+          group: 'migrate:web',
+          ...(service?.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+          overrides: { containerOverrides: [{ name: 'web', command: MIGRATE.split(' ') }] }
+        })
+      )
+      const otherArn = other.tasks?.[0]?.taskArn
+      expect(otherArn).toBeDefined()
+      const before = (await sim.control.calls()).length
+      const run = await deploy({ image: `${REPO}:v5`, 'migrate-command': MIGRATE })
+      if (run.exitCode !== 1) throw new Error(explain(run))
+      expect(run.stdout).toContain(`another migration of service web is still running: task ${otherArn}`)
+      const after = mutating((await sim.control.calls()).slice(before))
+      expect(after).not.toContain('ecs:RunTask')
+      expect(after).not.toContain('ecs:UpdateService')
+    } finally {
+      ecs.destroy()
+    }
   })
 
   it('refuses a migrate-command with an unclosed quote before anything changes', async () => {
