@@ -128,7 +128,7 @@ async function measure(scenario: Scenario, peerDir?: string): Promise<Measuremen
     const lines: { line: string; at: number }[] = []
     let spawnedAt = 0
     const env = { AWS_ENDPOINT_URL: sim.url }
-    const inputs = peerDir
+    const inputs: Record<string, string> = peerDir
       ? {
           'task-definition': await peerTaskDefinitionFile(sim, scenario.image),
           cluster: 'demo',

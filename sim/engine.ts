@@ -95,7 +95,11 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
     serviceName: params.serviceName
   }
   const logContainer = commandOverride?.c ?? essential
-  if (commandOverride) {
+  const imageBehaviour = behaviourFor(state, definition.taskDefinitionArn ?? '', essential?.image)
+  if (imageBehaviour.kind === 'cannot-start') {
+    // An image that cannot be pulled (or secrets that cannot be fetched) fails whatever the command.
+    plan.cannotStart = { stopCode: imageBehaviour.stopCode, stoppedReason: imageBehaviour.stoppedReason }
+  } else if (commandOverride) {
     const argv = commandOverride.o?.command ?? []
     const behaviour = state.behaviours.commands?.[argv.join(' ')] ??
       state.behaviours.defaultCommand ?? { exitCode: 0, runSeconds: 1, logLines: [] }
@@ -103,7 +107,7 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
     plan.exitCode = behaviour.exitCode
     spreadLogLines(plan, behaviour.logLines, runningAt, plan.exitAt)
   } else {
-    const behaviour = behaviourFor(state, definition.taskDefinitionArn ?? '', essential?.image)
+    const behaviour = imageBehaviour
     switch (behaviour.kind) {
       case 'healthy':
         if (behaviour.startSeconds !== undefined) plan.runningAt = pendingAt + scaled(state, behaviour.startSeconds)
@@ -123,9 +127,6 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
         plan.unhealthyAt = runningAt + scaled(state, seconds)
         break
       }
-      case 'cannot-start':
-        plan.cannotStart = { stopCode: behaviour.stopCode, stoppedReason: behaviour.stoppedReason }
-        break
     }
   }
 
@@ -476,11 +477,14 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   const allActive = () => svc.deployments.flatMap(tasksOf)
 
   // The load balancer's verdict: a target that fails its checks gets its task replaced, but not
-  // before the health-check grace period has passed since the task started.
+  // before the health-check grace period has passed since the task started. ECS learns of target
+  // health by polling ELB, so in practice it reacts some seconds after the target turns
+  // unhealthy; we model that as one health-check interval.
   const grace = scaled(state, service.healthCheckGracePeriodSeconds ?? 0)
   for (const simTask of allActive()) {
     for (const t of svc.deployments.length ? serviceTargetGroups(state, svc) : []) {
-      const bad = t.tg.targets.find(x => x.taskArn === simTask.task.taskArn && x.state === 'unhealthy')
+      const noticeAfter = scaled(state, t.tg.group.HealthCheckIntervalSeconds ?? 30)
+      const bad = t.tg.targets.find(x => x.taskArn === simTask.task.taskArn && x.state === 'unhealthy' && now - x.since >= noticeAfter)
       const startedAt = simTask.task.startedAt?.getTime() ?? now
       if (bad && now - startedAt >= grace) {
         const reason = bad.description

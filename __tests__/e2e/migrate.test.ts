@@ -85,7 +85,9 @@ describe('migrate on the simulator, end to end', () => {
   })
 
   it('refuses to run while another migration of the service is still running, naming it', async () => {
-    await sim.control.setBehaviours({ commands: { [MIGRATE]: { exitCode: 0, runSeconds: 3600, logLines: [] } } })
+    await sim.control.setBehaviours({
+      commands: { [MIGRATE]: { exitCode: 0, runSeconds: 3600, logLines: [] } }
+    })
     // Another deploy's migration, started the way ecs-ship starts one.
     const ecs = new ECSClient({
       region: 'us-east-1',
@@ -93,7 +95,8 @@ describe('migrate on the simulator, end to end', () => {
       credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator' }
     })
     try {
-      const service = (await ecs.send(new DescribeServicesCommand({ cluster: 'demo', services: ['web'] }))).services?.[0]
+      const service = (await ecs.send(new DescribeServicesCommand({ cluster: 'demo', services: ['web'] })))
+        .services?.[0]
       const other = await ecs.send(
         new RunTaskCommand({
           cluster: 'demo',
