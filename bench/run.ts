@@ -17,7 +17,11 @@ const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 1)
 const IMAGE_REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
 
 /** How a scenario finds, in the simulator's milestones, the moment the verdict became knowable. */
-type EvidencePicker = (milestones: readonly SimMilestone[], simStart: number, actionStart: number) => number | undefined
+type EvidencePicker = (
+  milestones: readonly SimMilestone[],
+  simStart: number,
+  actionStart: number
+) => number | undefined
 
 interface Scenario {
   readonly name: string
@@ -62,7 +66,9 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'unhealthy-targets',
     image: `${IMAGE_REPO}:unhealthy`,
     behaviours: {
-      images: { [`${IMAGE_REPO}:unhealthy`]: { kind: 'unhealthy-target', reasonCode: 'Target.ResponseCodeMismatch' } }
+      images: {
+        [`${IMAGE_REPO}:unhealthy`]: { kind: 'unhealthy-target', reasonCode: 'Target.ResponseCodeMismatch' }
+      }
     },
     expectSuccess: false,
     evidence: afterStart('target-unhealthy'),
@@ -83,7 +89,8 @@ interface Measurement {
 
 function countCalls(calls: readonly CallRecord[]): Record<string, number> {
   const counts: Record<string, number> = {}
-  for (const c of calls) counts[`${c.service}:${c.operation}`] = (counts[`${c.service}:${c.operation}`] ?? 0) + 1
+  for (const c of calls)
+    counts[`${c.service}:${c.operation}`] = (counts[`${c.service}:${c.operation}`] ?? 0) + 1
   return counts
 }
 
@@ -112,7 +119,15 @@ async function peerTaskDefinitionFile(sim: RunningSimulator, image: string): Pro
   const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web' }))
   ecs.destroy()
   const td = { ...taskDefinition }
-  for (const field of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy'])
+  for (const field of [
+    'taskDefinitionArn',
+    'revision',
+    'status',
+    'requiresAttributes',
+    'compatibilities',
+    'registeredAt',
+    'registeredBy'
+  ])
     delete (td as Record<string, unknown>)[field]
   td.containerDefinitions = (td.containerDefinitions ?? []).map(c => ({ ...c, image }))
   const file = join(mkdtempSync(join(tmpdir(), 'ecs-ship-bench-')), 'task-definition.json')
@@ -151,7 +166,9 @@ async function measure(scenario: Scenario, peerDir?: string): Promise<Measuremen
     const calls = await sim.control.calls()
     const milestones = await sim.control.milestones()
     const evidenceAt = scenario.evidence(milestones, simStart, actionStart)
-    const verdictAt = scenario.verdictLine ? lines.find(l => scenario.verdictLine?.test(l.line))?.at ?? exitedAt : exitedAt
+    const verdictAt = scenario.verdictLine
+      ? (lines.find(l => scenario.verdictLine?.test(l.line))?.at ?? exitedAt)
+      : exitedAt
     const firstCall = calls[0]
     const succeeded = run.exitCode === 0
     return {
@@ -195,11 +212,13 @@ interface ScenarioResult {
 function summarise(scenario: string, tool: string, ms: readonly Measurement[]): ScenarioResult {
   const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined)
   const calls: Record<string, number> = {}
-  for (const m of ms) for (const [op, n] of Object.entries(m.calls)) calls[op] = (calls[op] ?? 0) + n / ms.length
+  for (const m of ms)
+    for (const [op, n] of Object.entries(m.calls)) calls[op] = (calls[op] ?? 0) + n / ms.length
   const totalCalls = ms.reduce((sum, m) => sum + Object.values(m.calls).reduce((a, b) => a + b, 0), 0)
   const minutes = ms.reduce((sum, m) => sum + m.waitingMinutes, 0)
   const phases: Record<string, number> = {}
-  for (const m of ms) for (const [p, d] of Object.entries(m.phases)) phases[p] = (phases[p] ?? 0) + d / ms.length
+  for (const m of ms)
+    for (const [p, d] of Object.entries(m.phases)) phases[p] = (phases[p] ?? 0) + d / ms.length
   return {
     scenario,
     tool,
@@ -214,7 +233,8 @@ function summarise(scenario: string, tool: string, ms: readonly Measurement[]): 
   }
 }
 
-const fmt = (s: Spread | undefined) => (s ? `${(s.median / 1000).toFixed(2)} s (${(s.min / 1000).toFixed(2)}–${(s.max / 1000).toFixed(2)})` : 'n/a')
+const fmt = (s: Spread | undefined) =>
+  s ? `${(s.median / 1000).toFixed(2)} s (${(s.min / 1000).toFixed(2)}–${(s.max / 1000).toFixed(2)})` : 'n/a'
 
 async function main(): Promise<void> {
   const tools: { name: string; dir?: string }[] = [{ name: 'ecs-ship' }]
@@ -233,7 +253,9 @@ async function main(): Promise<void> {
   const bundleBytes = distSize()
   console.log(`\nBundle: ${(bundleBytes / 1024 / 1024).toFixed(2)} MB in dist/ (budget 1.5 MB)`)
   console.log(`Runs per scenario: ${RUNS}, time scale ${TIME_SCALE}\n`)
-  console.log('| scenario | tool | correct | verdict latency, median (min–max) | cold start | total | calls/deploy | calls/min waiting |')
+  console.log(
+    '| scenario | tool | correct | verdict latency, median (min–max) | cold start | total | calls/deploy | calls/min waiting |'
+  )
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
   for (const r of results) {
     const calls = Object.values(r.callsPerDeploy).reduce((a, b) => a + b, 0)
@@ -246,16 +268,23 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS) {
       const ours = results.find(r => r.scenario === scenario.name && r.tool === 'ecs-ship')?.verdictLatencyMs
       const theirs = results.find(r => r.scenario === scenario.name && r.tool === 'peer')?.verdictLatencyMs
-      if (ours && theirs) console.log(`  ${scenario.name}: ${(theirs.median / Math.max(1, ours.median)).toFixed(1)}×`)
+      if (ours && theirs)
+        console.log(`  ${scenario.name}: ${(theirs.median / Math.max(1, ours.median)).toFixed(1)}×`)
     }
   }
   console.log('\nCalls per deploy by operation (ecs-ship):')
-  for (const r of results.filter(r => r.tool === 'ecs-ship')) console.log(`  ${r.scenario}: ${JSON.stringify(r.callsPerDeploy)}`)
+  for (const r of results.filter(r => r.tool === 'ecs-ship'))
+    console.log(`  ${r.scenario}: ${JSON.stringify(r.callsPerDeploy)}`)
   console.log('\nPhases (ecs-ship, mean ms):')
-  for (const r of results.filter(r => r.tool === 'ecs-ship')) console.log(`  ${r.scenario}: ${JSON.stringify(r.phasesMs)}`)
+  for (const r of results.filter(r => r.tool === 'ecs-ship'))
+    console.log(`  ${r.scenario}: ${JSON.stringify(r.phasesMs)}`)
   writeFileSync(
     join(REPO_ROOT, 'bench/results.json'),
-    JSON.stringify({ measuredAt: new Date().toISOString(), runs: RUNS, timeScale: TIME_SCALE, bundleBytes, results }, null, 2) + '\n'
+    JSON.stringify(
+      { measuredAt: new Date().toISOString(), runs: RUNS, timeScale: TIME_SCALE, bundleBytes, results },
+      null,
+      2
+    ) + '\n'
   )
 }
 

@@ -21,9 +21,15 @@ async function main(): Promise<void> {
     banner('Starting a local OCI registry (docker-registry) behind the simulated ECR')
     registry = await startRegistry()
   }
-  const sim = await startSimulator({ fixture: 'django-web', timeScale: TIME_SCALE, registryUrl: registry?.url })
+  const sim = await startSimulator({
+    fixture: 'django-web',
+    timeScale: TIME_SCALE,
+    registryUrl: registry?.url
+  })
   try {
-    banner(`AWS simulator on ${sim.url} (time scale ${TIME_SCALE}): cluster demo, service web, 2 tasks behind an ALB`)
+    banner(
+      `AWS simulator on ${sim.url} (time scale ${TIME_SCALE}): cluster demo, service web, 2 tasks behind an ALB`
+    )
     await sim.control.setBehaviours({
       commands: {
         'python manage.py migrate --no-input': {

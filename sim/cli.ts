@@ -18,7 +18,9 @@ const sim = await startSimulator({
   registryUrl: values['registry-url']
 })
 console.log(`AWS simulator listening on ${sim.url} (fixture ${values.fixture})`)
-console.log(`  export AWS_ENDPOINT_URL=${sim.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1`)
+console.log(
+  `  export AWS_ENDPOINT_URL=${sim.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1`
+)
 const stop = () => {
   void sim.close().then(() => process.exit(0))
 }

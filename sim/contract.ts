@@ -7,9 +7,17 @@ export type ImageBehaviour =
   /** Starts and passes every health check. */
   | { readonly kind: 'healthy'; readonly startSeconds?: number }
   /** Starts, then its essential container exits with this code (a crash loop when the scheduler retries). */
-  | { readonly kind: 'exit'; readonly exitCode: number; readonly afterSeconds: number; readonly logLines?: readonly string[] }
+  | {
+      readonly kind: 'exit'
+      readonly exitCode: number
+      readonly afterSeconds: number
+      readonly logLines?: readonly string[]
+    }
   /** RUNNING, but the load balancer's health check fails with this ELB reason code. */
-  | { readonly kind: 'unhealthy-target'; readonly reasonCode?: 'Target.ResponseCodeMismatch' | 'Target.Timeout' | 'Target.FailedHealthChecks' }
+  | {
+      readonly kind: 'unhealthy-target'
+      readonly reasonCode?: 'Target.ResponseCodeMismatch' | 'Target.Timeout' | 'Target.FailedHealthChecks'
+    }
   /** RUNNING, but the container's own healthCheck reports UNHEALTHY (ECS then replaces the task). */
   | { readonly kind: 'unhealthy-container' }
   /** Never starts: stops in PENDING/PROVISIONING with this stop code and reason. */

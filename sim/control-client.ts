@@ -1,5 +1,12 @@
 // The typed client of the simulator's control API (/__sim/ on the simulator's own port).
-import type { Behaviours, CallRecord, ControlClient, FaultSpec, SimMilestone, SimStateSummary } from './contract.js'
+import type {
+  Behaviours,
+  CallRecord,
+  ControlClient,
+  FaultSpec,
+  SimMilestone,
+  SimStateSummary
+} from './contract.js'
 
 export function controlClient(baseUrl: string): ControlClient {
   async function call<T>(path: string, body?: unknown): Promise<T> {

@@ -18,7 +18,9 @@ const MANIFEST_TYPES = [
 export const ECR_PASSWORD = 'sim-ecr-password-not-a-secret-of-anyone'
 
 function registryHost(state: SimState): string {
-  return state.registryUrl ? new URL(state.registryUrl).host : `${state.accountId}.dkr.ecr.${state.region}.amazonaws.com`
+  return state.registryUrl
+    ? new URL(state.registryUrl).host
+    : `${state.accountId}.dkr.ecr.${state.region}.amazonaws.com`
 }
 
 export function createRepository(state: SimState, name: string, now: number): SimRepository {
@@ -36,19 +38,41 @@ export function createRepository(state: SimState, name: string, now: number): Si
 function repository(state: SimState, name: string | undefined): SimRepository {
   const repo = state.repositories.get(name ?? '')
   if (!repo)
-    throw new AwsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${state.accountId}'`)
+    throw new AwsError(
+      'RepositoryNotFoundException',
+      `The repository with name '${name}' does not exist in the registry with id '${state.accountId}'`
+    )
   return repo
 }
 
 function repositoryView(state: SimState, r: SimRepository): R.Repository {
-  return { repositoryArn: r.arn, registryId: state.accountId, repositoryName: r.name, repositoryUri: r.uri, createdAt: r.createdAt, imageTagMutability: 'MUTABLE' }
+  return {
+    repositoryArn: r.arn,
+    registryId: state.accountId,
+    repositoryName: r.name,
+    repositoryUri: r.uri,
+    createdAt: r.createdAt,
+    imageTagMutability: 'MUTABLE'
+  }
 }
 
-async function registryDigest(state: SimState, repo: string, reference: string): Promise<{ digest: string; size: number; mediaType?: string } | undefined> {
-  const res = await fetch(`${state.registryUrl}/v2/${repo}/manifests/${reference}`, { method: 'HEAD', headers: { Accept: MANIFEST_TYPES }, signal: AbortSignal.timeout(5000) })
+async function registryDigest(
+  state: SimState,
+  repo: string,
+  reference: string
+): Promise<{ digest: string; size: number; mediaType?: string } | undefined> {
+  const res = await fetch(`${state.registryUrl}/v2/${repo}/manifests/${reference}`, {
+    method: 'HEAD',
+    headers: { Accept: MANIFEST_TYPES },
+    signal: AbortSignal.timeout(5000)
+  })
   if (res.status === 404) return undefined
   if (!res.ok) throw new AwsError('ServerException', `registry answered ${res.status}`, 500, 'Receiver')
-  return { digest: res.headers.get('docker-content-digest') ?? '', size: Number(res.headers.get('content-length') ?? 0), mediaType: res.headers.get('content-type') ?? undefined }
+  return {
+    digest: res.headers.get('docker-content-digest') ?? '',
+    size: Number(res.headers.get('content-length') ?? 0),
+    mediaType: res.headers.get('content-type') ?? undefined
+  }
 }
 
 async function registryTags(state: SimState, repo: string): Promise<string[]> {
@@ -65,7 +89,10 @@ function notFound(state: SimState, repo: string, id: R.ImageIdentifier): AwsErro
   )
 }
 
-async function describeImages(state: SimState, input: R.DescribeImagesRequest): Promise<R.DescribeImagesResponse> {
+async function describeImages(
+  state: SimState,
+  input: R.DescribeImagesRequest
+): Promise<R.DescribeImagesResponse> {
   const repo = repository(state, input.repositoryName)
   const details: R.ImageDetail[] = []
   const ids: R.ImageIdentifier[] = input.imageIds?.length
@@ -78,12 +105,29 @@ async function describeImages(state: SimState, input: R.DescribeImagesRequest): 
     if (state.registryUrl) {
       const found = await registryDigest(state, repo.name, reference)
       if (!found) throw notFound(state, repo.name, id)
-      details.push({ registryId: state.accountId, repositoryName: repo.name, imageDigest: found.digest, imageTags: id.imageTag ? [id.imageTag] : [], imageSizeInBytes: found.size, imageManifestMediaType: found.mediaType, imagePushedAt: new Date() })
+      details.push({
+        registryId: state.accountId,
+        repositoryName: repo.name,
+        imageDigest: found.digest,
+        imageTags: id.imageTag ? [id.imageTag] : [],
+        imageSizeInBytes: found.size,
+        imageManifestMediaType: found.mediaType,
+        imagePushedAt: new Date()
+      })
     } else {
-      const entry = [...repo.images.entries()].find(([tag, img]) => tag === id.imageTag || img.digest === id.imageDigest)
+      const entry = [...repo.images.entries()].find(
+        ([tag, img]) => tag === id.imageTag || img.digest === id.imageDigest
+      )
       if (!entry) throw notFound(state, repo.name, id)
       const [tag, img] = entry
-      details.push({ registryId: state.accountId, repositoryName: repo.name, imageDigest: img.digest, imageTags: [tag], imageSizeInBytes: img.size, imagePushedAt: img.pushedAt })
+      details.push({
+        registryId: state.accountId,
+        repositoryName: repo.name,
+        imageDigest: img.digest,
+        imageTags: [tag],
+        imageSizeInBytes: img.size,
+        imagePushedAt: img.pushedAt
+      })
     }
   }
   return { imageDetails: details }
@@ -91,13 +135,17 @@ async function describeImages(state: SimState, input: R.DescribeImagesRequest): 
 
 export const ecrHandlers: Record<string, Handler> = {
   DescribeRepositories: (state, input: R.DescribeRepositoriesRequest) => ({
-    repositories: (input.repositoryNames?.length ? input.repositoryNames.map(n => repository(state, n)) : [...state.repositories.values()]).map(r =>
-      repositoryView(state, r)
-    )
+    repositories: (input.repositoryNames?.length
+      ? input.repositoryNames.map(n => repository(state, n))
+      : [...state.repositories.values()]
+    ).map(r => repositoryView(state, r))
   }),
   CreateRepository: (state, input: R.CreateRepositoryRequest, now) => {
     if (state.repositories.has(input.repositoryName ?? ''))
-      throw new AwsError('RepositoryAlreadyExistsException', `The repository with name '${input.repositoryName}' already exists in the registry with id '${state.accountId}'`)
+      throw new AwsError(
+        'RepositoryAlreadyExistsException',
+        `The repository with name '${input.repositoryName}' already exists in the registry with id '${state.accountId}'`
+      )
     return { repository: repositoryView(state, createRepository(state, input.repositoryName ?? '', now)) }
   },
   GetAuthorizationToken: (state, _input: R.GetAuthorizationTokenRequest, now) => ({
@@ -117,9 +165,17 @@ export const ecrHandlers: Record<string, Handler> = {
     for (const id of input.imageIds ?? []) {
       try {
         const { imageDetails } = await describeImages(state, { repositoryName: repo.name, imageIds: [id] })
-        images.push({ registryId: state.accountId, repositoryName: repo.name, imageId: { imageDigest: imageDetails?.[0]?.imageDigest, imageTag: id.imageTag } })
+        images.push({
+          registryId: state.accountId,
+          repositoryName: repo.name,
+          imageId: { imageDigest: imageDetails?.[0]?.imageDigest, imageTag: id.imageTag }
+        })
       } catch {
-        failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' })
+        failures.push({
+          imageId: id,
+          failureCode: 'ImageNotFound',
+          failureReason: 'Requested image not found'
+        })
       }
     }
     return { images, failures }

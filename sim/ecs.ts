@@ -1,7 +1,14 @@
 // Amazon ECS operations, answered from the simulator's state. Input and output shapes are the
 // SDK's own types. Error codes and messages follow the ECS API reference.
 import type * as E from '@aws-sdk/client-ecs'
-import { advance, createDeployment, findService, findTaskDefinition, requestStop, startTask } from './engine.js'
+import {
+  advance,
+  createDeployment,
+  findService,
+  findTaskDefinition,
+  requestStop,
+  startTask
+} from './engine.js'
 import { ecsArn, nameFromArn, type SimService, type SimState } from './model.js'
 import { AwsError } from './protocol.js'
 
@@ -17,13 +24,18 @@ function cluster(state: SimState, ref: string | undefined): E.Cluster {
 function service(state: SimState, clusterRef: string | undefined, ref: string | undefined): SimService {
   const c = cluster(state, clusterRef)
   const svc = findService(state, c.clusterName ?? '', ref ?? '')
-  if (!svc || svc.service.status === 'INACTIVE') throw new AwsError('ServiceNotFoundException', 'Service not found.')
+  if (!svc || svc.service.status === 'INACTIVE')
+    throw new AwsError('ServiceNotFoundException', 'Service not found.')
   return svc
 }
 
 function taskDefinitionOrThrow(state: SimState, ref: string | undefined, code = 'ClientException') {
   const td = ref ? findTaskDefinition(state, ref) : undefined
-  if (!td) throw new AwsError(code, code === 'ClientException' ? 'Unable to describe task definition.' : 'TaskDefinition not found.')
+  if (!td)
+    throw new AwsError(
+      code,
+      code === 'ClientException' ? 'Unable to describe task definition.' : 'TaskDefinition not found.'
+    )
   return td
 }
 
@@ -39,7 +51,10 @@ function serviceView(state: SimState, svc: SimService, includeTags: boolean): E.
 function validateTaskDefinition(input: E.RegisterTaskDefinitionRequest): void {
   if (!input.family) throw new AwsError('ClientException', 'Family must be specified.')
   if (!/^[A-Za-z0-9_-]{1,255}$/.test(input.family))
-    throw new AwsError('ClientException', 'Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.')
+    throw new AwsError(
+      'ClientException',
+      'Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.'
+    )
   const containers = input.containerDefinitions ?? []
   if (containers.length === 0) throw new AwsError('ClientException', 'Container list cannot be empty.')
   for (const c of containers) {
@@ -49,12 +64,18 @@ function validateTaskDefinition(input: E.RegisterTaskDefinitionRequest): void {
   if (!containers.some(c => c.essential !== false))
     throw new AwsError('ClientException', 'Task definition must contain at least one essential container.')
   if (input.requiresCompatibilities?.includes('FARGATE')) {
-    if (input.networkMode !== 'awsvpc') throw new AwsError('ClientException', 'Fargate only supports network mode ‘awsvpc’.')
-    if (!input.cpu || !input.memory) throw new AwsError('ClientException', "Fargate requires that 'cpu' be defined at the task level.")
+    if (input.networkMode !== 'awsvpc')
+      throw new AwsError('ClientException', 'Fargate only supports network mode ‘awsvpc’.')
+    if (!input.cpu || !input.memory)
+      throw new AwsError('ClientException', "Fargate requires that 'cpu' be defined at the task level.")
   }
 }
 
-export function registerTaskDefinition(state: SimState, input: E.RegisterTaskDefinitionRequest, now: number): E.RegisterTaskDefinitionResponse {
+export function registerTaskDefinition(
+  state: SimState,
+  input: E.RegisterTaskDefinitionRequest,
+  now: number
+): E.RegisterTaskDefinitionResponse {
   validateTaskDefinition(input)
   const family = input.family as string
   const revisions = state.taskDefinitions.get(family) ?? []
@@ -66,7 +87,10 @@ export function registerTaskDefinition(state: SimState, input: E.RegisterTaskDef
     revision,
     status: 'ACTIVE',
     compatibilities: input.requiresCompatibilities?.includes('FARGATE') ? ['EC2', 'FARGATE'] : ['EC2'],
-    requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' }, { name: 'ecs.capability.execution-role-awslogs' }],
+    requiresAttributes: [
+      { name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' },
+      { name: 'ecs.capability.execution-role-awslogs' }
+    ],
     registeredAt: new Date(now),
     registeredBy: `arn:aws:sts::${state.accountId}:assumed-role/deployer/ecs-ship`
   }
@@ -84,7 +108,10 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
   const td = taskDefinitionOrThrow(state, input.taskDefinition, 'InvalidParameterException')
   for (const lb of input.loadBalancers ?? []) {
     if (!state.targetGroups.some(t => t.group.TargetGroupArn === lb.targetGroupArn))
-      throw new AwsError('InvalidParameterException', `Unable to assume role and validate the specified targetGroupArn. Please verify that the target group ${lb.targetGroupArn} exists.`)
+      throw new AwsError(
+        'InvalidParameterException',
+        `Unable to assume role and validate the specified targetGroupArn. Please verify that the target group ${lb.targetGroupArn} exists.`
+      )
   }
   const svc: SimService = {
     service: {
@@ -99,7 +126,8 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
       pendingCount: 0,
       launchType: input.capacityProviderStrategy ? undefined : (input.launchType ?? 'EC2'),
       capacityProviderStrategy: input.capacityProviderStrategy,
-      platformVersion: input.launchType === 'FARGATE' ? (input.platformVersion ?? 'LATEST') : input.platformVersion,
+      platformVersion:
+        input.launchType === 'FARGATE' ? (input.platformVersion ?? 'LATEST') : input.platformVersion,
       taskDefinition: td.definition.taskDefinitionArn,
       deploymentConfiguration: {
         maximumPercent: 200,
@@ -133,14 +161,17 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
 
 function updateService(state: SimState, input: E.UpdateServiceRequest, now: number): E.UpdateServiceResponse {
   const svc = service(state, input.cluster, input.service)
-  if (svc.service.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.')
+  if (svc.service.status !== 'ACTIVE')
+    throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.')
   const s = svc.service
   if (input.desiredCount !== undefined) {
     if (input.desiredCount < 0) throw new AwsError('InvalidParameterException', 'Desired count must be >= 0.')
     s.desiredCount = input.desiredCount
   }
-  if (input.deploymentConfiguration) s.deploymentConfiguration = { ...s.deploymentConfiguration, ...input.deploymentConfiguration }
-  if (input.healthCheckGracePeriodSeconds !== undefined) s.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds
+  if (input.deploymentConfiguration)
+    s.deploymentConfiguration = { ...s.deploymentConfiguration, ...input.deploymentConfiguration }
+  if (input.healthCheckGracePeriodSeconds !== undefined)
+    s.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds
   if (input.networkConfiguration) s.networkConfiguration = input.networkConfiguration
   if (input.loadBalancers) s.loadBalancers = input.loadBalancers
   let taskDefinition = s.taskDefinition ?? ''
@@ -150,10 +181,18 @@ function updateService(state: SimState, input: E.UpdateServiceRequest, now: numb
     taskDefinition = td.definition.taskDefinitionArn ?? ''
   }
   if (s.deploymentController?.type === 'CODE_DEPLOY' && input.taskDefinition)
-    throw new AwsError('InvalidParameterException', 'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.')
+    throw new AwsError(
+      'InvalidParameterException',
+      'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
+    )
   // A new deployment starts when the task definition (or a setting of it) changes, or when forced;
   // a desired-count change alone only rescales the current deployment.
-  if (taskDefinition !== s.taskDefinition || input.forceNewDeployment || input.networkConfiguration || input.platformVersion) {
+  if (
+    taskDefinition !== s.taskDefinition ||
+    input.forceNewDeployment ||
+    input.networkConfiguration ||
+    input.platformVersion
+  ) {
     if (input.platformVersion) s.platformVersion = input.platformVersion
     createDeployment(state, svc, taskDefinition, now)
   }
@@ -164,11 +203,21 @@ function updateService(state: SimState, input: E.UpdateServiceRequest, now: numb
 function deleteService(state: SimState, input: E.DeleteServiceRequest, now: number): E.DeleteServiceResponse {
   const svc = service(state, input.cluster, input.service)
   if ((svc.service.desiredCount ?? 0) > 0 && !input.force)
-    throw new AwsError('InvalidParameterException', 'The service cannot be stopped while it is scaled above 0.')
+    throw new AwsError(
+      'InvalidParameterException',
+      'The service cannot be stopped while it is scaled above 0.'
+    )
   svc.service.status = 'DRAINING'
   svc.service.desiredCount = 0
-  for (const t of state.tasks.filter(t => t.plan.serviceName === svc.service.serviceName && t.task.clusterArn === svc.service.clusterArn))
-    requestStop(state, t, { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Service deletion', failure: false }, now)
+  for (const t of state.tasks.filter(
+    t => t.plan.serviceName === svc.service.serviceName && t.task.clusterArn === svc.service.clusterArn
+  ))
+    requestStop(
+      state,
+      t,
+      { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Service deletion', failure: false },
+      now
+    )
   const view = serviceView(state, svc, false)
   svc.service.status = 'INACTIVE'
   svc.deployments = []
@@ -180,13 +229,18 @@ function deleteService(state: SimState, input: E.DeleteServiceRequest, now: numb
 function describeServices(state: SimState, input: E.DescribeServicesRequest): E.DescribeServicesResponse {
   const c = cluster(state, input.cluster)
   if (!input.services?.length) throw new AwsError('InvalidParameterException', 'Services cannot be empty.')
-  if (input.services.length > 10) throw new AwsError('InvalidParameterException', 'Services cannot contain more than 10 elements.')
+  if (input.services.length > 10)
+    throw new AwsError('InvalidParameterException', 'Services cannot contain more than 10 elements.')
   const services: E.Service[] = []
   const failures: E.Failure[] = []
   for (const ref of input.services) {
     const svc = findService(state, c.clusterName ?? '', ref)
     if (svc) services.push(serviceView(state, svc, input.include?.includes('TAGS') ?? false))
-    else failures.push({ arn: ref.startsWith('arn:') ? ref : ecsArn(state, `service/${c.clusterName}/${ref}`), reason: 'MISSING' })
+    else
+      failures.push({
+        arn: ref.startsWith('arn:') ? ref : ecsArn(state, `service/${c.clusterName}/${ref}`),
+        reason: 'MISSING'
+      })
   }
   return { services, failures }
 }
@@ -196,31 +250,44 @@ function runTask(state: SimState, input: E.RunTaskRequest, now: number): E.RunTa
   const td = taskDefinitionOrThrow(state, input.taskDefinition, 'ClientException')
   if (td.definition.status !== 'ACTIVE') throw new AwsError('ClientException', 'TaskDefinition is inactive')
   const count = input.count ?? 1
-  if (count < 1 || count > 10) throw new AwsError('InvalidParameterException', 'Count must be between 1 and 10.')
-  if (td.definition.networkMode === 'awsvpc' && !input.networkConfiguration?.awsvpcConfiguration?.subnets?.length)
-    throw new AwsError('InvalidParameterException', 'Network Configuration must be provided when networkMode \'awsvpc\' is specified.')
+  if (count < 1 || count > 10)
+    throw new AwsError('InvalidParameterException', 'Count must be between 1 and 10.')
+  if (
+    td.definition.networkMode === 'awsvpc' &&
+    !input.networkConfiguration?.awsvpcConfiguration?.subnets?.length
+  )
+    throw new AwsError(
+      'InvalidParameterException',
+      "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+    )
   for (const o of input.overrides?.containerOverrides ?? []) {
     if (!td.definition.containerDefinitions?.some(cd => cd.name === o.name))
-      throw new AwsError('InvalidParameterException', `Override for container named ${o.name} is not a container in the TaskDefinition.`)
+      throw new AwsError(
+        'InvalidParameterException',
+        `Override for container named ${o.name} is not a container in the TaskDefinition.`
+      )
   }
-  if (input.startedBy && input.startedBy.length > 128) throw new AwsError('InvalidParameterException', 'startedBy must be at most 128 characters.')
+  if (input.startedBy && input.startedBy.length > 128)
+    throw new AwsError('InvalidParameterException', 'startedBy must be at most 128 characters.')
   const tags = [...(input.tags ?? []), ...(input.propagateTags === 'TASK_DEFINITION' ? td.tags : [])]
-  const tasks = Array.from({ length: count }, () =>
-    startTask(
-      state,
-      {
-        taskDefinitionArn: td.definition.taskDefinitionArn ?? '',
-        clusterArn: c.clusterArn ?? '',
-        group: input.group,
-        startedBy: input.startedBy,
-        launchType: input.launchType ?? (input.capacityProviderStrategy ? 'FARGATE' : 'EC2'),
-        networkConfiguration: input.networkConfiguration,
-        overrides: input.overrides,
-        platformVersion: input.platformVersion,
-        tags
-      },
-      now
-    ).task
+  const tasks = Array.from(
+    { length: count },
+    () =>
+      startTask(
+        state,
+        {
+          taskDefinitionArn: td.definition.taskDefinitionArn ?? '',
+          clusterArn: c.clusterArn ?? '',
+          group: input.group,
+          startedBy: input.startedBy,
+          launchType: input.launchType ?? (input.capacityProviderStrategy ? 'FARGATE' : 'EC2'),
+          networkConfiguration: input.networkConfiguration,
+          overrides: input.overrides,
+          platformVersion: input.platformVersion,
+          tags
+        },
+        now
+      ).task
   )
   return { tasks, failures: [] }
 }
@@ -228,12 +295,17 @@ function runTask(state: SimState, input: E.RunTaskRequest, now: number): E.RunTa
 function describeTasks(state: SimState, input: E.DescribeTasksRequest): E.DescribeTasksResponse {
   const c = cluster(state, input.cluster)
   if (!input.tasks?.length) throw new AwsError('InvalidParameterException', 'Tasks cannot be empty.')
-  if (input.tasks.length > 100) throw new AwsError('InvalidParameterException', 'Tasks cannot contain more than 100 elements.')
+  if (input.tasks.length > 100)
+    throw new AwsError('InvalidParameterException', 'Tasks cannot contain more than 100 elements.')
   const tasks: E.Task[] = []
   const failures: E.Failure[] = []
   for (const ref of input.tasks) {
-    const found = state.tasks.find(t => t.task.clusterArn === c.clusterArn && (t.task.taskArn === ref || t.task.taskArn?.endsWith(`/${ref}`)))
-    if (found) tasks.push({ ...found.task, tags: input.include?.includes('TAGS') ? found.task.tags : undefined })
+    const found = state.tasks.find(
+      t =>
+        t.task.clusterArn === c.clusterArn && (t.task.taskArn === ref || t.task.taskArn?.endsWith(`/${ref}`))
+    )
+    if (found)
+      tasks.push({ ...found.task, tags: input.include?.includes('TAGS') ? found.task.tags : undefined })
     else failures.push({ arn: ref, reason: 'MISSING' })
   }
   return { tasks, failures }
@@ -257,37 +329,65 @@ function listTasks(state: SimState, input: E.ListTasksRequest): E.ListTasksRespo
 
 function stopTask(state: SimState, input: E.StopTaskRequest, now: number): E.StopTaskResponse {
   const c = cluster(state, input.cluster)
-  const found = state.tasks.find(t => t.task.clusterArn === c.clusterArn && (t.task.taskArn === input.task || t.task.taskArn?.endsWith(`/${input.task}`)))
+  const found = state.tasks.find(
+    t =>
+      t.task.clusterArn === c.clusterArn &&
+      (t.task.taskArn === input.task || t.task.taskArn?.endsWith(`/${input.task}`))
+  )
   if (!found) throw new AwsError('InvalidParameterException', 'The referenced task was not found.')
-  requestStop(state, found, { stopCode: 'UserInitiated', stoppedReason: input.reason ?? 'Task stopped by user', failure: false }, now)
+  requestStop(
+    state,
+    found,
+    { stopCode: 'UserInitiated', stoppedReason: input.reason ?? 'Task stopped by user', failure: false },
+    now
+  )
   return { task: found.task }
 }
 
-function describeTaskDefinition(state: SimState, input: E.DescribeTaskDefinitionRequest): E.DescribeTaskDefinitionResponse {
+function describeTaskDefinition(
+  state: SimState,
+  input: E.DescribeTaskDefinitionRequest
+): E.DescribeTaskDefinitionResponse {
   const td = taskDefinitionOrThrow(state, input.taskDefinition)
   return { taskDefinition: td.definition, tags: input.include?.includes('TAGS') ? td.tags : undefined }
 }
 
-function listTaskDefinitions(state: SimState, input: E.ListTaskDefinitionsRequest): E.ListTaskDefinitionsResponse {
+function listTaskDefinitions(
+  state: SimState,
+  input: E.ListTaskDefinitionsRequest
+): E.ListTaskDefinitionsResponse {
   const status = input.status ?? 'ACTIVE'
   let arns = [...state.taskDefinitions.entries()]
     .filter(([family]) => !input.familyPrefix || family.startsWith(input.familyPrefix))
-    .flatMap(([, revs]) => revs.filter(r => r.definition.status === status).map(r => r.definition.taskDefinitionArn ?? ''))
+    .flatMap(([, revs]) =>
+      revs.filter(r => r.definition.status === status).map(r => r.definition.taskDefinitionArn ?? '')
+    )
   if (input.sort === 'DESC') arns = arns.reverse()
   const start = Number(input.nextToken ?? 0)
   const max = input.maxResults ?? 100
-  return { taskDefinitionArns: arns.slice(start, start + max), nextToken: start + max < arns.length ? String(start + max) : undefined }
+  return {
+    taskDefinitionArns: arns.slice(start, start + max),
+    nextToken: start + max < arns.length ? String(start + max) : undefined
+  }
 }
 
-function deregisterTaskDefinition(state: SimState, input: E.DeregisterTaskDefinitionRequest, now: number): E.DeregisterTaskDefinitionResponse {
-  if (!input.taskDefinition?.includes(':')) throw new AwsError('ClientException', 'A revision must be specified.')
+function deregisterTaskDefinition(
+  state: SimState,
+  input: E.DeregisterTaskDefinitionRequest,
+  now: number
+): E.DeregisterTaskDefinitionResponse {
+  if (!input.taskDefinition?.includes(':'))
+    throw new AwsError('ClientException', 'A revision must be specified.')
   const td = taskDefinitionOrThrow(state, input.taskDefinition)
   td.definition.status = 'INACTIVE'
   td.definition.deregisteredAt = new Date(now)
   return { taskDefinition: td.definition }
 }
 
-function listServiceDeployments(state: SimState, input: E.ListServiceDeploymentsRequest): E.ListServiceDeploymentsResponse {
+function listServiceDeployments(
+  state: SimState,
+  input: E.ListServiceDeploymentsRequest
+): E.ListServiceDeploymentsResponse {
   const svc = service(state, input.cluster, input.service)
   const briefs: E.ServiceDeploymentBrief[] = [...svc.history]
     .reverse()
@@ -305,10 +405,16 @@ function listServiceDeployments(state: SimState, input: E.ListServiceDeployments
     }))
   const start = Number(input.nextToken ?? 0)
   const max = input.maxResults ?? 20
-  return { serviceDeployments: briefs.slice(start, start + max), nextToken: start + max < briefs.length ? String(start + max) : undefined }
+  return {
+    serviceDeployments: briefs.slice(start, start + max),
+    nextToken: start + max < briefs.length ? String(start + max) : undefined
+  }
 }
 
-function describeServiceDeployments(state: SimState, input: E.DescribeServiceDeploymentsRequest): E.DescribeServiceDeploymentsResponse {
+function describeServiceDeployments(
+  state: SimState,
+  input: E.DescribeServiceDeploymentsRequest
+): E.DescribeServiceDeploymentsResponse {
   const all = [...state.services.values()].flatMap(s => s.history)
   const serviceDeployments: E.ServiceDeployment[] = []
   const failures: E.Failure[] = []
@@ -320,7 +426,10 @@ function describeServiceDeployments(state: SimState, input: E.DescribeServiceDep
   return { serviceDeployments, failures }
 }
 
-function describeServiceRevisions(state: SimState, input: E.DescribeServiceRevisionsRequest): E.DescribeServiceRevisionsResponse {
+function describeServiceRevisions(
+  state: SimState,
+  input: E.DescribeServiceRevisionsRequest
+): E.DescribeServiceRevisionsResponse {
   const all = [...state.services.values()].flatMap(s => s.revisions)
   const serviceRevisions: E.ServiceRevision[] = []
   const failures: E.Failure[] = []
@@ -333,8 +442,10 @@ function describeServiceRevisions(state: SimState, input: E.DescribeServiceRevis
 }
 
 function taggable(state: SimState, arn: string | undefined): { tags: E.Tag[] } {
-  for (const s of state.services.values()) if (s.service.serviceArn === arn && s.service.status !== 'INACTIVE') return s
-  for (const revs of state.taskDefinitions.values()) for (const r of revs) if (r.definition.taskDefinitionArn === arn) return r
+  for (const s of state.services.values())
+    if (s.service.serviceArn === arn && s.service.status !== 'INACTIVE') return s
+  for (const revs of state.taskDefinitions.values())
+    for (const r of revs) if (r.definition.taskDefinitionArn === arn) return r
   throw new AwsError('InvalidParameterException', 'The specified resource could not be found.')
 }
 
@@ -343,7 +454,15 @@ export const ecsHandlers: Record<string, Handler> = {
     const name = input.clusterName ?? 'default'
     const existing = state.clusters.get(name)
     if (existing) return { cluster: existing }
-    const c: E.Cluster = { clusterArn: ecsArn(state, `cluster/${name}`), clusterName: name, status: 'ACTIVE', activeServicesCount: 0, runningTasksCount: 0, pendingTasksCount: 0, registeredContainerInstancesCount: 0 }
+    const c: E.Cluster = {
+      clusterArn: ecsArn(state, `cluster/${name}`),
+      clusterName: name,
+      status: 'ACTIVE',
+      activeServicesCount: 0,
+      runningTasksCount: 0,
+      pendingTasksCount: 0,
+      registeredContainerInstancesCount: 0
+    }
     state.clusters.set(name, c)
     return { cluster: c }
   },
@@ -353,7 +472,11 @@ export const ecsHandlers: Record<string, Handler> = {
     for (const ref of input.clusters ?? ['default']) {
       const c = state.clusters.get(nameFromArn(ref))
       if (c) clusters.push(c)
-      else failures.push({ arn: ref.startsWith('arn:') ? ref : ecsArn(state, `cluster/${ref}`), reason: 'MISSING' })
+      else
+        failures.push({
+          arn: ref.startsWith('arn:') ? ref : ecsArn(state, `cluster/${ref}`),
+          reason: 'MISSING'
+        })
     }
     return { clusters, failures }
   },
@@ -361,7 +484,9 @@ export const ecsHandlers: Record<string, Handler> = {
   DescribeTaskDefinition: describeTaskDefinition,
   ListTaskDefinitions: listTaskDefinitions,
   ListTaskDefinitionFamilies: (state, input: E.ListTaskDefinitionFamiliesRequest) => ({
-    families: [...state.taskDefinitions.keys()].filter(f => !input.familyPrefix || f.startsWith(input.familyPrefix))
+    families: [...state.taskDefinitions.keys()].filter(
+      f => !input.familyPrefix || f.startsWith(input.familyPrefix)
+    )
   }),
   DeregisterTaskDefinition: deregisterTaskDefinition,
   CreateService: createService,
@@ -383,7 +508,9 @@ export const ecsHandlers: Record<string, Handler> = {
   ListServiceDeployments: listServiceDeployments,
   DescribeServiceDeployments: describeServiceDeployments,
   DescribeServiceRevisions: describeServiceRevisions,
-  ListTagsForResource: (state, input: E.ListTagsForResourceRequest) => ({ tags: taggable(state, input.resourceArn).tags }),
+  ListTagsForResource: (state, input: E.ListTagsForResourceRequest) => ({
+    tags: taggable(state, input.resourceArn).tags
+  }),
   TagResource: (state, input: E.TagResourceRequest) => {
     const target = taggable(state, input.resourceArn)
     for (const tag of input.tags ?? []) {

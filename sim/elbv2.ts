@@ -11,7 +11,8 @@ const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : [])
 const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v))
 const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v))
 
-const elbArn = (state: SimState, resource: string) => `arn:aws:elasticloadbalancing:${state.region}:${state.accountId}:${resource}`
+const elbArn = (state: SimState, resource: string) =>
+  `arn:aws:elasticloadbalancing:${state.region}:${state.accountId}:${resource}`
 
 function targetGroup(state: SimState, arn: unknown): SimTargetGroup {
   const tg = state.targetGroups.find(t => t.group.TargetGroupArn === arn)
@@ -23,7 +24,16 @@ function describeTargetHealth(state: SimState, params: Params): L.DescribeTarget
   const tg = targetGroup(state, params.TargetGroupArn)
   const wanted = list<{ Id: string; Port?: string }>(params.Targets)
   const targets = wanted.length
-    ? wanted.map(w => tg.targets.find(t => t.id === w.Id && (w.Port === undefined || t.port === Number(w.Port))) ?? { id: w.Id, port: Number(w.Port ?? 0), state: 'unused' as const, reason: 'Target.NotRegistered' as const, description: 'Target is not registered to the target group' })
+    ? wanted.map(
+        w =>
+          tg.targets.find(t => t.id === w.Id && (w.Port === undefined || t.port === Number(w.Port))) ?? {
+            id: w.Id,
+            port: Number(w.Port ?? 0),
+            state: 'unused' as const,
+            reason: 'Target.NotRegistered' as const,
+            description: 'Target is not registered to the target group'
+          }
+      )
     : tg.targets
   return {
     TargetHealthDescriptions: targets.map(t => ({
@@ -55,12 +65,18 @@ function describeTargetGroups(state: SimState, params: Params): L.DescribeTarget
 function createTargetGroup(state: SimState, params: Params): L.CreateTargetGroupOutput {
   const name = str(params.Name) ?? ''
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(name))
-    throw new AwsError('ValidationError', `Target group name '${name}' can have a maximum of 32 characters, only alphanumeric characters and hyphens, and must not begin or end with a hyphen`)
+    throw new AwsError(
+      'ValidationError',
+      `Target group name '${name}' can have a maximum of 32 characters, only alphanumeric characters and hyphens, and must not begin or end with a hyphen`
+    )
   const existing = state.targetGroups.find(t => t.group.TargetGroupName === name)
   if (existing) {
     // CreateTargetGroup is idempotent for identical settings; different settings clash.
     if (existing.group.Port !== num(params.Port) || existing.group.Protocol !== params.Protocol)
-      throw new AwsError('DuplicateTargetGroupName', 'A target group with the same name exists, but with different settings')
+      throw new AwsError(
+        'DuplicateTargetGroupName',
+        'A target group with the same name exists, but with different settings'
+      )
     return { TargetGroups: [existing.group] }
   }
   const arn = elbArn(state, `targetgroup/${name}/${hexId(state, 16)}`)
@@ -100,8 +116,12 @@ function rulesOf(state: SimState, listenerArn: string) {
 function parseConditions(params: Params): L.RuleCondition[] {
   return list<Params>(params.Conditions).map(c => ({
     Field: str(c.Field),
-    HostHeaderConfig: c.HostHeaderConfig ? { Values: list<string>((c.HostHeaderConfig as Params).Values) } : undefined,
-    PathPatternConfig: c.PathPatternConfig ? { Values: list<string>((c.PathPatternConfig as Params).Values) } : undefined,
+    HostHeaderConfig: c.HostHeaderConfig
+      ? { Values: list<string>((c.HostHeaderConfig as Params).Values) }
+      : undefined,
+    PathPatternConfig: c.PathPatternConfig
+      ? { Values: list<string>((c.PathPatternConfig as Params).Values) }
+      : undefined,
     Values: c.Values ? list<string>(c.Values) : undefined
   }))
 }
@@ -123,7 +143,9 @@ function parseActions(params: Params): L.Action[] {
 }
 
 function usedTargetGroups(actions: L.Action[]): string[] {
-  return actions.flatMap(a => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map(t => t.TargetGroupArn)]).filter((x): x is string => !!x)
+  return actions
+    .flatMap(a => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map(t => t.TargetGroupArn)])
+    .filter((x): x is string => !!x)
 }
 
 function linkTargetGroups(state: SimState, listenerArn: string, actions: L.Action[]): void {
@@ -137,12 +159,16 @@ function linkTargetGroups(state: SimState, listenerArn: string, actions: L.Actio
 
 function createRule(state: SimState, params: Params): L.CreateRuleOutput {
   const listenerArn = str(params.ListenerArn) ?? ''
-  if (!state.listeners.some(l => l.ListenerArn === listenerArn)) throw new AwsError('ListenerNotFound', 'One or more listeners not found')
+  if (!state.listeners.some(l => l.ListenerArn === listenerArn))
+    throw new AwsError('ListenerNotFound', 'One or more listeners not found')
   const priority = num(params.Priority)
-  if (priority === undefined || priority < 1 || priority > 50000) throw new AwsError('ValidationError', 'Priority must be between 1 and 50000')
-  if (rulesOf(state, listenerArn).some(r => r.rule.Priority === String(priority))) throw new AwsError('PriorityInUse', `Priority '${priority}' is currently in use`)
+  if (priority === undefined || priority < 1 || priority > 50000)
+    throw new AwsError('ValidationError', 'Priority must be between 1 and 50000')
+  if (rulesOf(state, listenerArn).some(r => r.rule.Priority === String(priority)))
+    throw new AwsError('PriorityInUse', `Priority '${priority}' is currently in use`)
   // Quota: 100 rules per Application Load Balancer listener, not counting the default rule.
-  if (rulesOf(state, listenerArn).filter(r => !r.rule.IsDefault).length >= 100) throw new AwsError('TooManyRules', 'You have reached the maximum number of rules per listener')
+  if (rulesOf(state, listenerArn).filter(r => !r.rule.IsDefault).length >= 100)
+    throw new AwsError('TooManyRules', 'You have reached the maximum number of rules per listener')
   const actions = parseActions(params)
   linkTargetGroups(state, listenerArn, actions)
   const rule: L.Rule = {
@@ -161,11 +187,20 @@ function findTaggable(state: SimState, arn: string): { tags: L.Tag[] } {
   if (tg) return tg
   const rule = state.rules.find(r => r.rule.RuleArn === arn)
   if (rule) return rule
-  const lb = state.loadBalancers.find(l => l.LoadBalancerArn === arn) as unknown as { tags?: L.Tag[] } | undefined
+  const lb = state.loadBalancers.find(l => l.LoadBalancerArn === arn) as unknown as
+    { tags?: L.Tag[] } | undefined
   if (lb) return { tags: (lb.tags ??= []) }
-  const listener = state.listeners.find(l => l.ListenerArn === arn) as unknown as { tags?: L.Tag[] } | undefined
+  const listener = state.listeners.find(l => l.ListenerArn === arn) as unknown as
+    { tags?: L.Tag[] } | undefined
   if (listener) return { tags: (listener.tags ??= []) }
-  throw new AwsError(arn.includes(':targetgroup/') ? 'TargetGroupNotFound' : arn.includes('listener-rule/') ? 'RuleNotFound' : 'LoadBalancerNotFound', `Resource '${arn}' not found`)
+  throw new AwsError(
+    arn.includes(':targetgroup/')
+      ? 'TargetGroupNotFound'
+      : arn.includes('listener-rule/')
+        ? 'RuleNotFound'
+        : 'LoadBalancerNotFound',
+    `Resource '${arn}' not found`
+  )
 }
 
 const publicLoadBalancer = (lb: L.LoadBalancer): L.LoadBalancer => {
@@ -180,16 +215,27 @@ export const elbHandlers: Record<string, Handler> = {
   DeleteTargetGroup: (state, params) => {
     const tg = state.targetGroups.find(t => t.group.TargetGroupArn === params.TargetGroupArn)
     if (!tg) return {}
-    const inUse = state.rules.some(r => usedTargetGroups(r.rule.Actions ?? []).includes(tg.group.TargetGroupArn ?? ''))
-    const byService = [...state.services.values()].some(s => s.service.status === 'ACTIVE' && s.service.loadBalancers?.some(l => l.targetGroupArn === tg.group.TargetGroupArn))
-    if (inUse || byService) throw new AwsError('ResourceInUse', `Target group '${tg.group.TargetGroupArn}' is currently in use by a listener or a rule`)
+    const inUse = state.rules.some(r =>
+      usedTargetGroups(r.rule.Actions ?? []).includes(tg.group.TargetGroupArn ?? '')
+    )
+    const byService = [...state.services.values()].some(
+      s =>
+        s.service.status === 'ACTIVE' &&
+        s.service.loadBalancers?.some(l => l.targetGroupArn === tg.group.TargetGroupArn)
+    )
+    if (inUse || byService)
+      throw new AwsError(
+        'ResourceInUse',
+        `Target group '${tg.group.TargetGroupArn}' is currently in use by a listener or a rule`
+      )
     state.targetGroups = state.targetGroups.filter(t => t !== tg)
     return {}
   },
   ModifyTargetGroup: (state, params) => {
     const tg = targetGroup(state, params.TargetGroupArn)
     const g = tg.group
-    if (params.HealthCheckIntervalSeconds) g.HealthCheckIntervalSeconds = num(params.HealthCheckIntervalSeconds)
+    if (params.HealthCheckIntervalSeconds)
+      g.HealthCheckIntervalSeconds = num(params.HealthCheckIntervalSeconds)
     if (params.HealthyThresholdCount) g.HealthyThresholdCount = num(params.HealthyThresholdCount)
     if (params.UnhealthyThresholdCount) g.UnhealthyThresholdCount = num(params.UnhealthyThresholdCount)
     if (params.HealthCheckPath) g.HealthCheckPath = str(params.HealthCheckPath)
@@ -197,7 +243,10 @@ export const elbHandlers: Record<string, Handler> = {
     return { TargetGroups: [g] }
   },
   DescribeTargetGroupAttributes: (state, params) => ({
-    Attributes: Object.entries(targetGroup(state, params.TargetGroupArn).attributes).map(([Key, Value]) => ({ Key, Value }))
+    Attributes: Object.entries(targetGroup(state, params.TargetGroupArn).attributes).map(([Key, Value]) => ({
+      Key,
+      Value
+    }))
   }),
   ModifyTargetGroupAttributes: (state, params) => {
     const tg = targetGroup(state, params.TargetGroupArn)
@@ -207,7 +256,14 @@ export const elbHandlers: Record<string, Handler> = {
   RegisterTargets: (state, params, now) => {
     const tg = targetGroup(state, params.TargetGroupArn)
     for (const t of list<Params>(params.Targets)) {
-      tg.targets.push({ id: String(t.Id), port: num(t.Port) ?? tg.group.Port ?? 80, state: 'initial', reason: 'Elb.InitialHealthChecking', since: now, passes: true })
+      tg.targets.push({
+        id: String(t.Id),
+        port: num(t.Port) ?? tg.group.Port ?? 80,
+        state: 'initial',
+        reason: 'Elb.InitialHealthChecking',
+        since: now,
+        passes: true
+      })
     }
     return {}
   },
@@ -215,7 +271,8 @@ export const elbHandlers: Record<string, Handler> = {
     const tg = targetGroup(state, params.TargetGroupArn)
     for (const t of list<Params>(params.Targets)) {
       const found = tg.targets.find(x => x.id === t.Id)
-      if (found) Object.assign(found, { state: 'draining', reason: 'Target.DeregistrationInProgress', since: now })
+      if (found)
+        Object.assign(found, { state: 'draining', reason: 'Target.DeregistrationInProgress', since: now })
     }
     return {}
   },
@@ -223,24 +280,36 @@ export const elbHandlers: Record<string, Handler> = {
     const arns = list<string>(params.LoadBalancerArns)
     const names = list<string>(params.Names)
     const found = state.loadBalancers.filter(
-      l => (!arns.length || arns.includes(l.LoadBalancerArn ?? '')) && (!names.length || names.includes(l.LoadBalancerName ?? ''))
+      l =>
+        (!arns.length || arns.includes(l.LoadBalancerArn ?? '')) &&
+        (!names.length || names.includes(l.LoadBalancerName ?? ''))
     )
-    if ((arns.length || names.length) && found.length === 0) throw new AwsError('LoadBalancerNotFound', 'One or more load balancers not found')
+    if ((arns.length || names.length) && found.length === 0)
+      throw new AwsError('LoadBalancerNotFound', 'One or more load balancers not found')
     return { LoadBalancers: found.map(publicLoadBalancer) }
   },
   DescribeListeners: (state, params) => {
     const arns = list<string>(params.ListenerArns)
     const found = state.listeners.filter(
-      l => (!arns.length || arns.includes(l.ListenerArn ?? '')) && (!params.LoadBalancerArn || l.LoadBalancerArn === params.LoadBalancerArn)
+      l =>
+        (!arns.length || arns.includes(l.ListenerArn ?? '')) &&
+        (!params.LoadBalancerArn || l.LoadBalancerArn === params.LoadBalancerArn)
     )
-    if (arns.length && found.length === 0) throw new AwsError('ListenerNotFound', 'One or more listeners not found')
+    if (arns.length && found.length === 0)
+      throw new AwsError('ListenerNotFound', 'One or more listeners not found')
     return { Listeners: found.map(l => publicLoadBalancer(l as L.LoadBalancer) as L.Listener) }
   },
   DescribeRules: (state, params) => {
     const arns = list<string>(params.RuleArns)
-    if (params.ListenerArn && !state.listeners.some(l => l.ListenerArn === params.ListenerArn)) throw new AwsError('ListenerNotFound', 'One or more listeners not found')
-    const found = state.rules.filter(r => (!arns.length || arns.includes(r.rule.RuleArn ?? '')) && (!params.ListenerArn || r.listenerArn === params.ListenerArn))
-    if (arns.length && found.length !== arns.length) throw new AwsError('RuleNotFound', 'One or more rules not found')
+    if (params.ListenerArn && !state.listeners.some(l => l.ListenerArn === params.ListenerArn))
+      throw new AwsError('ListenerNotFound', 'One or more listeners not found')
+    const found = state.rules.filter(
+      r =>
+        (!arns.length || arns.includes(r.rule.RuleArn ?? '')) &&
+        (!params.ListenerArn || r.listenerArn === params.ListenerArn)
+    )
+    if (arns.length && found.length !== arns.length)
+      throw new AwsError('RuleNotFound', 'One or more rules not found')
     return { Rules: found.map(r => r.rule) }
   },
   CreateRule: createRule,
@@ -262,7 +331,10 @@ export const elbHandlers: Record<string, Handler> = {
     return {}
   },
   DescribeTags: (state, params) => ({
-    TagDescriptions: list<string>(params.ResourceArns).map(arn => ({ ResourceArn: arn, Tags: findTaggable(state, arn).tags }))
+    TagDescriptions: list<string>(params.ResourceArns).map(arn => ({
+      ResourceArn: arn,
+      Tags: findTaggable(state, arn).tags
+    }))
   }),
   AddTags: (state, params) => {
     const tags = list<L.Tag>(params.Tags)

@@ -49,7 +49,12 @@ function essentialContainer(containers: readonly ContainerDefinition[]): Contain
 
 function behaviourFor(state: SimState, taskDefinitionArn: string, image: string | undefined): ImageBehaviour {
   const short = taskDefinitionArn.split('/').at(-1) ?? ''
-  return state.behaviours.revisions?.[short] ?? (image ? state.behaviours.images?.[image] : undefined) ?? state.behaviours.defaultImage ?? HEALTHY
+  return (
+    state.behaviours.revisions?.[short] ??
+    (image ? state.behaviours.images?.[image] : undefined) ??
+    state.behaviours.defaultImage ??
+    HEALTHY
+  )
 }
 
 function ipFor(state: SimState): string {
@@ -110,8 +115,14 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
     const behaviour = imageBehaviour
     switch (behaviour.kind) {
       case 'healthy':
-        if (behaviour.startSeconds !== undefined) plan.runningAt = pendingAt + scaled(state, behaviour.startSeconds)
-        spreadLogLines(plan, ['Booting worker', 'Listening at: http://0.0.0.0:8000'], plan.runningAt ?? runningAt, (plan.runningAt ?? runningAt) + scaled(state, 1))
+        if (behaviour.startSeconds !== undefined)
+          plan.runningAt = pendingAt + scaled(state, behaviour.startSeconds)
+        spreadLogLines(
+          plan,
+          ['Booting worker', 'Listening at: http://0.0.0.0:8000'],
+          plan.runningAt ?? runningAt,
+          (plan.runningAt ?? runningAt) + scaled(state, 1)
+        )
         break
       case 'exit':
         plan.exitAt = runningAt + scaled(state, behaviour.afterSeconds)
@@ -190,7 +201,8 @@ function spreadLogLines(plan: SimTask['plan'], lines: readonly string[], from: n
   // exactly the case a log follower must not miss.
   const span = Math.max(0, to - from - 1)
   lines.forEach((message, i) => {
-    const at = lines.length === 1 ? Math.max(from, to - 1) : from + Math.round((span * i) / (lines.length - 1))
+    const at =
+      lines.length === 1 ? Math.max(from, to - 1) : from + Math.round((span * i) / (lines.length - 1))
     plan.logLines.push({ at, message })
   })
 }
@@ -231,10 +243,14 @@ function writeDueLogs(state: SimState, simTask: SimTask, now: number): void {
     stream = { events: [], createdAt: now }
     group.streams.set(target.stream, stream)
   }
-  for (const line of pending) stream.events.push({ timestamp: line.at, message: line.message, ingestionTime: now })
+  for (const line of pending)
+    stream.events.push({ timestamp: line.at, message: line.message, ingestionTime: now })
 }
 
-function serviceTargetGroups(state: SimState, service: SimService): { tg: SimTargetGroup; containerName?: string; containerPort?: number }[] {
+function serviceTargetGroups(
+  state: SimState,
+  service: SimService
+): { tg: SimTargetGroup; containerName?: string; containerPort?: number }[] {
   return (service.service.loadBalancers ?? []).flatMap(lb => {
     const tg = state.targetGroups.find(t => t.group.TargetGroupArn === lb.targetGroupArn)
     return tg ? [{ tg, containerName: lb.containerName, containerPort: lb.containerPort }] : []
@@ -259,7 +275,11 @@ function registerTargets(state: SimState, simTask: SimTask, service: SimService,
       passes: !simTask.plan.failsTargetCheck,
       failReason: simTask.plan.failsTargetCheck
     })
-    addEvent(service, now, `(service ${service.service.serviceName}) registered 1 targets in (target-group ${tg.group.TargetGroupArn})`)
+    addEvent(
+      service,
+      now,
+      `(service ${service.service.serviceName}) registered 1 targets in (target-group ${tg.group.TargetGroupArn})`
+    )
   }
 }
 
@@ -272,7 +292,10 @@ function deregisterTargets(state: SimState, simTask: SimTask, now: number): numb
       target.reason = 'Target.DeregistrationInProgress'
       target.description = 'Target deregistration is in progress'
       target.since = now
-      longestDrain = Math.max(longestDrain, Number(tg.attributes['deregistration_delay.timeout_seconds'] ?? 300))
+      longestDrain = Math.max(
+        longestDrain,
+        Number(tg.attributes['deregistration_delay.timeout_seconds'] ?? 300)
+      )
     }
   }
   return longestDrain
@@ -280,7 +303,11 @@ function deregisterTargets(state: SimState, simTask: SimTask, now: number): numb
 
 export function addEvent(service: SimService, now: number, message: string): void {
   // DescribeServices returns events newest first, at most 100.
-  service.events.unshift({ id: `${now}-${service.events.length}-${Math.random().toString(16).slice(2, 10)}`, createdAt: new Date(now), message })
+  service.events.unshift({
+    id: `${now}-${service.events.length}-${Math.random().toString(16).slice(2, 10)}`,
+    createdAt: new Date(now),
+    message
+  })
   if (service.events.length > 100) service.events.length = 100
 }
 
@@ -355,10 +382,13 @@ function advanceTask(state: SimState, simTask: SimTask, now: number): void {
       const def = td?.definition.containerDefinitions?.find(d => d.name === c.name)
       c.healthStatus = def?.healthCheck ? 'HEALTHY' : 'UNKNOWN'
     }
-    task.healthStatus = (task.containers ?? []).some(c => c.healthStatus === 'HEALTHY') ? 'HEALTHY' : 'UNKNOWN'
+    task.healthStatus = (task.containers ?? []).some(c => c.healthStatus === 'HEALTHY')
+      ? 'HEALTHY'
+      : 'UNKNOWN'
     if (service) registerTargets(state, simTask, service, now)
   }
-  if (task.lastStatus === 'RUNNING' || task.lastStatus === 'DEACTIVATING' || task.lastStatus === 'STOPPING') writeDueLogs(state, simTask, now)
+  if (task.lastStatus === 'RUNNING' || task.lastStatus === 'DEACTIVATING' || task.lastStatus === 'STOPPING')
+    writeDueLogs(state, simTask, now)
 
   if (task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING') {
     if (plan.exitAt !== undefined && now >= plan.exitAt) {
@@ -375,14 +405,31 @@ function advanceTask(state: SimState, simTask: SimTask, now: number): void {
       requestStop(
         state,
         simTask,
-        { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', failure: plan.exitCode !== 0 || !!service },
+        {
+          stopCode: 'EssentialContainerExited',
+          stoppedReason: 'Essential container in task exited',
+          failure: plan.exitCode !== 0 || !!service
+        },
         now
       )
-    } else if (plan.unhealthyAt !== undefined && now >= plan.unhealthyAt && task.healthStatus !== 'UNHEALTHY') {
+    } else if (
+      plan.unhealthyAt !== undefined &&
+      now >= plan.unhealthyAt &&
+      task.healthStatus !== 'UNHEALTHY'
+    ) {
       task.healthStatus = 'UNHEALTHY'
       for (const c of task.containers ?? []) c.healthStatus = 'UNHEALTHY'
       if (service) {
-        requestStop(state, simTask, { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks', failure: true }, now)
+        requestStop(
+          state,
+          simTask,
+          {
+            stopCode: 'ServiceSchedulerInitiated',
+            stoppedReason: 'Task failed container health checks',
+            failure: true
+          },
+          now
+        )
       }
     }
   }
@@ -421,7 +468,11 @@ function onStopped(state: SimState, simTask: SimTask, service: SimService | unde
     deploymentId: simTask.plan.deploymentId
   })
   if (service && simTask.task.stopCode !== 'ServiceSchedulerInitiated') {
-    addEvent(service, now, `(service ${service.service.serviceName}) has stopped 1 running tasks: (task ${taskId(simTask.task)}).`)
+    addEvent(
+      service,
+      now,
+      `(service ${service.service.serviceName}) has stopped 1 running tasks: (task ${taskId(simTask.task)}).`
+    )
   }
 }
 
@@ -448,7 +499,12 @@ function advanceTargets(state: SimState, tg: SimTargetGroup, now: number): void 
             ? 'Health checks failed'
             : `Health checks failed with these codes: [${tg.group.Matcher?.HttpCode === '200' || !tg.group.Matcher ? '502' : '500'}]`
       t.since = now
-      recordMilestone(state, 'target-unhealthy', { targetGroupArn: tg.group.TargetGroupArn, id: t.id, taskArn: t.taskArn, reason: t.reason })
+      recordMilestone(state, 'target-unhealthy', {
+        targetGroupArn: tg.group.TargetGroupArn,
+        id: t.id,
+        taskArn: t.taskArn,
+        reason: t.reason
+      })
     }
   }
 }
@@ -460,7 +516,8 @@ export function findService(state: SimState, cluster: string, name: string): Sim
 /** Whether a service task is serving: RUNNING, not unhealthy, and healthy in every target group. */
 function isHealthy(state: SimState, simTask: SimTask, service: SimService): boolean {
   const { task } = simTask
-  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || task.healthStatus === 'UNHEALTHY') return false
+  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || task.healthStatus === 'UNHEALTHY')
+    return false
   for (const { tg } of serviceTargetGroups(state, service)) {
     const mine = tg.targets.filter(t => t.taskArn === task.taskArn)
     if (mine.length === 0 || mine.some(t => t.state !== 'healthy')) return false
@@ -484,14 +541,20 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   for (const simTask of allActive()) {
     for (const t of svc.deployments.length ? serviceTargetGroups(state, svc) : []) {
       const noticeAfter = scaled(state, t.tg.group.HealthCheckIntervalSeconds ?? 30)
-      const bad = t.tg.targets.find(x => x.taskArn === simTask.task.taskArn && x.state === 'unhealthy' && now - x.since >= noticeAfter)
+      const bad = t.tg.targets.find(
+        x => x.taskArn === simTask.task.taskArn && x.state === 'unhealthy' && now - x.since >= noticeAfter
+      )
       const startedAt = simTask.task.startedAt?.getTime() ?? now
       if (bad && now - startedAt >= grace) {
         const reason = bad.description
         requestStop(
           state,
           simTask,
-          { stopCode: 'ServiceSchedulerInitiated', stoppedReason: `Task failed ELB health checks in (target-group ${t.tg.group.TargetGroupArn})`, failure: true },
+          {
+            stopCode: 'ServiceSchedulerInitiated',
+            stoppedReason: `Task failed ELB health checks in (target-group ${t.tg.group.TargetGroupArn})`,
+            failure: true
+          },
           now
         )
         addEvent(
@@ -503,7 +566,8 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
       }
     }
   }
-  for (const simTask of allActive()) if (isHealthy(state, simTask, svc)) (simTask.plan as { everHealthy?: boolean }).everHealthy = true
+  for (const simTask of allActive())
+    if (isHealthy(state, simTask, svc)) (simTask.plan as { everHealthy?: boolean }).everHealthy = true
 
   const primary = svc.deployments[0]
   if (!primary) return
@@ -513,12 +577,23 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   const breaker = config.deploymentCircuitBreaker
 
   // The circuit breaker: enough tasks of this deployment failed before ever becoming healthy.
-  if (breaker?.enable && primary.deployment.rolloutState === 'IN_PROGRESS' && primary.failedTasks >= circuitBreakerThreshold(desired)) {
+  if (
+    breaker?.enable &&
+    primary.deployment.rolloutState === 'IN_PROGRESS' &&
+    primary.failedTasks >= circuitBreakerThreshold(desired)
+  ) {
     primary.deployment.rolloutState = 'FAILED'
     primary.deployment.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.'
     primary.deployment.updatedAt = new Date(now)
-    addEvent(svc, now, `(service ${name}) (deployment ${primary.deployment.id}) deployment failed: tasks failed to start.`)
-    recordMilestone(state, 'rollout-failed', { deploymentId: primary.deployment.id, taskDefinition: primary.deployment.taskDefinition })
+    addEvent(
+      svc,
+      now,
+      `(service ${name}) (deployment ${primary.deployment.id}) deployment failed: tasks failed to start.`
+    )
+    recordMilestone(state, 'rollout-failed', {
+      deploymentId: primary.deployment.id,
+      taskDefinition: primary.deployment.taskDefinition
+    })
     const history = svc.history.find(h => h.serviceDeploymentArn === primary.serviceDeploymentArn)
     const rollbackTo = svc.lastCompletedTaskDefinition
     if (breaker.rollback && rollbackTo && rollbackTo !== primary.deployment.taskDefinition) {
@@ -526,7 +601,11 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
       if (history) {
         history.status = 'ROLLBACK_IN_PROGRESS'
         history.statusReason = 'ECS deployment circuit breaker: tasks failed to start.'
-        history.rollback = { reason: 'ECS deployment circuit breaker: tasks failed to start.', startedAt: new Date(now), serviceRevisionArn: rollback.serviceRevisionArn }
+        history.rollback = {
+          reason: 'ECS deployment circuit breaker: tasks failed to start.',
+          startedAt: new Date(now),
+          serviceRevisionArn: rollback.serviceRevisionArn
+        }
       }
       addEvent(svc, now, `(service ${name}) rolling back to deployment ${rollback.deployment.id}.`)
     } else if (history) {
@@ -544,7 +623,16 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   // Scale in a primary that has more tasks than desired.
   const primaryTasks = tasksOf(current)
   for (const extra of primaryTasks.slice(desired)) {
-    requestStop(state, extra, { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ' + current.deployment.id + ')', failure: false }, now)
+    requestStop(
+      state,
+      extra,
+      {
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: 'Scaling activity initiated by (deployment ' + current.deployment.id + ')',
+        failure: false
+      },
+      now
+    )
   }
 
   // Old tasks go when they are not serving, or when enough new ones serve (never below the
@@ -556,15 +644,28 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   const stopped: SimTask[] = []
   for (const simTask of old) {
     const healthy = isHealthy(state, simTask, svc)
-    const roomNeeded = launching && desired - tasksOf(current).length > maxTotal - (allActive().length)
+    const roomNeeded = launching && desired - tasksOf(current).length > maxTotal - allActive().length
     if (!healthy || (healthyTotal - 1 >= minHealthy && (healthyPrimary > 0 || roomNeeded))) {
-      requestStop(state, simTask, { stopCode: 'ServiceSchedulerInitiated', stoppedReason: `Scaling activity initiated by (deployment ${current.deployment.id})`, failure: false }, now)
+      requestStop(
+        state,
+        simTask,
+        {
+          stopCode: 'ServiceSchedulerInitiated',
+          stoppedReason: `Scaling activity initiated by (deployment ${current.deployment.id})`,
+          failure: false
+        },
+        now
+      )
       if (healthy) healthyTotal -= 1
       stopped.push(simTask)
     }
   }
   if (stopped.length > 0) {
-    addEvent(svc, now, `(service ${name}) has stopped ${stopped.length} running tasks: ${stopped.map(t => `(task ${taskId(t.task)})`).join(' ')}.`)
+    addEvent(
+      svc,
+      now,
+      `(service ${name}) has stopped ${stopped.length} running tasks: ${stopped.map(t => `(task ${taskId(t.task)})`).join(' ')}.`
+    )
   }
 
   // Start new tasks up to the desired count, within the maximum percent.
@@ -592,7 +693,11 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
       )
     }
     if (started.length > 0) {
-      addEvent(svc, now, `(service ${name}) has started ${started.length} tasks: ${started.map(t => `(task ${taskId(t.task)})`).join(' ')}.`)
+      addEvent(
+        svc,
+        now,
+        `(service ${name}) has started ${started.length} tasks: ${started.map(t => `(task ${taskId(t.task)})`).join(' ')}.`
+      )
     }
   }
 
@@ -600,11 +705,15 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   for (const dep of svc.deployments) {
     const tasks = tasksOf(dep)
     dep.deployment.runningCount = tasks.filter(t => t.task.lastStatus === 'RUNNING').length
-    dep.deployment.pendingCount = tasks.filter(t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING').length
+    dep.deployment.pendingCount = tasks.filter(
+      t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING'
+    ).length
   }
   const everything = allActive()
   service.runningCount = everything.filter(t => t.task.lastStatus === 'RUNNING').length
-  service.pendingCount = everything.filter(t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING').length
+  service.pendingCount = everything.filter(
+    t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING'
+  ).length
   // Deployments that have no tasks left and are not primary are gone (INACTIVE).
   svc.deployments = svc.deployments.filter((d, i) => i === 0 || tasksOf(d).length > 0)
 
@@ -625,13 +734,19 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
       history.finishedAt = new Date(now)
     }
     if (current.rollbackOf) {
-      const failed = svc.history.find(h => h.serviceDeploymentArn?.endsWith(`/${current.rollbackOf?.replace('ecs-svc/', '')}`))
+      const failed = svc.history.find(h =>
+        h.serviceDeploymentArn?.endsWith(`/${current.rollbackOf?.replace('ecs-svc/', '')}`)
+      )
       if (failed) {
         failed.status = 'ROLLBACK_SUCCESSFUL'
         failed.finishedAt = new Date(now)
       }
     }
-    recordMilestone(state, 'deployment-completed', { deploymentId: current.deployment.id, taskDefinition: current.deployment.taskDefinition, rollbackOf: current.rollbackOf })
+    recordMilestone(state, 'deployment-completed', {
+      deploymentId: current.deployment.id,
+      taskDefinition: current.deployment.taskDefinition,
+      rollbackOf: current.rollbackOf
+    })
   }
   const steady = settled
   if (steady && !svc.steady) addEvent(svc, now, `(service ${name}) has reached a steady state.`)
@@ -647,15 +762,26 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
 }
 
 /** A new PRIMARY deployment; the previous primary becomes ACTIVE. */
-export function createDeployment(state: SimState, svc: SimService, taskDefinitionArn: string, now: number, rollbackOf?: string): SimDeployment {
+export function createDeployment(
+  state: SimState,
+  svc: SimService,
+  taskDefinitionArn: string,
+  now: number,
+  rollbackOf?: string
+): SimDeployment {
   const service = svc.service
   const id = `ecs-svc/${digitsId(state)}`
   const numeric = id.replace('ecs-svc/', '')
   const cluster = nameFromArn(service.clusterArn ?? '')
   const previous = svc.deployments[0]
   for (const d of svc.deployments) d.deployment.status = 'ACTIVE'
-  const prevHistory = previous && svc.history.find(h => h.serviceDeploymentArn === previous.serviceDeploymentArn)
-  if (prevHistory && (prevHistory.status === 'IN_PROGRESS' || prevHistory.status === 'PENDING') && !rollbackOf) {
+  const prevHistory =
+    previous && svc.history.find(h => h.serviceDeploymentArn === previous.serviceDeploymentArn)
+  if (
+    prevHistory &&
+    (prevHistory.status === 'IN_PROGRESS' || prevHistory.status === 'PENDING') &&
+    !rollbackOf
+  ) {
     prevHistory.status = 'STOPPED'
     prevHistory.statusReason = 'A newer service deployment was started.'
     prevHistory.finishedAt = new Date(now)
@@ -703,13 +829,29 @@ export function createDeployment(state: SimState, svc: SimService, taskDefinitio
     startedAt: new Date(now),
     updatedAt: new Date(now),
     sourceServiceRevisions: previous
-      ? [{ arn: previous.serviceRevisionArn, requestedTaskCount: previous.deployment.desiredCount, runningTaskCount: previous.deployment.runningCount, pendingTaskCount: previous.deployment.pendingCount }]
+      ? [
+          {
+            arn: previous.serviceRevisionArn,
+            requestedTaskCount: previous.deployment.desiredCount,
+            runningTaskCount: previous.deployment.runningCount,
+            pendingTaskCount: previous.deployment.pendingCount
+          }
+        ]
       : [],
-    targetServiceRevision: { arn: deployment.serviceRevisionArn, requestedTaskCount: service.desiredCount, runningTaskCount: 0, pendingTaskCount: 0 },
+    targetServiceRevision: {
+      arn: deployment.serviceRevisionArn,
+      requestedTaskCount: service.desiredCount,
+      runningTaskCount: 0,
+      pendingTaskCount: 0
+    },
     status: 'IN_PROGRESS',
     deploymentConfiguration: service.deploymentConfiguration,
     deploymentCircuitBreaker: service.deploymentConfiguration?.deploymentCircuitBreaker?.enable
-      ? { status: 'MONITORING', failureCount: 0, threshold: circuitBreakerThreshold(service.desiredCount ?? 0) }
+      ? {
+          status: 'MONITORING',
+          failureCount: 0,
+          threshold: circuitBreakerThreshold(service.desiredCount ?? 0)
+        }
       : { status: 'DISABLED' }
   })
   svc.steady = false
@@ -725,9 +867,13 @@ export function advance(state: SimState, now: number): void {
   for (const svc of state.services.values()) {
     for (const dep of svc.deployments) {
       const h = svc.history.find(x => x.serviceDeploymentArn === dep.serviceDeploymentArn)
-      if (h?.deploymentCircuitBreaker?.status === 'MONITORING') h.deploymentCircuitBreaker.failureCount = dep.failedTasks
+      if (h?.deploymentCircuitBreaker?.status === 'MONITORING')
+        h.deploymentCircuitBreaker.failureCount = dep.failedTasks
     }
   }
   // ECS forgets stopped tasks after a while (about an hour); keep the list bounded here.
-  if (state.tasks.length > 2000) state.tasks = state.tasks.filter(t => t.task.lastStatus !== 'STOPPED').concat(state.tasks.filter(t => t.task.lastStatus === 'STOPPED').slice(-500))
+  if (state.tasks.length > 2000)
+    state.tasks = state.tasks
+      .filter(t => t.task.lastStatus !== 'STOPPED')
+      .concat(state.tasks.filter(t => t.task.lastStatus === 'STOPPED').slice(-500))
 }

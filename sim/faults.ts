@@ -31,21 +31,60 @@ function random(state: SimState): number {
 
 function errorFor(spec: FaultSpec, state: SimState, now: number, setAt: number): FaultError | undefined {
   if (spec.accessDenied)
-    return { code: 'AccessDeniedException', queryCode: 'AccessDenied', message: 'User: arn:aws:sts::123456789012:assumed-role/deployer/ecs-ship is not authorized to perform this action', status: 400, type: 'Sender' }
-  if (spec.expireCredentialsAfterSeconds !== undefined && now - setAt >= scaled(state, spec.expireCredentialsAfterSeconds))
-    return { code: 'ExpiredTokenException', queryCode: 'ExpiredToken', message: 'The security token included in the request is expired', status: 400, type: 'Sender' }
+    return {
+      code: 'AccessDeniedException',
+      queryCode: 'AccessDenied',
+      message:
+        'User: arn:aws:sts::123456789012:assumed-role/deployer/ecs-ship is not authorized to perform this action',
+      status: 400,
+      type: 'Sender'
+    }
+  if (
+    spec.expireCredentialsAfterSeconds !== undefined &&
+    now - setAt >= scaled(state, spec.expireCredentialsAfterSeconds)
+  )
+    return {
+      code: 'ExpiredTokenException',
+      queryCode: 'ExpiredToken',
+      message: 'The security token included in the request is expired',
+      status: 400,
+      type: 'Sender'
+    }
   if (spec.throttleRatio && random(state) < spec.throttleRatio)
-    return { code: 'ThrottlingException', queryCode: 'Throttling', message: 'Rate exceeded', status: 400, type: 'Sender' }
+    return {
+      code: 'ThrottlingException',
+      queryCode: 'Throttling',
+      message: 'Rate exceeded',
+      status: 400,
+      type: 'Sender'
+    }
   if (spec.serverErrorRatio && random(state) < spec.serverErrorRatio) {
     const unavailable = random(state) < 0.5
     return unavailable
-      ? { code: 'ServiceUnavailableException', queryCode: 'ServiceUnavailable', message: 'Service is unavailable', status: 503, type: 'Receiver' }
-      : { code: 'ServerException', queryCode: 'InternalFailure', message: 'An internal error occurred', status: 500, type: 'Receiver' }
+      ? {
+          code: 'ServiceUnavailableException',
+          queryCode: 'ServiceUnavailable',
+          message: 'Service is unavailable',
+          status: 503,
+          type: 'Receiver'
+        }
+      : {
+          code: 'ServerException',
+          queryCode: 'InternalFailure',
+          message: 'An internal error occurred',
+          status: 500,
+          type: 'Receiver'
+        }
   }
   return undefined
 }
 
-export function pickFault(state: SimState, operation: string, now: number, _json: boolean): FaultDecision | undefined {
+export function pickFault(
+  state: SimState,
+  operation: string,
+  now: number,
+  _json: boolean
+): FaultDecision | undefined {
   let latencyMs = 0
   for (const { spec, setAt } of state.faults) {
     if (!matches(spec.operation, operation)) continue

@@ -4,7 +4,13 @@
 // and reads the state, the call log and the milestones.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import type { Behaviours, FaultSpec, RunningSimulator, SimulatorOptions, SimStateSummary } from './contract.js'
+import type {
+  Behaviours,
+  FaultSpec,
+  RunningSimulator,
+  SimulatorOptions,
+  SimStateSummary
+} from './contract.js'
 import { controlClient } from './control-client.js'
 import { ecrHandlers, ECR_MUTATING } from './ecr.js'
 import { ecsHandlers, ECS_MUTATING } from './ecs.js'
@@ -19,13 +25,19 @@ import { stsHandlers } from './sts.js'
 
 type AnyHandler = (state: SimState, input: never, now: number) => unknown
 
-const JSON_SERVICES: Record<string, { service: string; handlers: Record<string, AnyHandler>; mutating: Set<string> }> = {
+const JSON_SERVICES: Record<
+  string,
+  { service: string; handlers: Record<string, AnyHandler>; mutating: Set<string> }
+> = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', handlers: ecsHandlers, mutating: ECS_MUTATING },
   AmazonEC2ContainerRegistry_V20150921: { service: 'ecr', handlers: ecrHandlers, mutating: ECR_MUTATING },
   Logs_20140328: { service: 'logs', handlers: logsHandlers, mutating: LOGS_MUTATING }
 }
 
-const QUERY_SERVICES: Record<string, { service: string; namespace: string; handlers: Record<string, AnyHandler>; mutating: Set<string> }> = {
+const QUERY_SERVICES: Record<
+  string,
+  { service: string; namespace: string; handlers: Record<string, AnyHandler>; mutating: Set<string> }
+> = {
   '2015-12-01': {
     service: 'elbv2',
     namespace: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
@@ -50,7 +62,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-  res.writeHead(status, { 'x-amzn-requestid': requestId(), 'content-length': Buffer.byteLength(body), ...headers })
+  res.writeHead(status, {
+    'x-amzn-requestid': requestId(),
+    'content-length': Buffer.byteLength(body),
+    ...headers
+  })
   res.end(body)
 }
 
@@ -59,9 +75,21 @@ const requestId = () => `00000000-0000-4000-8000-${String(++requestCounter).padS
 
 function summary(state: SimState): SimStateSummary {
   const targetHealth: Record<string, unknown[]> = {}
-  for (const tg of state.targetGroups) targetHealth[tg.group.TargetGroupName ?? ''] = tg.targets.map(t => ({ id: t.id, port: t.port, state: t.state, reason: t.reason, taskArn: t.taskArn }))
+  for (const tg of state.targetGroups)
+    targetHealth[tg.group.TargetGroupName ?? ''] = tg.targets.map(t => ({
+      id: t.id,
+      port: t.port,
+      state: t.state,
+      reason: t.reason,
+      taskArn: t.taskArn
+    }))
   return {
-    services: [...state.services.values()].map(s => ({ ...s.service, deployments: s.deployments.map(d => d.deployment), events: s.events.slice(0, 20), tags: s.tags })),
+    services: [...state.services.values()].map(s => ({
+      ...s.service,
+      deployments: s.deployments.map(d => d.deployment),
+      events: s.events.slice(0, 20),
+      tags: s.tags
+    })),
     tasks: state.tasks.map(t => t.task),
     taskDefinitions: [...state.taskDefinitions.values()].flatMap(r => r.map(x => x.definition)),
     targetHealth
@@ -85,7 +113,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const ticker = setInterval(tick, 20)
   const sockets = new Set<Socket>()
 
-  async function applyFault(res: ServerResponse, fault: FaultDecision | undefined, json: boolean): Promise<boolean> {
+  async function applyFault(
+    res: ServerResponse,
+    fault: FaultDecision | undefined,
+    json: boolean
+  ): Promise<boolean> {
     if (!fault) return false
     if (fault.latencyMs) await new Promise(r => setTimeout(r, fault.latencyMs))
     if (fault.drop) {
@@ -98,7 +130,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         const out = json11Error(new AwsError(e.code, e.message, e.status, e.type))
         send(res, out.status, out.headers, out.body)
       } else {
-        send(res, e.status, { 'content-type': 'text/xml' }, queryError(new AwsError(e.queryCode ?? e.code, e.message, e.status, e.type), requestId()))
+        send(
+          res,
+          e.status,
+          { 'content-type': 'text/xml' },
+          queryError(new AwsError(e.queryCode ?? e.code, e.message, e.status, e.type), requestId())
+        )
       }
       return true
     }
@@ -112,22 +149,40 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (typeof target === 'string') {
       const [prefix, operation = ''] = target.split('.')
       const svc = JSON_SERVICES[prefix ?? '']
-      if (!svc) return send(res, 400, { 'content-type': 'application/x-amz-json-1.1' }, JSON.stringify({ __type: 'UnknownOperationException', message: `unknown target ${target}` }))
+      if (!svc)
+        return send(
+          res,
+          400,
+          { 'content-type': 'application/x-amz-json-1.1' },
+          JSON.stringify({ __type: 'UnknownOperationException', message: `unknown target ${target}` })
+        )
       const input = body ? (JSON.parse(body) as unknown) : {}
-      const record = { service: svc.service, operation, at: now - state.startedAt, params: input, mutating: svc.mutating.has(operation) }
+      const record = {
+        service: svc.service,
+        operation,
+        at: now - state.startedAt,
+        params: input,
+        mutating: svc.mutating.has(operation)
+      }
       const fault = pickFault(state, `${svc.service}:${operation}`, now, true)
       if (fault?.error) state.calls.push({ ...record, error: fault.error.code })
       else state.calls.push(record)
       if (await applyFault(res, fault, true)) return
       const handler = svc.handlers[operation]
       try {
-        if (!handler) throw new AwsError('UnknownOperationException', `The simulator does not implement ${svc.service}:${operation}`)
+        if (!handler)
+          throw new AwsError(
+            'UnknownOperationException',
+            `The simulator does not implement ${svc.service}:${operation}`
+          )
         const output = await handler(state, input as never, Date.now())
         send(res, 200, { 'content-type': 'application/x-amz-json-1.1' }, toJson11(output))
       } catch (err) {
-        const e = err instanceof AwsError ? err : new AwsError('ServerException', String(err), 500, 'Receiver')
+        const e =
+          err instanceof AwsError ? err : new AwsError('ServerException', String(err), 500, 'Receiver')
         const last = state.calls[state.calls.length - 1]
-        if (last && last.operation === operation) state.calls[state.calls.length - 1] = { ...last, error: e.code }
+        if (last && last.operation === operation)
+          state.calls[state.calls.length - 1] = { ...last, error: e.code }
         const out = json11Error(e)
         send(res, out.status, out.headers, out.body)
       }
@@ -135,16 +190,34 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     const { action, version, params } = parseQuery(body)
     const svc = QUERY_SERVICES[version]
-    if (!svc) return send(res, 400, { 'content-type': 'text/xml' }, queryError(new AwsError('InvalidAction', `unknown version ${version}`), requestId()))
-    const record = { service: svc.service, operation: action, at: now - state.startedAt, params, mutating: svc.mutating.has(action) }
+    if (!svc)
+      return send(
+        res,
+        400,
+        { 'content-type': 'text/xml' },
+        queryError(new AwsError('InvalidAction', `unknown version ${version}`), requestId())
+      )
+    const record = {
+      service: svc.service,
+      operation: action,
+      at: now - state.startedAt,
+      params,
+      mutating: svc.mutating.has(action)
+    }
     const fault = pickFault(state, `${svc.service}:${action}`, now, false)
     state.calls.push(fault?.error ? { ...record, error: fault.error.queryCode ?? fault.error.code } : record)
     if (await applyFault(res, fault, false)) return
     const handler = svc.handlers[action]
     try {
-      if (!handler) throw new AwsError('InvalidAction', `The simulator does not implement ${svc.service}:${action}`)
+      if (!handler)
+        throw new AwsError('InvalidAction', `The simulator does not implement ${svc.service}:${action}`)
       const output = await handler(state, params as never, Date.now())
-      send(res, 200, { 'content-type': 'text/xml' }, queryResponse(action, svc.namespace, output, requestId()))
+      send(
+        res,
+        200,
+        { 'content-type': 'text/xml' },
+        queryResponse(action, svc.namespace, output, requestId())
+      )
     } catch (err) {
       const e = err instanceof AwsError ? err : new AwsError('InternalFailure', String(err), 500, 'Receiver')
       const last = state.calls[state.calls.length - 1]
@@ -155,7 +228,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   async function handleControl(path: string, body: string, res: ServerResponse): Promise<void> {
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {}
-    const ok = (value: unknown = { ok: true }) => send(res, 200, { 'content-type': 'application/json' }, JSON.stringify(value))
+    const ok = (value: unknown = { ok: true }) =>
+      send(res, 200, { 'content-type': 'application/json' }, JSON.stringify(value))
     tick()
     switch (path) {
       case '/__sim/fixture':
@@ -180,7 +254,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         reset()
         return ok()
       default:
-        return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ error: `no control endpoint ${path}` }))
+        return send(
+          res,
+          404,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ error: `no control endpoint ${path}` })
+        )
     }
   }
 

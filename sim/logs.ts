@@ -18,8 +18,16 @@ function getLogEvents(state: SimState, input: W.GetLogEventsRequest): W.GetLogEv
   // same forward token comes back, which is how a follower knows it has caught up.
   const limit = Math.min(input.limit ?? 10000, 10000)
   const fromHead = input.startFromHead ?? false
-  let start = input.nextToken ? Number(input.nextToken.slice(2)) : fromHead ? 0 : Math.max(0, stream.events.length - limit)
-  if (input.startTime !== undefined && !input.nextToken) start = Math.max(start, stream.events.findIndex(e => e.timestamp >= (input.startTime ?? 0)))
+  let start = input.nextToken
+    ? Number(input.nextToken.slice(2))
+    : fromHead
+      ? 0
+      : Math.max(0, stream.events.length - limit)
+  if (input.startTime !== undefined && !input.nextToken)
+    start = Math.max(
+      start,
+      stream.events.findIndex(e => e.timestamp >= (input.startTime ?? 0))
+    )
   if (start < 0) start = stream.events.length
   const page = stream.events.slice(start, start + limit)
   const end = start + page.length
@@ -40,7 +48,13 @@ function filterLogEvents(state: SimState, input: W.FilterLogEventsRequest): W.Fi
       if (input.startTime !== undefined && e.timestamp < input.startTime) return
       if (input.endTime !== undefined && e.timestamp > input.endTime) return
       if (input.filterPattern && !e.message.includes(input.filterPattern.replace(/^"|"$/g, ''))) return
-      events.push({ logStreamName: name, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: `${name}-${i}` })
+      events.push({
+        logStreamName: name,
+        timestamp: e.timestamp,
+        message: e.message,
+        ingestionTime: e.ingestionTime,
+        eventId: `${name}-${i}`
+      })
     })
   }
   events.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0))
@@ -51,7 +65,8 @@ export const logsHandlers: Record<string, Handler> = {
   GetLogEvents: getLogEvents,
   FilterLogEvents: filterLogEvents,
   CreateLogGroup: (state, input: W.CreateLogGroupRequest, now) => {
-    if (state.logGroups.has(input.logGroupName ?? '')) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists')
+    if (state.logGroups.has(input.logGroupName ?? ''))
+      throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists')
     state.logGroups.set(input.logGroupName ?? '', { createdAt: now, streams: new Map() })
     return {}
   },

@@ -22,7 +22,11 @@ export function toJson11(value: unknown): string {
   })
 }
 
-export function json11Error(error: AwsError): { status: number; headers: Record<string, string>; body: string } {
+export function json11Error(error: AwsError): {
+  status: number
+  headers: Record<string, string>
+  body: string
+} {
   return {
     status: error.status,
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': error.code },
@@ -34,7 +38,11 @@ export function json11Error(error: AwsError): { status: number; headers: Record<
  * awsQuery request parameters → a nested object: `Names.member.1=a` → `{ Names: ['a'] }`,
  * `Targets.member.1.Id=x` → `{ Targets: [{ Id: 'x' }] }`.
  */
-export function parseQuery(body: string): { action: string; version: string; params: Record<string, unknown> } {
+export function parseQuery(body: string): {
+  action: string
+  version: string
+  params: Record<string, unknown>
+} {
   const form = new URLSearchParams(body)
   const params: Record<string, unknown> = {}
   for (const [key, value] of form) {

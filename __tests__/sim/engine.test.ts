@@ -15,10 +15,25 @@ function world(fixture = 'django-web') {
 }
 
 function newRevision(state: SimState, image: string, now: number): string {
-  const current = (ecs.DescribeTaskDefinition?.(state, { taskDefinition: 'web' }, now) as { taskDefinition: Record<string, unknown> }).taskDefinition
-  const { taskDefinitionArn: _a, revision: _r, status: _s, requiresAttributes: _q, compatibilities: _c, registeredAt: _t, registeredBy: _b, ...rest } = current
+  const current = (
+    ecs.DescribeTaskDefinition?.(state, { taskDefinition: 'web' }, now) as {
+      taskDefinition: Record<string, unknown>
+    }
+  ).taskDefinition
+  const {
+    taskDefinitionArn: _a,
+    revision: _r,
+    status: _s,
+    requiresAttributes: _q,
+    compatibilities: _c,
+    registeredAt: _t,
+    registeredBy: _b,
+    ...rest
+  } = current
   const containers = (rest.containerDefinitions as { image: string }[]).map(c => ({ ...c, image }))
-  const out = ecs.RegisterTaskDefinition?.(state, { ...rest, containerDefinitions: containers }, now) as { taskDefinition: { taskDefinitionArn: string } }
+  const out = ecs.RegisterTaskDefinition?.(state, { ...rest, containerDefinitions: containers }, now) as {
+    taskDefinition: { taskDefinitionArn: string }
+  }
   return out.taskDefinition.taskDefinitionArn
 }
 
@@ -28,8 +43,10 @@ function web(state: SimState) {
   return svc
 }
 
-const activeTasks = (state: SimState) => state.tasks.filter(t => t.plan.serviceName === 'web' && t.task.desiredStatus === 'RUNNING')
-const targets = (state: SimState) => state.targetGroups.find(t => t.group.TargetGroupName === 'web-tg')?.targets ?? []
+const activeTasks = (state: SimState) =>
+  state.tasks.filter(t => t.plan.serviceName === 'web' && t.task.desiredStatus === 'RUNNING')
+const targets = (state: SimState) =>
+  state.targetGroups.find(t => t.group.TargetGroupName === 'web-tg')?.targets ?? []
 
 /** Steps the world forward one simulated second at a time, calling `check` after each step. */
 function run(state: SimState, from: number, seconds: number, check: (now: number) => void = () => {}) {
@@ -80,13 +97,23 @@ describe('rolling update', () => {
     expect(maxActive).toBe(4) // 200% of 2
     expect(minHealthy).toBeGreaterThanOrEqual(2) // 100% of 2
     const svc = web(state)
-    expect(svc.deployments.map(d => [d.deployment.status, d.deployment.rolloutState])).toEqual([['PRIMARY', 'COMPLETED']])
+    expect(svc.deployments.map(d => [d.deployment.status, d.deployment.rolloutState])).toEqual([
+      ['PRIMARY', 'COMPLETED']
+    ])
     expect(activeTasks(state).every(t => t.task.taskDefinitionArn === arn)).toBe(true)
   })
 
   it('with max 100% / min 50% stops an old task first to make room', () => {
     const { state, start } = world()
-    ecs.UpdateService?.(state, { cluster: 'demo', service: 'web', deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 50 } }, start)
+    ecs.UpdateService?.(
+      state,
+      {
+        cluster: 'demo',
+        service: 'web',
+        deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 50 }
+      },
+      start
+    )
     const arn = newRevision(state, 'repo/web:v3', start)
     ecs.UpdateService?.(state, { cluster: 'demo', service: 'web', taskDefinition: arn }, start)
     let maxActive = 0
@@ -111,7 +138,9 @@ describe('target health', () => {
     let registeredAt: number | undefined
     let healthyAt: number | undefined
     run(state, start, 60, now => {
-      const fresh = targets(state).find(t => state.tasks.find(x => x.task.taskArn === t.taskArn)?.task.taskDefinitionArn === arn)
+      const fresh = targets(state).find(
+        t => state.tasks.find(x => x.task.taskArn === t.taskArn)?.task.taskDefinitionArn === arn
+      )
       if (fresh && registeredAt === undefined) registeredAt = now
       if (fresh?.state === 'healthy' && healthyAt === undefined) healthyAt = now
     })
@@ -123,15 +152,21 @@ describe('target health', () => {
 
   it('a failing target turns unhealthy with its reason; ECS replaces the task after the grace period', () => {
     const { state, start } = world()
-    state.behaviours = { images: { 'repo/web:bad': { kind: 'unhealthy-target', reasonCode: 'Target.Timeout' } } }
+    state.behaviours = {
+      images: { 'repo/web:bad': { kind: 'unhealthy-target', reasonCode: 'Target.Timeout' } }
+    }
     const arn = newRevision(state, 'repo/web:bad', start)
     ecs.UpdateService?.(state, { cluster: 'demo', service: 'web', taskDefinition: arn }, start)
     run(state, start, 90)
     const unhealthy = state.milestones.find(m => m.kind === 'target-unhealthy')
     expect(unhealthy?.detail.reason).toBe('Target.Timeout')
-    const stopped = state.tasks.filter(t => t.task.taskDefinitionArn === arn && t.task.desiredStatus === 'STOPPED')
+    const stopped = state.tasks.filter(
+      t => t.task.taskDefinitionArn === arn && t.task.desiredStatus === 'STOPPED'
+    )
     expect(stopped.length).toBeGreaterThan(0)
-    expect(stopped[0]?.task.stoppedReason).toMatch(/^Task failed ELB health checks in \(target-group arn:aws:elasticloadbalancing:/)
+    expect(stopped[0]?.task.stoppedReason).toMatch(
+      /^Task failed ELB health checks in \(target-group arn:aws:elasticloadbalancing:/
+    )
     // The old tasks keep serving: min healthy 100% never lets them go while the new ones fail.
     expect(targets(state).filter(t => t.state === 'healthy')).toHaveLength(2)
   })
@@ -161,7 +196,9 @@ describe('circuit breaker', () => {
     const primary = web(state).deployments[0]
     expect(primary?.deployment.rolloutState).toBe('FAILED')
     expect(primary?.deployment.failedTasks).toBeGreaterThanOrEqual(3)
-    expect(primary?.deployment.rolloutStateReason).toBe('ECS deployment circuit breaker: tasks failed to start.')
+    expect(primary?.deployment.rolloutStateReason).toBe(
+      'ECS deployment circuit breaker: tasks failed to start.'
+    )
     const crashed = state.tasks.find(t => t.task.taskDefinitionArn === arn && t.task.lastStatus === 'STOPPED')
     expect(crashed?.task.stopCode).toBe('EssentialContainerExited')
     expect(crashed?.task.containers?.[0]?.exitCode).toBe(3)
@@ -179,14 +216,20 @@ describe('circuit breaker', () => {
     expect(svc.deployments[0]?.deployment.taskDefinition).toBe(before)
     expect(svc.deployments[0]?.deployment.rolloutState).toBe('COMPLETED')
     expect(svc.history.map(h => h.status)).toContain('ROLLBACK_SUCCESSFUL')
-    expect(state.milestones.map(m => m.kind)).toEqual(expect.arrayContaining(['rollout-failed', 'deployment-completed']))
+    expect(state.milestones.map(m => m.kind)).toEqual(
+      expect.arrayContaining(['rollout-failed', 'deployment-completed'])
+    )
   })
 })
 
 describe('one-off tasks', () => {
   it('runs a command override, writes its log lines to the awslogs stream, and exits with its code', () => {
     const { state, start } = world()
-    state.behaviours = { commands: { 'python manage.py migrate': { exitCode: 1, runSeconds: 5, logLines: ['Applying 0001... OK', 'boom'] } } }
+    state.behaviours = {
+      commands: {
+        'python manage.py migrate': { exitCode: 1, runSeconds: 5, logLines: ['Applying 0001... OK', 'boom'] }
+      }
+    }
     const out = ecs.RunTask?.(
       state,
       {

@@ -39,8 +39,13 @@ export function createAwsClients(region: string): AwsClients {
   return {
     region,
     ecs: lazy(async () => new (await import('@aws-sdk/client-ecs')).ECSClient(config)),
-    elb: lazy(async () => new (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(config)),
-    logs: lazy(async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config)),
+    elb: lazy(
+      async () =>
+        new (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(config)
+    ),
+    logs: lazy(
+      async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config)
+    ),
     ecr: lazy(async () => new (await import('@aws-sdk/client-ecr')).ECRClient(config)),
     codedeploy: lazy(async () => new (await import('@aws-sdk/client-codedeploy')).CodeDeployClient(config)),
     sts: lazy(async () => new (await import('@aws-sdk/client-sts')).STSClient(config))
