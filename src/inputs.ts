@@ -260,7 +260,10 @@ function migrateInputs(
   try {
     commands = parse(text)
   } catch (error) {
-    fail('migrate-command', error instanceof Error ? error.message : String(error))
+    // The parser's messages already name the input and the line ("migrate-command line 2: …").
+    const message = error instanceof Error ? error.message : String(error)
+    if (message.startsWith('migrate-command')) throw new ActionError(`input ${message}`)
+    fail('migrate-command', message)
   }
   if (commands.length === 0) fail('migrate-command', 'has no command')
   return { commands, ...(container !== undefined && { container }), timeoutMinutes }

@@ -12,15 +12,18 @@ import { rollbackMode } from './deploy/rollback-mode.js'
 import { phase, type PhaseHooks, type RunDeps, type RunState } from './deploy/run-context.js'
 import { renderSummary, type ReportData, type RunStatus } from './report/summary.js'
 import { systemClock, type Clock } from './util/clock.js'
+import { imageLogoutCleanup, imagePhase } from './image/index.js'
+import { parseMigrateCommands } from './migrate/command.js'
+import { createMigrateHook } from './migrate/hook.js'
 
 export type { PhaseHooks } from './deploy/run-context.js'
 
-/**
- * INTEGRATION POINT: the lead wires the other phases here: `parseMigrateCommands` from
- * src/migrate/command.ts, `buildImage` (src/phases.ts buildAndPushImage) and `runMigrations`.
- * Until then a run that needs one fails with a clear message before anything changes.
- */
-export const phaseHooks: PhaseHooks = {}
+/** The phases that live in their own modules, as the deploy pipeline calls them. */
+export const phaseHooks: PhaseHooks = {
+  parseMigrateCommands,
+  buildImage: (inputs, context) => imagePhase(inputs, context),
+  runMigrations: createMigrateHook({ clock: systemClock, env: process.env })
+}
 
 /** A cleanup the post step runs; each reads what it needs from core.getState. */
 export interface PostCleanup {
@@ -28,8 +31,8 @@ export interface PostCleanup {
   run(): Promise<void>
 }
 
-/** INTEGRATION POINT: the image phase adds its ECR logout (docker/buildah credentials) here. */
-export const postCleanups: PostCleanup[] = []
+/** The post step logs out of the registries the image phase logged in to. */
+export const postCleanups: PostCleanup[] = [imageLogoutCleanup]
 
 export interface RunDependencies {
   readonly clock?: Clock

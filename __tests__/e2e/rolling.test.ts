@@ -3,6 +3,7 @@
 // healthy, crashing and unhealthy revisions rolled back, the circuit breaker's own rollback,
 // an unchanged re-run, and a bad input that changes nothing.
 import { existsSync } from 'node:fs'
+import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { join } from 'node:path'
 import { startSimulator } from '../../sim/index.js'
 import type { CallRecord, RunningSimulator } from '../../sim/contract.js'
@@ -39,6 +40,19 @@ function deploy(inputs: Record<string, string>, pollMs = 100): Promise<ActionRun
     },
     timeoutMs: 120_000
   })
+}
+
+async function withEcs<T>(use: (ecs: ECSClient) => Promise<T>): Promise<T> {
+  const ecs = new ECSClient({
+    region: 'us-east-1',
+    endpoint: sim.url,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }
+  })
+  try {
+    return await use(ecs)
+  } finally {
+    ecs.destroy()
+  }
 }
 
 const mutating = (calls: readonly CallRecord[]) => calls.filter(c => c.mutating && !c.error)
@@ -108,6 +122,14 @@ describe('rolling deploy on the simulator', () => {
         [`${REPO}:bad-health`]: { kind: 'unhealthy-target', reasonCode: 'Target.ResponseCodeMismatch' }
       }
     })
+    // The simulator runs 20× faster than real time, but the action honours the service's health-check
+    // grace period on its own (real) clock: with the fixture's 30 s it would rightly wait 30 s
+    // before trusting an unhealthy target. A service without a grace period keeps the test short.
+    await withEcs(ecs =>
+      ecs.send(
+        new UpdateServiceCommand({ cluster: 'demo', service: 'web', healthCheckGracePeriodSeconds: 0 })
+      )
+    )
     const run = await deploy({ image: `${REPO}:bad-health` })
     expectRun(run, 1, 'rolled-back')
     expect(run.stdout).toContain('Target.ResponseCodeMismatch')
@@ -115,6 +137,8 @@ describe('rolling deploy on the simulator', () => {
   })
 
   it('reports the circuit breaker’s own rollback as a failed deploy, and does not start a second rollback', async () => {
+    await sim.control.reset()
+    await sim.control.loadFixture('django-web-rollback')
     await sim.control.setBehaviours({
       images: {
         [`${REPO}:no-start`]: {

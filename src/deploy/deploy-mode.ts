@@ -38,7 +38,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
     image = `${inputs.build.ecrRepository}:${inputs.build.imageTag}`
     core.info(`dry run: no image is built; the diff shows ${image}, which the build would push`)
   } else if (inputs.build && deps.hooks.buildImage) {
-    // INTEGRATION POINT (image phase): its result's imageUri becomes the deployed image.
+    // The image phase: its result's imageUri (by digest) becomes the deployed image.
     const build = deps.hooks.buildImage
     const result = await phase(state, clock, 'Image', () =>
       build(inputs, { clients, taskDefinition: fileSource ?? current })
@@ -97,7 +97,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   report.taskDefinitionArn = targetArn
 
   if (inputs.migrate && deps.hooks.runMigrations) {
-    // INTEGRATION POINT (migrate phase): after register, before UpdateService; a failure stops here.
+    // The migrate phase: after register, before UpdateService; a failure stops here.
     const migrate = deps.hooks.runMigrations
     const containers = rendered.containers
     const result = await phase(state, clock, 'Migrate', () =>

@@ -16,9 +16,8 @@ import type { RevisionFacts, RolloutResult } from './rolling.js'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 
 /**
- * Phases owned by other modules. INTEGRATION POINT: the lead wires the real ones in src/main.ts
- * (src/migrate/command.ts parseMigrateCommands, src/phases.ts buildAndPushImage, runMigrations).
- * Until then a run that needs one fails with a clear message before anything changes.
+ * Phases owned by other modules; src/main.ts wires the real ones (src/image/, src/migrate/).
+ * Tests pass fakes, and a run whose phase is missing fails with a clear message before anything changes.
  */
 export interface PhaseHooks {
   readonly parseMigrateCommands?: MigrateCommandParser
