@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       ? {
           'ecr-repository': 'web',
           builder: 'buildah',
-          'build-context': join(REPO_ROOT, '__fixtures__/image'),
+          'build-context': join(REPO_ROOT, '__fixtures__/image/context'),
           cache: 'none'
         }
       : { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v2' }
