@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { ActionError, describeError } from './errors.js'
 import { getInputs } from './inputs.js'
+import type { RunTracking } from './github/run-tracking.js'
 import { deployMode } from './deploy/deploy-mode.js'
 import { rollbackMode } from './deploy/rollback-mode.js'
 import { phase, type PhaseHooks, type RunDeps, type RunState } from './deploy/run-context.js'
@@ -70,6 +71,8 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
   }
   const state: RunState = { timings: [], report: { mode: 'deploy', status: 'failed', timings: [] } }
   state.report.timings = state.timings
+  let tracking: RunTracking | undefined
+  let environmentUrl: string | undefined
   try {
     const inputs = await phase(state, deps.clock, 'Inputs', async () =>
       getInputs({
@@ -80,6 +83,11 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
     state.report.mode = inputs.mode
     state.report.cluster = inputs.cluster
     state.report.service = inputs.service
+    environmentUrl = inputs.github.environmentUrl
+    if (inputs.github.environment) {
+      const { startTracking } = await import('./github/run-tracking.js')
+      tracking = await startTracking(inputs, deps.env)
+    }
     if (inputs.mode === 'deploy') await deployMode(inputs, state, deps)
     else if (inputs.mode === 'rollback') await rollbackMode(inputs, state, deps)
     else {
@@ -95,6 +103,11 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
     core.setFailed(state.report.reason)
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
   } finally {
+    if (tracking) {
+      const { finishTracking } = await import('./github/run-tracking.js')
+      const succeeded = !FAILED_STATUSES.includes(state.report.status)
+      await finishTracking(tracking, succeeded, state.report.reason, environmentUrl)
+    }
     setOutputs(state.report)
     try {
       await core.summary.addRaw(renderSummary(state.report)).write()
