@@ -43,7 +43,7 @@ export interface Behaviours {
 }
 
 export interface FaultSpec {
-  /** `<service>:<Operation>` such as `ecs:DescribeServices` or `elbv2:DescribeTargetHealth`; `*` or `ecs:*` match more. */
+  /** `<service>:<Operation>` such as `ecs:DescribeServices` or `elbv2:DescribeTargetHealth`; `*`, `ecs:*` or `ecs:Describe*` match more. */
   readonly operation: string
   /** 0..1: answer ThrottlingException (HTTP 400). */
   readonly throttleRatio?: number

@@ -19,9 +19,10 @@ export interface FaultDecision {
   readonly error?: FaultError
 }
 
+/** `*`, an exact `service:Operation`, or a prefix ending in `*` such as `ecs:*` or `ecs:Describe*`. */
 export function matches(pattern: string, operation: string): boolean {
   if (pattern === '*' || pattern === operation) return true
-  return pattern.endsWith(':*') && operation.startsWith(pattern.slice(0, -1))
+  return pattern.endsWith('*') && operation.startsWith(pattern.slice(0, -1))
 }
 
 function random(state: SimState): number {

@@ -1,0 +1,262 @@
+// The fault matrix: the bundled action against the simulator, under bad input and under faults.
+// Every case asserts the outcome, the message, and from the simulator's call log what was (and
+// was not) changed. The matrix is printed as a table when the file finishes.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startSimulator } from '../../sim/index.js'
+import type { CallRecord, FaultSpec, RunningSimulator } from '../../sim/contract.js'
+import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+
+const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
+let sim: RunningSimulator
+const matrix: { group: string; name: string; passed: boolean }[] = []
+const files = mkdtempSync(join(tmpdir(), 'ecs-ship-matrix-'))
+
+function file(name: string, content: string): string {
+  const path = join(files, name)
+  writeFileSync(path, content)
+  return path
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ timeScale: 0.05 })
+})
+afterAll(async () => {
+  await sim?.close()
+  const width = Math.max(...matrix.map(m => m.name.length))
+  const lines = [
+    '',
+    'Fault matrix',
+    `${'group'.padEnd(12)} ${'case'.padEnd(width)} result`,
+    ...matrix.map(m => `${m.group.padEnd(12)} ${m.name.padEnd(width)} ${m.passed ? 'passed' : 'FAILED'}`),
+    `${matrix.filter(m => m.passed).length} of ${matrix.length} cases passed`,
+    ''
+  ]
+  process.stdout.write(lines.join('\n') + '\n')
+})
+beforeEach(async () => {
+  await sim.control.reset()
+  await sim.control.loadFixture('django-web')
+})
+
+function act(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction({
+    inputs: { cluster: 'demo', service: 'web', 'wait-for-minutes': '5', ...inputs },
+    env: { AWS_ENDPOINT_URL: sim.url, ECS_SHIP_POLL_MIN_MS: '100', ECS_SHIP_POLL_MAX_MS: '500', ...env },
+    timeoutMs: 180_000,
+    runPost: false
+  })
+}
+
+/** Records the case in the matrix whatever happens, then rethrows a failure for jest. */
+async function matrixCase(group: string, name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body()
+    matrix.push({ group, name, passed: true })
+  } catch (error) {
+    matrix.push({ group, name, passed: false })
+    throw error
+  }
+}
+
+const mutations = (calls: readonly CallRecord[]) => calls.filter(c => c.mutating)
+const errorLine = (run: ActionRun) => run.stdout.split('\n').find(l => l.startsWith('::error::')) ?? ''
+
+const goodTaskDefinition = JSON.stringify({
+  family: 'web',
+  networkMode: 'awsvpc',
+  requiresCompatibilities: ['FARGATE'],
+  cpu: '512',
+  memory: '1024',
+  containerDefinitions: [{ name: 'web', image: `${REPO}:v1`, essential: true }]
+})
+
+// Each bad input: the inputs, and what the error must name.
+const BAD_INPUTS: [string, Record<string, string>, RegExp][] = [
+  ['task-definition file missing', { 'task-definition': '/nonexistent/td.json' }, /task-definition/],
+  [
+    'task-definition malformed JSON',
+    { 'task-definition': file('bad.json', '{\n  "family": "web",\n  "cpu": \n}') },
+    /bad\.json.*line 4/
+  ],
+  ['task-definition empty', { 'task-definition': file('empty.json', '') }, /empty\.json/],
+  [
+    'task-definition malformed YAML',
+    {
+      'task-definition': file('bad.yaml', 'family: web\ncontainerDefinitions:\n  - name: web\n   image: x\n')
+    },
+    /bad\.yaml.*line/
+  ],
+  [
+    'task-definition without containers',
+    { 'task-definition': file('nocontainers.json', '{"family":"web"}') },
+    /nocontainers\.json|containerDefinitions/
+  ],
+  ['unknown container-name', { 'container-name': 'api', image: `${REPO}:v2` }, /container-name.*api.*web/],
+  [
+    'image and ecr-repository both set',
+    { image: `${REPO}:v2`, 'ecr-repository': 'web' },
+    /image.*ecr-repository|ecr-repository.*image/
+  ],
+  ['negative wait-for-minutes', { 'wait-for-minutes': '-1' }, /wait-for-minutes/],
+  ['non-numeric wait-for-minutes', { 'wait-for-minutes': 'soon' }, /wait-for-minutes/],
+  ['negative desired-count', { 'desired-count': '-2' }, /desired-count/],
+  ['fractional desired-count', { 'desired-count': '1.5' }, /desired-count/],
+  [
+    'non-numeric migrate-timeout-minutes',
+    { 'migrate-timeout-minutes': 'x', 'migrate-command': 'python manage.py migrate' },
+    /migrate-timeout-minutes/
+  ],
+  ['unknown mode', { mode: 'explode' }, /mode/],
+  ['unknown builder', { builder: 'podman', 'ecr-repository': 'web' }, /builder/],
+  ['unknown cache', { cache: 's3', 'ecr-repository': 'web' }, /cache/],
+  ['unknown wait-until', { 'wait-until': 'later' }, /wait-until/],
+  ['non-boolean rollback-on-failure', { 'rollback-on-failure': 'maybe' }, /rollback-on-failure/],
+  ['non-boolean dry-run', { 'dry-run': 'yes please' }, /dry-run/],
+  [
+    'migrate-command with an unclosed quote',
+    { 'migrate-command': 'python manage.py migrate\necho "oops' },
+    /migrate-command line 2/
+  ],
+  [
+    'migrate-command with a shell pipe',
+    { 'migrate-command': 'python manage.py migrate | tee log' },
+    /migrate-command/
+  ],
+  ['environment-variables line without =', { 'environment-variables': 'DEBUG' }, /environment-variables/],
+  [
+    'missing Dockerfile',
+    {
+      'ecr-repository': 'web',
+      builder: 'buildah',
+      'build-context': join(REPO_ROOT, '__fixtures__/image/context'),
+      dockerfile: 'Nope.Dockerfile'
+    },
+    /dockerfile/
+  ],
+  [
+    'missing build-context',
+    { 'ecr-repository': 'web', builder: 'buildah', 'build-context': '/nonexistent/context' },
+    /build-context/
+  ],
+  ['unknown cluster', { cluster: 'nope', image: `${REPO}:v2` }, /cluster/],
+  ['unknown service', { service: 'nope', image: `${REPO}:v2` }, /service/],
+  ['empty service', { service: '' }, /service/],
+  [
+    'unknown ECR repository',
+    {
+      'ecr-repository': 'nope',
+      builder: 'buildah',
+      'build-context': join(REPO_ROOT, '__fixtures__/image/context')
+    },
+    /ecr-repository|nope/
+  ],
+  ['rollback-to that is not a revision', { mode: 'rollback', 'rollback-to': 'web:abc:1' }, /rollback-to/],
+  [
+    'preview without a listener',
+    { mode: 'preview', 'preview-host': 'pr-{id}.example.com', 'preview-id': '7' },
+    /listener-arn|preview/
+  ]
+]
+
+describe('bad input: a clear error naming the input, and zero mutating calls', () => {
+  it.each(BAD_INPUTS)('%s', async (name, inputs, names) => {
+    await matrixCase('bad input', name, async () => {
+      const run = await act(inputs)
+      expect(run.exitCode).toBe(1)
+      expect(errorLine(run)).toMatch(names)
+      expect(mutations(await sim.control.calls())).toEqual([])
+    })
+  })
+
+  it('a valid task-definition file still deploys (the cases above fail for their own reason)', async () => {
+    await matrixCase('bad input', 'control: valid file deploys', async () => {
+      const run = await act({ 'task-definition': file('good.json', goodTaskDefinition), image: `${REPO}:v2` })
+      expect(run.outputs.status).toBe('succeeded')
+    })
+  })
+})
+
+// Each fault: what is set, and the outcome the deploy must reach all the same.
+const FAULTS: [string, FaultSpec[], string, 'succeeded' | 'rolled-back'][] = [
+  [
+    '30% throttling on every Describe call',
+    [
+      { operation: 'ecs:Describe*', throttleRatio: 0.3 },
+      { operation: 'elbv2:Describe*', throttleRatio: 0.3 }
+    ],
+    'v2',
+    'succeeded'
+  ],
+  ['bursts of HTTP 500/503', [{ operation: '*', serverErrorRatio: 0.25 }], 'v2', 'succeeded'],
+  ['2 s added latency', [{ operation: 'ecs:DescribeServices', latencyMs: 2000 }], 'v2', 'succeeded'],
+  ['dropped connections', [{ operation: '*', dropRatio: 0.15 }], 'v2', 'succeeded'],
+  [
+    'throttling while a crash loop is rolled back',
+    [{ operation: 'ecs:Describe*', throttleRatio: 0.3 }],
+    'crash',
+    'rolled-back'
+  ]
+]
+
+describe('faults: the deploy ends correct, never reported wrongly', () => {
+  it.each(FAULTS)('%s', async (name, faults, tag, outcome) => {
+    await matrixCase('faults', name, async () => {
+      await sim.control.setBehaviours({
+        images: { [`${REPO}:crash`]: { kind: 'exit', exitCode: 1, afterSeconds: 1 } }
+      })
+      await sim.control.setFaults(faults)
+      const run = await act({ image: `${REPO}:${tag}` })
+      await sim.control.setFaults([])
+      if (run.outputs.status !== outcome)
+        throw new Error(`expected ${outcome}, got ${run.outputs.status}\n${run.stdout}`)
+      expect(run.exitCode).toBe(outcome === 'succeeded' ? 0 : 1)
+      // What the action says matches what the service runs.
+      const state = await sim.control.state()
+      const web = (state.services as { serviceName?: string; taskDefinition?: string }[]).find(
+        s => s.serviceName === 'web'
+      )
+      expect(web?.taskDefinition).toBe(run.outputs['task-definition-arn'])
+    })
+  })
+
+  it('credentials that expire mid-wait fail at once with a plain message', async () => {
+    await matrixCase('faults', 'credentials expire mid-wait', async () => {
+      await sim.control.setFaults([{ operation: '*', expireCredentialsAfterSeconds: 2 }])
+      const run = await act({ image: `${REPO}:v2`, 'wait-for-minutes': '30' })
+      expect(run.exitCode).toBe(1)
+      expect(errorLine(run)).toMatch(/expired|credentials/i)
+      expect(errorLine(run)).not.toMatch(/timed out|timeout/i)
+    })
+  })
+
+  it('access denied fails at once, before anything changes', async () => {
+    await matrixCase('faults', 'access denied', async () => {
+      await sim.control.setFaults([{ operation: 'ecs:DescribeServices', accessDenied: true }])
+      const run = await act({ image: `${REPO}:v2` })
+      expect(run.exitCode).toBe(1)
+      expect(errorLine(run)).toMatch(/not authorized|access denied|AccessDenied/i)
+      expect(mutations(await sim.control.calls())).toEqual([])
+    })
+  })
+})
+
+describe('a rollback that fails', () => {
+  it('is reported as such, loudly, with both reasons', async () => {
+    await matrixCase('rollback', 'previous revision also unhealthy', async () => {
+      // Both the new image and the running one (v1) now fail: nothing healthy to return to.
+      await sim.control.setBehaviours({
+        images: {
+          [`${REPO}:crash`]: { kind: 'exit', exitCode: 1, afterSeconds: 1 },
+          [`${REPO}:v1`]: { kind: 'exit', exitCode: 2, afterSeconds: 1 }
+        }
+      })
+      const run = await act({ image: `${REPO}:crash`, 'wait-for-minutes': '1' })
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs.status).toBe('failed')
+      expect(errorLine(run)).toMatch(/rollback.*fail|roll.*back.*fail/i)
+      expect(errorLine(run)).toMatch(/exit/)
+    })
+  })
+})
