@@ -58,8 +58,8 @@ const SCENARIOS: readonly Scenario[] = [
       images: { [`${IMAGE_REPO}:crash`]: { kind: 'exit', exitCode: 1, afterSeconds: 2, logLines: ['boom'] } }
     },
     expectSuccess: false,
-    // A crash loop is conclusive once a replacement task has crashed too: the second stop.
-    evidence: afterStart('task-stopped', 2, newRevisionStopped),
+    // A crash loop is conclusive once a second task of the new revision has failed.
+    evidence: afterStart('task-failed', 2, newRevisionStopped),
     verdictLine: /roll(ing)? ?back|deploy failed/i
   },
   {
@@ -94,14 +94,14 @@ function countCalls(calls: readonly CallRecord[]): Record<string, number> {
   return counts
 }
 
-/** Phase durations from the `##[group]` / `##[endgroup]` markers that core.group prints. */
+/** Phase durations from the `::group::` / `::endgroup::` commands that core.group prints. */
 function phaseDurations(lines: readonly { line: string; at: number }[]): Record<string, number> {
   const phases: Record<string, number> = {}
   let open: { name: string; at: number } | undefined
   for (const { line, at } of lines) {
-    const start = /^##\[group\](.*)$/.exec(line)
+    const start = /^::group::(.*)$/.exec(line)
     if (start) open = { name: start[1] ?? '', at }
-    else if (line.startsWith('##[endgroup]') && open) {
+    else if (line.startsWith('::endgroup::') && open) {
       phases[open.name] = (phases[open.name] ?? 0) + (at - open.at)
       open = undefined
     }

@@ -103,7 +103,12 @@ export interface SimStateSummary {
 
 /** Moments the simulator records, for the benchmark's verdict-latency measurements. */
 export interface SimMilestone {
-  /** e.g. `deployment-completed` (our deployment COMPLETED and all its targets healthy), `evidence-failure` (first conclusive failure evidence). */
+  /**
+   * `deployment-completed` (a deployment COMPLETED with all its targets healthy), `task-failed` (a
+   * task failed: its container exited, it could not start, or it failed a health check; recorded
+   * when ECS decides to stop it), `task-stopped` (any task reached STOPPED), `target-unhealthy`,
+   * `rollout-failed` (the circuit breaker tripped).
+   */
   readonly kind: string
   readonly at: number
   readonly detail: Readonly<Record<string, unknown>>

@@ -332,6 +332,14 @@ export function requestStop(state: SimState, simTask: SimTask, reason: StopReaso
   const drainSeconds = deregisterTargets(state, simTask, now)
   task.lastStatus = drainSeconds > 0 ? 'DEACTIVATING' : 'STOPPING'
   plan.stoppedAt = now + scaled(state, drainSeconds) + scaled(state, state.timings.stoppingSeconds)
+  if (reason.failure) {
+    recordMilestone(state, 'task-failed', {
+      taskArn: task.taskArn,
+      taskDefinition: task.taskDefinitionArn,
+      reason: reason.stoppedReason,
+      deploymentId: plan.deploymentId
+    })
+  }
   if (reason.failure && plan.deploymentId && !(plan as { everHealthy?: boolean }).everHealthy) {
     const dep = findDeployment(state, plan.deploymentId)
     if (dep) {
@@ -369,6 +377,12 @@ function advanceTask(state: SimState, simTask: SimTask, now: number): void {
         c.reason = plan.cannotStart.stoppedReason
       }
       plan.stoppedAt = now
+      recordMilestone(state, 'task-failed', {
+        taskArn: task.taskArn,
+        taskDefinition: task.taskDefinitionArn,
+        reason: task.stoppedReason,
+        deploymentId: plan.deploymentId
+      })
       countFailure(state, plan)
       onStopped(state, simTask, service, now)
       return

@@ -1,4 +1,10 @@
-import { decide, DEFAULT_FAILURE_THRESHOLD, expectedTarget, type Decision } from '../../src/deploy/decide.js'
+import {
+  decide,
+  DEFAULT_FAILURE_THRESHOLD,
+  expectedTarget,
+  transitionPending,
+  type Decision
+} from '../../src/deploy/decide.js'
 import type {
   DeploymentView,
   Observation,
@@ -446,5 +452,34 @@ describe('expectedTarget', () => {
   it('is undefined until the task has an address', () => {
     expect(expectedTarget(task(1, { privateIp: undefined }), lb, 'awsvpc')).toBeUndefined()
     expect(expectedTarget(task(1, { instanceId: 'i-1' }), lb, 'bridge')).toBeUndefined()
+  })
+})
+
+describe('transitionPending', () => {
+  const progress = (pending: number, states: string[]) => ({
+    running: 2,
+    pending,
+    desired: 2,
+    failedTasks: 0,
+    deployments: 1,
+    line: '',
+    targetGroups: [
+      {
+        targetGroupArn: 'arn:tg',
+        healthy: 0,
+        expected: 2,
+        targets: states.map((state, i) => ({ task: `t${i}`, id: `10.0.0.${i}`, port: 8000, state }))
+      }
+    ]
+  })
+
+  it.each([
+    [0, ['healthy', 'healthy'], false],
+    [1, ['healthy'], false],
+    [0, ['initial', 'healthy'], true],
+    [0, ['unhealthy', 'unhealthy'], false],
+    [0, [], false]
+  ])('pending %d with targets %j → %s', (pending, states, expected) => {
+    expect(transitionPending(progress(pending, states))).toBe(expected)
   })
 })

@@ -191,6 +191,16 @@ function targetHealth(
   return { groups, unhealthyTasks, unhealthyEvidence, allHealthy }
 }
 
+/**
+ * Whether a verdict is due any moment: targets in their initial health checks turn healthy or
+ * unhealthy within a few health-check intervals. The loop keeps polling quickly then instead of
+ * backing off, since every second of late polling is a second the job hangs after the deploy is
+ * done. (A task stuck in PENDING is not counted: that can last, and backing off is right there.)
+ */
+export function transitionPending(progress: Progress): boolean {
+  return progress.targetGroups.some(g => g.targets.some(t => t.state === 'initial'))
+}
+
 function progressLine(context: WatchContext, p: Omit<Progress, 'line'>): string {
   const parts = [
     `${context.label} ${context.deploymentId}: ${p.running}/${p.desired} running, ${p.pending} pending`

@@ -4,7 +4,7 @@
 import { isCredentialError } from '../errors.js'
 import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../util/backoff.js'
 import type { Clock } from '../util/clock.js'
-import { decide, type Decision } from './decide.js'
+import { decide, transitionPending, type Decision } from './decide.js'
 import type { Observer } from './observe.js'
 import type { WatchContext } from './observation.js'
 
@@ -53,8 +53,8 @@ export async function watchDeployment(
     try {
       const decision = decide(await observer.observe(), context)
       errors = 0
-      changed = decision.progress.line !== lastLine
-      if (changed) log(decision.progress.line)
+      if (decision.progress.line !== lastLine) log(decision.progress.line)
+      changed = decision.progress.line !== lastLine || transitionPending(decision.progress)
       lastLine = decision.progress.line
       lastDecision = decision
       if (decision.kind !== 'wait') return decision
