@@ -11,6 +11,7 @@ import type { RunTracking } from './github/run-tracking.js'
 import { deployMode } from './deploy/deploy-mode.js'
 import { rollbackMode } from './deploy/rollback-mode.js'
 import { phase, type PhaseHooks, type RunDeps, type RunState } from './deploy/run-context.js'
+import { cancellationMessage } from './report/cancellation.js'
 import { renderSummary, type ReportData, type RunStatus } from './report/summary.js'
 import { systemClock, type Clock } from './util/clock.js'
 import { imageLogoutCleanup, imagePhase } from './image/index.js'
@@ -73,6 +74,15 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
   state.report.timings = state.timings
   let tracking: RunTracking | undefined
   let environmentUrl: string | undefined
+  // A cancelled workflow gets SIGINT then SIGTERM: say what state the service is left in, then exit
+  // promptly (the runner kills the process a few seconds later anyway).
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const message = cancellationMessage(state.report, state.current)
+    core.error(`${message} (${signal})`)
+    process.exit(1)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
   try {
     const inputs = await phase(state, deps.clock, 'Inputs', async () =>
       getInputs({
@@ -103,6 +113,8 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
     core.setFailed(state.report.reason)
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
   } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     if (tracking) {
       const { finishTracking } = await import('./github/run-tracking.js')
       const succeeded = !FAILED_STATUSES.includes(state.report.status)

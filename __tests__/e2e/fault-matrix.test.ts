@@ -260,3 +260,38 @@ describe('a rollback that fails', () => {
     })
   })
 })
+
+describe('cancellation', () => {
+  it('SIGTERM during the watch: says what state the service is left in, exits promptly; the next run recovers', async () => {
+    await matrixCase('cancel', 'SIGTERM during the rollout watch', async () => {
+      let pid: number | undefined
+      let signalled = false
+      const run = await runAction({
+        inputs: { cluster: 'demo', service: 'web', image: `${REPO}:v2`, 'wait-for-minutes': '5' },
+        env: { AWS_ENDPOINT_URL: sim.url, ECS_SHIP_POLL_MIN_MS: '100', ECS_SHIP_POLL_MAX_MS: '500' },
+        timeoutMs: 60_000,
+        runPost: false,
+        onSpawn: p => (pid = p),
+        onLine: line => {
+          if (!signalled && pid !== undefined && line.startsWith('UpdateService:')) {
+            signalled = true
+            process.kill(pid, 'SIGTERM')
+          }
+        }
+      })
+      expect(signalled).toBe(true)
+      expect(run.exitCode).toBe(1)
+      expect(errorLine(run)).toMatch(
+        /^::error::cancelled while rolling out: ECS carries on with the deployment of .*web:2/
+      )
+      expect(errorLine(run)).toContain(
+        'mode: rollback to put arn:aws:ecs:us-east-1:123456789012:task-definition/web:1 back'
+      )
+
+      // The next run of the same commit finds the service on that revision and says so.
+      const next = await act({ image: `${REPO}:v2` })
+      expect(next.exitCode).toBe(0)
+      expect(['unchanged', 'succeeded']).toContain(next.outputs.status)
+    })
+  })
+})

@@ -50,6 +50,8 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 export interface RunState {
   readonly timings: PhaseTiming[]
   report: Mutable<ReportData>
+  /** The phase running now (what a cancellation interrupts). */
+  current?: string
 }
 
 export async function phase<T>(
@@ -60,6 +62,7 @@ export async function phase<T>(
 ): Promise<T> {
   return core.group(name, async () => {
     const start = clock.now()
+    state.current = name
     try {
       const result = await fn()
       state.timings.push({ phase: name, durationMs: clock.now() - start, outcome: 'ok' })
