@@ -22,7 +22,11 @@ describe('digestFromDockerMetadata', () => {
     ['not JSON', '{', /is not JSON/],
     ['JSON null', 'null', /has no containerimage.digest/],
     ['no digest', '{"image.name":"x"}', /has no containerimage.digest/],
-    ['a digest that is not sha256', '{"containerimage.digest":"md5:abc"}', /does not hold a sha256 digest: "md5:abc"/]
+    [
+      'a digest that is not sha256',
+      '{"containerimage.digest":"md5:abc"}',
+      /does not hold a sha256 digest: "md5:abc"/
+    ]
   ])('%s is an error', (_name, text, message) => {
     expect(() => digestFromDockerMetadata(text)).toThrow(message)
   })
@@ -34,7 +38,9 @@ describe('digestFromBuildahDigestFile', () => {
   })
 
   test.each(['', 'sha256:short', `sha256:${'G'.repeat(64)}`])('rejects %j', text => {
-    expect(() => digestFromBuildahDigestFile(text)).toThrow(/buildah's digest file does not hold a sha256 digest/)
+    expect(() => digestFromBuildahDigestFile(text)).toThrow(
+      /buildah's digest file does not hold a sha256 digest/
+    )
   })
 })
 

@@ -67,7 +67,10 @@ test.each<[string, ReturnType<typeof parseEcrHost>]>([
 })
 
 test.each<[string, ReturnType<typeof splitRepositoryUri>]>([
-  ['123456789012.dkr.ecr.us-east-1.amazonaws.com/web', { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', name: 'web' }],
+  [
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com/web',
+    { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', name: 'web' }
+  ],
   ['127.0.0.1:41234/team/web', { registry: '127.0.0.1:41234', name: 'team/web' }]
 ])('splitRepositoryUri(%s)', (uri, expected) => {
   expect(splitRepositoryUri(uri)).toEqual(expected)

@@ -11,7 +11,10 @@ describe('createExec', () => {
   })
 
   test('writes input to stdin', async () => {
-    const result = await exec.run('sh', ['-c', 'read line; echo "got:$line"'], { input: 'p4ss\n', silent: true })
+    const result = await exec.run('sh', ['-c', 'read line; echo "got:$line"'], {
+      input: 'p4ss\n',
+      silent: true
+    })
     expect(result.stdout).toBe('got:p4ss\n')
   })
 
@@ -37,7 +40,9 @@ describe('createExec', () => {
 
 describe('fakeExec', () => {
   test('records calls and answers with what the responder gives, exit 0 by default', async () => {
-    const fake = fakeExec(call => (call.command === 'fail' ? { exitCode: 1, stderr: 'no' } : { stdout: 'ok' }))
+    const fake = fakeExec(call =>
+      call.command === 'fail' ? { exitCode: 1, stderr: 'no' } : { stdout: 'ok' }
+    )
     expect(await fake.run('a', ['1'], { input: 'x' })).toEqual({ exitCode: 0, stdout: 'ok', stderr: '' })
     expect(await fake.run('fail', [])).toEqual({ exitCode: 1, stdout: '', stderr: 'no' })
     expect(fake.calls).toEqual([
