@@ -4,11 +4,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startSimulator } from '../../sim/index.js'
 import type { CallRecord, FaultSpec, RunningSimulator } from '../../sim/contract.js'
 import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { REPO, runOnSim, useSimulator } from '../helpers/e2e.js'
 
-const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
 let sim: RunningSimulator
 const matrix: { group: string; name: string; passed: boolean }[] = []
 const files = mkdtempSync(join(tmpdir(), 'ecs-ship-matrix-'))
@@ -19,11 +18,11 @@ function file(name: string, content: string): string {
   return path
 }
 
-beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 0.05 })
+const simulator = useSimulator()
+beforeEach(() => {
+  sim = simulator()
 })
-afterAll(async () => {
-  await sim?.close()
+afterAll(() => {
   const width = Math.max(...matrix.map(m => m.name.length))
   const lines = [
     '',
@@ -35,18 +34,8 @@ afterAll(async () => {
   ]
   process.stdout.write(lines.join('\n') + '\n')
 })
-beforeEach(async () => {
-  await sim.control.reset()
-  await sim.control.loadFixture('django-web')
-})
-
-function act(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({
-    inputs: { cluster: 'demo', service: 'web', 'wait-for-minutes': '5', ...inputs },
-    env: { AWS_ENDPOINT_URL: sim.url, ECS_SHIP_POLL_MIN_MS: '100', ECS_SHIP_POLL_MAX_MS: '500', ...env },
-    timeoutMs: 180_000,
-    runPost: false
-  })
+function act(inputs: Record<string, string>): Promise<ActionRun> {
+  return runOnSim(sim, { 'wait-for-minutes': '5', ...inputs }, { timeoutMs: 180_000, runPost: false })
 }
 
 /** Records the case in the matrix whatever happens, then rethrows a failure for jest. */

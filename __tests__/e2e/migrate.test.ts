@@ -1,46 +1,21 @@
 // End to end: the bundled action (dist/index.js; `npm run bundle` first) with migrate-command set,
 // run as the GitHub runner runs it, against the local AWS simulator. A migration runs after the
 // new revision is registered and before the service is touched; a failing one stops the deploy
-// and leaves the service as it was. Needs the migrate phase wired into src/main.ts.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+// and leaves the service as it was.
 import { DescribeServicesCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs'
-import { startSimulator } from '../../sim/index.js'
 import type { CallRecord, RunningSimulator } from '../../sim/contract.js'
-import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import type { ActionRun } from '../../scripts/lib/run-action.js'
+import { REPO, runOnSim, useSimulator } from '../helpers/e2e.js'
 
-const DIST = join(REPO_ROOT, 'dist/index.js')
-const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
-const TIME_SCALE = 0.05
 const MIGRATE = 'python manage.py migrate --no-input'
-
+const simulator = useSimulator()
 let sim: RunningSimulator
-
-beforeAll(async () => {
-  if (!existsSync(DIST))
-    throw new Error('dist/index.js is missing: run `npm run bundle` before the end-to-end tests')
-  sim = await startSimulator({ timeScale: TIME_SCALE })
-})
-
-afterAll(async () => {
-  await sim?.close()
-})
-
-beforeEach(async () => {
-  await sim.control.reset()
-  await sim.control.loadFixture('django-web')
+beforeEach(() => {
+  sim = simulator()
 })
 
 function deploy(inputs: Record<string, string>, pollMs = 100): Promise<ActionRun> {
-  return runAction({
-    inputs: { cluster: 'demo', service: 'web', 'wait-for-minutes': '10', ...inputs },
-    env: {
-      AWS_ENDPOINT_URL: sim.url,
-      ECS_SHIP_POLL_MIN_MS: String(pollMs),
-      ECS_SHIP_POLL_MAX_MS: String(pollMs * 5)
-    },
-    timeoutMs: 120_000
-  })
+  return runOnSim(sim, inputs, { pollMs })
 }
 
 const mutating = (calls: readonly CallRecord[]) =>

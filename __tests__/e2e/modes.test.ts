@@ -1,39 +1,31 @@
 // End to end: rollback mode and GitHub Deployments, through the bundled action against the
 // simulator and a local stub of GitHub's REST API.
-import { startSimulator } from '../../sim/index.js'
 import type { RunningSimulator } from '../../sim/contract.js'
-import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import type { ActionRun } from '../../scripts/lib/run-action.js'
+import { REPO, runOnSim, useSimulator } from '../helpers/e2e.js'
 import { startRestStub, type RestStub } from '../github/rest-stub.js'
 
-const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
 const TOKEN = 'ghs_e2etesttoken0123456789'
+const simulator = useSimulator()
 let sim: RunningSimulator
 let github: RestStub
 
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 0.05 })
   github = await startRestStub(TOKEN)
 })
 afterAll(async () => {
-  await sim?.close()
   await github?.close()
 })
-beforeEach(async () => {
-  await sim.control.reset()
-  await sim.control.loadFixture('django-web')
+beforeEach(() => {
+  sim = simulator()
 })
 
 function act(inputs: Record<string, string>): Promise<ActionRun> {
-  return runAction({
-    inputs: { cluster: 'demo', service: 'web', 'wait-for-minutes': '5', 'github-token': TOKEN, ...inputs },
-    env: {
-      AWS_ENDPOINT_URL: sim.url,
-      ECS_SHIP_POLL_MIN_MS: '100',
-      ECS_SHIP_POLL_MAX_MS: '500',
-      GITHUB_API_URL: github.baseUrl
-    },
-    timeoutMs: 120_000
-  })
+  return runOnSim(
+    sim,
+    { 'wait-for-minutes': '5', 'github-token': TOKEN, ...inputs },
+    { env: { GITHUB_API_URL: github.baseUrl } }
+  )
 }
 
 function ok(run: ActionRun, status: string): void {
