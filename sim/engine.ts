@@ -99,7 +99,7 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
     deploymentId: params.deploymentId,
     serviceName: params.serviceName
   }
-  const logContainer = commandOverride?.c ?? essential
+  plan.logContainer = (commandOverride?.c ?? essential)?.name
   const imageBehaviour = behaviourFor(state, definition.taskDefinitionArn ?? '', essential?.image)
   if (imageBehaviour.kind === 'cannot-start') {
     // An image that cannot be pulled (or secrets that cannot be fetched) fails whatever the command.
@@ -192,7 +192,6 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
   }
   const simTask: SimTask = { task, plan }
   state.tasks.push(simTask)
-  ensureLogStream(state, simTask, logContainer?.name)
   return simTask
 }
 
@@ -221,15 +220,11 @@ function logTarget(state: SimState, simTask: SimTask, containerName?: string) {
   return { group, stream, create: log.options?.['awslogs-create-group'] === 'true' }
 }
 
-function ensureLogStream(_state: SimState, simTask: SimTask, containerName?: string): void {
-  ;(simTask.plan as { logContainer?: string }).logContainer = containerName
-}
-
 function writeDueLogs(state: SimState, simTask: SimTask, now: number): void {
   const pending = simTask.plan.logLines.filter(l => l.at <= now)
   if (pending.length === 0) return
   simTask.plan.logLines = simTask.plan.logLines.filter(l => l.at > now)
-  const target = logTarget(state, simTask, (simTask.plan as { logContainer?: string }).logContainer)
+  const target = logTarget(state, simTask, simTask.plan.logContainer)
   if (!target) return
   let group = state.logGroups.get(target.group)
   if (!group) {
@@ -340,13 +335,7 @@ export function requestStop(state: SimState, simTask: SimTask, reason: StopReaso
       deploymentId: plan.deploymentId
     })
   }
-  if (reason.failure && plan.deploymentId && !(plan as { everHealthy?: boolean }).everHealthy) {
-    const dep = findDeployment(state, plan.deploymentId)
-    if (dep) {
-      dep.failedTasks += 1
-      dep.deployment.failedTasks = dep.failedTasks
-    }
-  }
+  if (reason.failure && !plan.everHealthy) countFailure(state, plan)
 }
 
 function findDeployment(state: SimState, id: string): SimDeployment | undefined {
@@ -408,7 +397,7 @@ function advanceTask(state: SimState, simTask: SimTask, now: number): void {
     if (plan.exitAt !== undefined && now >= plan.exitAt) {
       const td = findTaskDefinition(state, task.taskDefinitionArn ?? '')
       const essential = essentialContainer(td?.definition.containerDefinitions ?? [])
-      const logContainer = (plan as { logContainer?: string }).logContainer
+      const logContainer = plan.logContainer
       for (const c of task.containers ?? []) {
         if (c.name === logContainer || c.name === essential?.name) {
           c.exitCode = plan.exitCode
@@ -580,8 +569,7 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
       }
     }
   }
-  for (const simTask of allActive())
-    if (isHealthy(state, simTask, svc)) (simTask.plan as { everHealthy?: boolean }).everHealthy = true
+  for (const simTask of allActive()) if (isHealthy(state, simTask, svc)) simTask.plan.everHealthy = true
 
   const primary = svc.deployments[0]
   if (!primary) return

@@ -66,6 +66,10 @@ export interface TaskPlan {
   /** Service deployment that owns the task (service tasks only). */
   deploymentId?: string
   serviceName?: string
+  /** The container whose awslogs stream gets the log lines (the command's, else the essential one). */
+  logContainer?: string
+  /** Once healthy, a later failure no longer counts against the deployment's circuit breaker. */
+  everHealthy?: boolean
 }
 
 export interface SimTask {
