@@ -483,3 +483,45 @@ describe('transitionPending', () => {
     expect(transitionPending(progress(pending, states))).toBe(expected)
   })
 })
+
+describe('a deployment replaced after it completed', () => {
+  it('is done, and says what replaced it; one replaced before completing has failed', () => {
+    const context = {
+      label: 'deployment' as const,
+      deploymentId: 'ecs-svc/1',
+      taskDefinitionArn: 'arn:td/web:2',
+      startedAt: 0,
+      timeoutMs: 60_000,
+      loadBalancers: [],
+      networkMode: 'awsvpc',
+      healthCheckGracePeriodMs: 0,
+      containerHealthChecks: false,
+      failureThreshold: 2
+    }
+    const deployment = (id: string, status: string, rolloutState: string, taskDefinition: string) => ({
+      id,
+      status,
+      rolloutState,
+      taskDefinition,
+      desiredCount: 2,
+      runningCount: 2,
+      pendingCount: 0,
+      failedTasks: 0
+    })
+    const observe = (oursState: string) => ({
+      at: 1000,
+      deployments: [
+        deployment('ecs-svc/2', 'PRIMARY', 'IN_PROGRESS', 'arn:td/web:3'),
+        deployment('ecs-svc/1', 'ACTIVE', oursState, 'arn:td/web:2')
+      ],
+      tasks: [],
+      targetGroups: []
+    })
+    const completed = decide(observe('COMPLETED'), context)
+    expect(completed.kind).toBe('done')
+    expect(completed.reason).toBe(
+      'deployment ecs-svc/1 completed, then deployment ecs-svc/2 (web:3) replaced it'
+    )
+    expect(decide(observe('IN_PROGRESS'), context).kind).toBe('failed')
+  })
+})

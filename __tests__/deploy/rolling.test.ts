@@ -3,10 +3,11 @@ import {
   DescribeServicesCommand,
   ECSClient,
   UpdateServiceCommand,
-  type Deployment
+  type Deployment,
+  type DeploymentRolloutState
 } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { rollOut, type RolloutRequest } from '../../src/deploy/rolling.js'
+import { inFlightDeployment, rollOut, type RolloutRequest } from '../../src/deploy/rolling.js'
 import type { ObserveTarget } from '../../src/deploy/observe.js'
 import type { DeploymentView, Observation, TaskView } from '../../src/deploy/observation.js'
 import { planFromService } from '../../src/plan/service.js'
@@ -216,7 +217,7 @@ describe('rollOut', () => {
         at,
         deployments: [
           dep('ecs-svc/theirs', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:9'),
-          dep('ecs-svc/new', NEW, { status: 'ACTIVE' })
+          dep('ecs-svc/new', NEW, { status: 'ACTIVE', rolloutState: 'IN_PROGRESS' })
         ],
         tasks: [],
         targetGroups: []
@@ -308,5 +309,31 @@ describe('rollOut when the rollback itself cannot be started', () => {
     expect(result.reason).toMatch(
       /^deploy failed: ECS marked deployment ecs-svc\/new FAILED: boom; THE ROLLBACK TO .*web:7 FAILED TOO: the AWS credentials have expired \(ExpiredTokenException\)/
     )
+  })
+})
+
+describe('inFlightDeployment', () => {
+  const dep = (status: string, rolloutState: DeploymentRolloutState, id = 'ecs-svc/1'): Deployment => ({
+    id,
+    status,
+    rolloutState,
+    taskDefinition: `arn:td/web:${id.slice(-1)}`
+  })
+  it.each([
+    ['settled: one COMPLETED deployment', [dep('PRIMARY', 'COMPLETED')], undefined],
+    [
+      'a rollout under way',
+      [dep('PRIMARY', 'IN_PROGRESS', 'ecs-svc/2'), dep('ACTIVE', 'COMPLETED')],
+      'ecs-svc/2'
+    ],
+    [
+      'old tasks still draining after completion',
+      [dep('PRIMARY', 'COMPLETED', 'ecs-svc/2'), dep('ACTIVE', 'COMPLETED')],
+      'ecs-svc/2'
+    ],
+    ['a lone deployment still in progress', [dep('PRIMARY', 'IN_PROGRESS', 'ecs-svc/3')], 'ecs-svc/3'],
+    ['no deployments', [], undefined]
+  ])('%s', (_name, deployments, expected) => {
+    expect(inFlightDeployment({ deployments })?.id).toBe(expected)
   })
 })

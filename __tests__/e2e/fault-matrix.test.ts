@@ -284,3 +284,34 @@ describe('cancellation', () => {
     })
   })
 })
+
+describe('concurrency', () => {
+  it('a deploy that finds another in flight waits for it to settle, says so, then deploys', async () => {
+    await matrixCase('concurrency', 'second deploy waits for the first', async () => {
+      let second: Promise<ActionRun> | undefined
+      const first = runAction({
+        inputs: { cluster: 'demo', service: 'web', image: `${REPO}:v2`, 'wait-for-minutes': '5' },
+        env: { AWS_ENDPOINT_URL: sim.url, ECS_SHIP_POLL_MIN_MS: '100', ECS_SHIP_POLL_MAX_MS: '500' },
+        timeoutMs: 120_000,
+        runPost: false,
+        onLine: line => {
+          // Start the second deploy as soon as the first one's rollout is under way.
+          if (!second && line.startsWith('UpdateService:')) second = act({ image: `${REPO}:v3` })
+        }
+      })
+      const a = await first
+      const b = await (second ?? Promise.reject(new Error('the second deploy never started')))
+      if (a.outputs.status !== 'succeeded' || b.outputs.status !== 'succeeded')
+        throw new Error(`first: ${a.outputs.status}\n${a.stdout}\nsecond: ${b.outputs.status}\n${b.stdout}`)
+      expect(b.stdout).toContain('is in flight')
+      expect(b.outputs.status).toBe('succeeded')
+      // The second started from what the first finished with, and the service runs the second.
+      expect(b.outputs['previous-task-definition-arn']).toBe(a.outputs['task-definition-arn'])
+      const state = await sim.control.state()
+      const web = (state.services as { serviceName?: string; taskDefinition?: string }[]).find(
+        s => s.serviceName === 'web'
+      )
+      expect(web?.taskDefinition).toBe(b.outputs['task-definition-arn'])
+    })
+  })
+})

@@ -249,6 +249,16 @@ export function decide(observation: Observation, context: WatchContext): Decisio
   // 1. Our deployment is no longer the newest: the circuit breaker rolled back, or someone else deployed.
   if (!ours || ours.status !== 'PRIMARY') {
     const other = primary && primary.id !== context.deploymentId ? primary : undefined
+    // ECS marks a deployment COMPLETED only once it reached a steady state with healthy tasks: a
+    // newer deployment that replaced it afterwards (the next deploy, started as ours settled)
+    // does not undo that. Reported as done, and says what came next.
+    if (ours?.rolloutState === 'COMPLETED' && other) {
+      return {
+        kind: 'done',
+        reason: `${context.label} ${context.deploymentId} completed, then deployment ${other.id} (${revisionName(other.taskDefinition)}) replaced it`,
+        progress
+      }
+    }
     const why = ours?.rolloutStateReason ? `: ${ours.rolloutStateReason}` : ''
     const by = other ? ` by deployment ${other.id} (${revisionName(other.taskDefinition)})` : ''
     return failed(

@@ -8,7 +8,7 @@ import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { loadTaskDefinitionFile } from '../taskdef/load.js'
 import { renderTaskDefinition } from '../taskdef/render.js'
 import { registerRevision } from '../taskdef/revision.js'
-import { rollOut } from './rolling.js'
+import { inFlightDeployment, rollOut, waitForInFlight } from './rolling.js'
 import { applyRollout, phase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
 import { backoffFromEnv } from './watch.js'
 
@@ -30,7 +30,23 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   }
 
   const clients = deps.clients(inputs.region)
-  const { ecs, plan, current, unsupported } = await planPhase(inputs, state, deps, clients)
+  let { ecs, plan, current, unsupported } = await planPhase(inputs, state, deps, clients)
+  const inFlight = inputs.dryRun ? undefined : inFlightDeployment(plan.service)
+  if (inFlight) {
+    // Someone else's rollout (or ECS's own rollback) is under way: let it settle, then plan again
+    // from what the service runs then, so "previous" is a revision that really finished.
+    const elb = await clients.elb()
+    await phase(state, clock, 'Wait for in-flight deployment', () =>
+      waitForInFlight(
+        { ecs, elb, clock, backoff: backoffFromEnv(deps.env), log: line => core.info(line) },
+        plan,
+        revisionFacts(inFlight.taskDefinition, current.taskDefinition),
+        inFlight,
+        inputs.waitForMinutes * 60_000
+      )
+    )
+    ;({ ecs, plan, current, unsupported } = await planPhase(inputs, state, deps, clients))
+  }
 
   let image = inputs.image
   if (inputs.build && inputs.dryRun) {

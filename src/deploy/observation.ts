@@ -77,8 +77,8 @@ export interface Observation {
 
 /** What the watch is about: fixed for one watch. */
 export interface WatchContext {
-  /** `deployment` for our rollout, `rollback` when watching a rollback. */
-  readonly label: 'deployment' | 'rollback'
+  /** `deployment` for our rollout, `rollback` when watching a rollback, `in-flight deployment` for one we found running. */
+  readonly label: 'deployment' | 'rollback' | 'in-flight deployment'
   readonly deploymentId: string
   readonly taskDefinitionArn: string
   readonly startedAt: number

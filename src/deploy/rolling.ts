@@ -88,7 +88,7 @@ async function updateService(
 }
 
 function watchContext(
-  request: RolloutRequest,
+  request: Pick<RolloutRequest, 'plan' | 'timeoutMs'>,
   revision: RevisionFacts,
   deploymentId: string,
   label: WatchContext['label'],
@@ -125,6 +125,50 @@ async function watch(deps: RolloutDeps, context: WatchContext, plan: ServicePlan
     log: deps.log,
     ...(deps.backoff !== undefined && { backoff: deps.backoff })
   })
+}
+
+/**
+ * A deployment of the service that has not settled yet: someone else's deploy, or ECS's own
+ * rollback. Starting ours on top would replace it half-way, so a deploy waits for it first.
+ */
+export function inFlightDeployment(service: Service): { id: string; taskDefinition: string } | undefined {
+  const deployments = service.deployments ?? []
+  const primary = deployments.find(d => d.status === 'PRIMARY')
+  if (!primary?.id || !primary.taskDefinition) return undefined
+  const unsettled = deployments.length > 1 || primary.rolloutState === 'IN_PROGRESS'
+  return unsettled ? { id: primary.id, taskDefinition: primary.taskDefinition } : undefined
+}
+
+/**
+ * Watches an in-flight deployment (found by inFlightDeployment) with the same loop as ours, until
+ * it is done or has failed; either way the service has settled and a fresh plan can be made.
+ * Fails when it does not settle within the timeout, before anything of ours has changed.
+ */
+export async function waitForInFlight(
+  deps: RolloutDeps,
+  plan: ServicePlan,
+  revision: RevisionFacts,
+  inFlight: { id: string },
+  timeoutMs: number
+): Promise<Decision> {
+  deps.log(
+    `another deployment of ${plan.serviceName} is in flight (${inFlight.id}, ${revisionName(revision.arn)}): waiting for it to settle before deploying`
+  )
+  const context = watchContext(
+    { plan, timeoutMs },
+    revision,
+    inFlight.id,
+    'in-flight deployment',
+    deps.clock.now()
+  )
+  const decision = await watch(deps, context, plan)
+  if (decision.kind === 'failed' && decision.failure.cause === 'timeout') {
+    throw new Error(
+      `the in-flight deployment ${inFlight.id} did not settle in time (${decision.reason}); nothing was changed`
+    )
+  }
+  deps.log(`deployment ${inFlight.id} settled: ${decision.kind === 'done' ? 'completed' : decision.reason}`)
+  return decision
 }
 
 export async function rollOut(deps: RolloutDeps, request: RolloutRequest): Promise<RolloutResult> {
