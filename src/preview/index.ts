@@ -1,0 +1,17 @@
+// Per-pull-request preview environments: `preview` plans and applies, `preview-destroy` removes.
+export { planPreview, choosePriority, preferredPriority, previewUrl, ruleConditions } from './plan.js'
+export type { PreviewPlan, PreviewPlanInput, RuleStep, TaggedRule } from './plan.js'
+export { loadPreviewInput, type PreviewDeps } from './load.js'
+export { applyPreview, type PreviewResult } from './apply.js'
+export { destroyPreview, type DestroyResult, type PreviewBase } from './destroy.js'
+export {
+  previewSettings,
+  previewServiceName,
+  previewTargetGroupName,
+  previewTags,
+  isOurs,
+  TAG_BASE_SERVICE,
+  TAG_CLUSTER,
+  TAG_MANAGED_BY,
+  TAG_PREVIEW_ID
+} from './names.js'
