@@ -43,6 +43,7 @@ function rule(priority: number, values: string[], tags: Tag[] = [], field = 'hos
 function input(overrides: Partial<PreviewPlanInput> = {}): PreviewPlanInput {
   return {
     cluster: 'demo',
+    service: 'web',
     baseService: base.service,
     baseTargetGroup: base.targetGroup,
     deregistrationDelaySeconds: '30',
@@ -204,6 +205,31 @@ describe('the clone', () => {
     expect(plan.serviceExists).toBe(false)
   })
 
+  test('the tasks carry the preview tags even when the base does not propagate its own', () => {
+    const bare = planPreview(
+      input({ baseService: { ...base.service, enableECSManagedTags: false, propagateTags: 'NONE' } })
+    )
+    expect(bare.service).toMatchObject({ enableECSManagedTags: true, propagateTags: 'SERVICE' })
+  })
+
+  test('EC2 placement rules travel with the clone', () => {
+    const placed = planPreview(
+      input({
+        baseService: {
+          ...base.service,
+          launchType: 'EC2',
+          placementConstraints: [{ type: 'distinctInstance' }],
+          placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }]
+        }
+      })
+    )
+    expect(placed.service).toMatchObject({
+      launchType: 'EC2',
+      placementConstraints: [{ type: 'distinctInstance' }],
+      placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }]
+    })
+  })
+
   test('capacity providers replace the launch type', () => {
     const strategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]
     const spot = planPreview(
@@ -320,9 +346,19 @@ describe('validation errors name the input', () => {
       'input preview-path: rule'
     ],
     [
-      'base service not active',
+      'base service missing',
+      input({ baseService: undefined }),
+      'input service: web does not exist in cluster demo'
+    ],
+    [
+      'base service deleted',
       input({ baseService: { ...base.service, status: 'INACTIVE' } }),
-      'input service'
+      'input service: web does not exist in cluster demo'
+    ],
+    [
+      'base service draining',
+      input({ baseService: { ...base.service, status: 'DRAINING' } }),
+      'input service: web is DRAINING'
     ],
     [
       'base service without a container binding',

@@ -93,7 +93,11 @@ describe('preview lifecycle', () => {
 
     expect(first).toMatchObject({
       url: 'https://pr-42.preview.example.com',
+      cluster: 'demo',
       serviceName: 'web-pr-42',
+      serviceArn: expect.stringMatching(/:service\/demo\/web-pr-42$/),
+      deploymentId: expect.any(String),
+      taskDefinitionArn: v1,
       created: true
     })
     expect(mutations(await sim.control.calls(), before)).toEqual([
@@ -149,7 +153,14 @@ describe('preview lifecycle', () => {
     const before = (await sim.control.calls()).length
     const second = await apply(v2)
 
-    expect(second).toEqual({ ...first, created: false })
+    expect(second).toEqual({
+      ...first,
+      taskDefinitionArn: v2,
+      deploymentId: expect.stringMatching(/^ecs-svc\//),
+      created: false
+    })
+    // The orchestrator watches this deployment: a new one, not the first push's.
+    expect(second.deploymentId).not.toBe(first.deploymentId)
     expect(mutations(await sim.control.calls(), before)).toEqual(['elbv2:ModifyRule', 'ecs:UpdateService'])
     const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'demo', services: ['web-pr-42'] })))
       .services![0]!
@@ -158,7 +169,7 @@ describe('preview lifecycle', () => {
 
   test('destroy removes exactly the preview and leaves the base alone', async () => {
     const before = (await sim.control.calls()).length
-    const result = await destroyPreview('42', BASE, { ecs, elb, clock: fakeClock() }, ENV)
+    const result = await destroyPreview('42', { ecs, elb, clock: fakeClock(), base: BASE, env: ENV })
 
     expect(result).toEqual({
       rules: [first.ruleArn],
@@ -186,7 +197,7 @@ describe('preview lifecycle', () => {
 
   test('destroying again finds nothing and changes nothing', async () => {
     const before = (await sim.control.calls()).length
-    const result = await destroyPreview('42', BASE, { ecs, elb, clock: fakeClock() }, ENV)
+    const result = await destroyPreview('42', { ecs, elb, clock: fakeClock(), base: BASE, env: ENV })
     expect(result).toEqual({ rules: [], targetGroups: [] })
     expect(mutations(await sim.control.calls(), before)).toEqual([])
   })
@@ -195,6 +206,6 @@ describe('preview lifecycle', () => {
     const again = await apply(v2)
     expect(again.created).toBe(true)
     expect(again.serviceName).toBe('web-pr-42')
-    await destroyPreview('42', BASE, { ecs, elb, clock: fakeClock() }, ENV)
+    await destroyPreview('42', { ecs, elb, clock: fakeClock(), base: BASE, env: ENV })
   })
 })

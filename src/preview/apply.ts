@@ -2,7 +2,7 @@
 // on the first push and reused (found by name and our tags) on every later one. Watching the
 // rollout is not done here: the orchestrator watches the preview service with the shared loop.
 import * as core from '@actions/core'
-import { CreateServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs'
+import { CreateServiceCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs'
 import {
   CreateRuleCommand,
   CreateTargetGroupCommand,
@@ -17,11 +17,28 @@ import type { PreviewPlan } from './plan.js'
 
 export interface PreviewResult {
   readonly url: string
+  /** Where the orchestrator's watch loop looks: the preview service in the base's cluster. */
+  readonly cluster: string
   readonly serviceName: string
+  readonly serviceArn?: string
+  /** The deployment CreateService/UpdateService started for this revision, when ECS says. */
+  readonly deploymentId?: string
+  readonly taskDefinitionArn: string
   readonly targetGroupArn: string
   readonly ruleArn: string
   /** True when this run created the preview service (the first push of the pull request). */
   readonly created: boolean
+}
+
+interface ServiceOutcome {
+  readonly created: boolean
+  readonly service?: Service
+}
+
+/** The PRIMARY deployment running our revision: the one the watch loop should follow. */
+function deploymentFor(service: Service | undefined, taskDefinitionArn: string): string | undefined {
+  const primary = (service?.deployments ?? []).filter(d => d.status === 'PRIMARY')
+  return (primary.find(d => d.taskDefinition === taskDefinitionArn) ?? primary[0])?.id
 }
 
 /** Another run racing us for a priority: try the next few before giving up. */
@@ -107,9 +124,9 @@ async function upsertService(
   deps: PreviewDeps,
   targetGroupArn: string,
   taskDefinitionArn: string
-): Promise<boolean> {
+): Promise<ServiceOutcome> {
   if (plan.serviceExists) {
-    await deps.ecs.send(
+    const out = await deps.ecs.send(
       new UpdateServiceCommand({
         cluster: plan.service.cluster,
         service: plan.serviceName,
@@ -117,9 +134,9 @@ async function upsertService(
       })
     )
     core.info(`Service ${plan.serviceName}: updated to ${taskDefinitionArn}`)
-    return false
+    return { created: false, ...(out.service && { service: out.service }) }
   }
-  await deps.ecs.send(
+  const out = await deps.ecs.send(
     new CreateServiceCommand({
       ...plan.service,
       taskDefinition: taskDefinitionArn,
@@ -129,7 +146,7 @@ async function upsertService(
     })
   )
   core.info(`Service ${plan.serviceName}: created with ${taskDefinitionArn}`)
-  return true
+  return { created: true, ...(out.service && { service: out.service }) }
 }
 
 /**
@@ -143,7 +160,18 @@ export async function applyPreview(
 ): Promise<PreviewResult> {
   const targetGroupArn = await ensureTargetGroup(plan, deps)
   const ruleArn = await ensureRule(plan, deps, targetGroupArn)
-  const created = await upsertService(plan, deps, targetGroupArn, taskDefinitionArn)
+  const { created, service } = await upsertService(plan, deps, targetGroupArn, taskDefinitionArn)
   core.info(`Preview ${plan.id}: ${plan.url}`)
-  return { url: plan.url, serviceName: plan.serviceName, targetGroupArn, ruleArn, created }
+  const deploymentId = deploymentFor(service, taskDefinitionArn)
+  return {
+    url: plan.url,
+    cluster: plan.cluster,
+    serviceName: plan.serviceName,
+    ...(service?.serviceArn !== undefined && { serviceArn: service.serviceArn }),
+    ...(deploymentId !== undefined && { deploymentId }),
+    taskDefinitionArn,
+    targetGroupArn,
+    ruleArn,
+    created
+  }
 }

@@ -17,6 +17,14 @@ export interface PreviewBase {
   readonly listenerArn: string
 }
 
+/** What destroy talks to, and which preview family it is scoped to (cluster, base service, listener). */
+export interface DestroyDeps extends PreviewDeps {
+  readonly clock: Clock
+  readonly base: PreviewBase
+  /** Read for ECS_SHIP_POLL_MIN_MS / ECS_SHIP_POLL_MAX_MS; process.env when absent. */
+  readonly env?: NodeJS.ProcessEnv
+}
+
 export interface DestroyResult {
   readonly rules: readonly string[]
   readonly service?: string
@@ -67,12 +75,8 @@ async function targetGroupTags(deps: PreviewDeps, arn: string) {
   }
 }
 
-export async function destroyPreview(
-  previewId: string,
-  base: PreviewBase,
-  deps: PreviewDeps & { clock: Clock },
-  env: NodeJS.ProcessEnv = process.env
-): Promise<DestroyResult> {
+export async function destroyPreview(previewId: string, deps: DestroyDeps): Promise<DestroyResult> {
+  const { base, env = process.env } = deps
   const id = previewId.trim()
   if (id === '') throw new ActionError('input preview-id: is empty; it names the preview to destroy')
   if (base.listenerArn.trim() === '')
@@ -114,9 +118,12 @@ export async function destroyPreview(
           new UpdateServiceCommand({ cluster: base.cluster, service: serviceName, desiredCount: 0 })
         )
         await ecs.send(new DeleteServiceCommand({ cluster: base.cluster, service: serviceName, force: true }))
+        deletedService = serviceName
+        core.info(`Deleted service ${serviceName}`)
+      } else {
+        // An earlier run deleted it and ECS is still draining it: nothing left for us to do.
+        core.info(`Service ${serviceName} is already being deleted (DRAINING)`)
       }
-      deletedService = serviceName
-      core.info(`Deleted service ${serviceName}`)
     }
   }
 

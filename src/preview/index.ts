@@ -1,9 +1,16 @@
 // Per-pull-request preview environments: `preview` plans and applies, `preview-destroy` removes.
-export { planPreview, choosePriority, preferredPriority, previewUrl, ruleConditions } from './plan.js'
+export {
+  planPreview,
+  choosePriority,
+  preferredPriority,
+  previewUrl,
+  requireBaseService,
+  ruleConditions
+} from './plan.js'
 export type { PreviewPlan, PreviewPlanInput, RuleStep, TaggedRule } from './plan.js'
 export { loadPreviewInput, type PreviewDeps } from './load.js'
 export { applyPreview, type PreviewResult } from './apply.js'
-export { destroyPreview, type DestroyResult, type PreviewBase } from './destroy.js'
+export { destroyPreview, type DestroyDeps, type DestroyResult, type PreviewBase } from './destroy.js'
 export {
   previewSettings,
   previewServiceName,

@@ -17,7 +17,7 @@ import {
 import type { Inputs } from '../inputs.js'
 import { ActionError } from '../errors.js'
 import { nameOf, previewServiceName, previewSettings, previewTargetGroupName } from './names.js'
-import type { PreviewPlanInput, TaggedRule } from './plan.js'
+import { requireBaseService, type PreviewPlanInput, type TaggedRule } from './plan.js'
 
 export interface PreviewDeps {
   readonly ecs: ECSClient
@@ -102,11 +102,11 @@ export async function loadPreviewInput(
   const settings = previewSettings(inputs.preview)
   const { ecs, elb } = deps
 
-  const baseService = await describeService(ecs, inputs.cluster, inputs.service)
-  if (!baseService || baseService.status !== 'ACTIVE')
-    throw new ActionError(
-      `input service: ${inputs.service} is not an active service in cluster ${inputs.cluster}`
-    )
+  const baseService = requireBaseService(
+    await describeService(ecs, inputs.cluster, inputs.service),
+    inputs.service,
+    inputs.cluster
+  )
   const targetGroupArn = baseService.loadBalancers?.find(lb => lb.targetGroupArn)?.targetGroupArn
   if (!targetGroupArn)
     throw new ActionError(
@@ -149,6 +149,7 @@ export async function loadPreviewInput(
 
   return {
     cluster: inputs.cluster,
+    service: inputs.service,
     baseService,
     baseTargetGroup,
     ...(deregistrationDelaySeconds !== undefined && { deregistrationDelaySeconds }),

@@ -35,8 +35,10 @@ export interface TaggedRule {
 
 export interface PreviewPlanInput {
   readonly cluster: string
-  /** The base service, described with include: ['TAGS']. */
-  readonly baseService: Service
+  /** The service input as written (name or ARN); names the base in errors when it is missing. */
+  readonly service?: string
+  /** The base service, described with include: ['TAGS']; undefined when ECS does not know it. */
+  readonly baseService: Service | undefined
   readonly baseTargetGroup: TargetGroup
   /** The base target group's deregistration_delay.timeout_seconds, copied to the preview's. */
   readonly deregistrationDelaySeconds?: string
@@ -147,10 +149,10 @@ function copiedTags(base: Service, ours: PreviewTags): EcsTag[] {
 
 function serviceTemplate(
   input: PreviewPlanInput,
+  base: Service,
   serviceName: string,
   tags: PreviewTags
 ): PreviewPlan['service'] {
-  const base = input.baseService
   const deployment = base.deploymentConfiguration
   return {
     cluster: input.cluster,
@@ -176,8 +178,12 @@ function serviceTemplate(
     ...(base.healthCheckGracePeriodSeconds !== undefined && {
       healthCheckGracePeriodSeconds: base.healthCheckGracePeriodSeconds
     }),
-    ...(base.enableECSManagedTags !== undefined && { enableECSManagedTags: base.enableECSManagedTags }),
-    ...(base.propagateTags !== undefined && { propagateTags: base.propagateTags }),
+    ...(base.placementConstraints?.length && { placementConstraints: base.placementConstraints }),
+    ...(base.placementStrategy?.length && { placementStrategy: base.placementStrategy }),
+    // The preview's tasks carry its tags whatever the base does, so they can be told apart (and
+    // costed) from the base's tasks in the same cluster.
+    enableECSManagedTags: true,
+    propagateTags: 'SERVICE',
     ...(base.enableExecuteCommand !== undefined && { enableExecuteCommand: base.enableExecuteCommand }),
     tags: copiedTags(base, tags)
   }
@@ -211,15 +217,26 @@ function targetGroupInput(base: TargetGroup, name: string, tags: PreviewTags): P
   }
 }
 
+/**
+ * The base service, or an error naming the input: a preview clones a running service, so one
+ * that is missing, draining or deleted stops the run before anything is created.
+ */
+export function requireBaseService(service: Service | undefined, name: string, cluster: string): Service {
+  if (!service || service.status === 'INACTIVE')
+    fail('service', `${name} does not exist in cluster ${cluster}; a preview clones an existing base service`)
+  if (service.status !== 'ACTIVE')
+    fail('service', `${name} is ${service.status ?? 'not ACTIVE'}; a preview clones a running base service`)
+  return service
+}
+
 export function planPreview(input: PreviewPlanInput): PreviewPlan {
   const settings = previewSettings(input.preview)
   const { id, listenerArn, route } = settings
-  const base = input.baseService
-  if (base.status !== 'ACTIVE')
-    fail(
-      'service',
-      `${base.serviceName ?? '(unnamed)'} is not ACTIVE; a preview clones a running base service`
-    )
+  const base = requireBaseService(
+    input.baseService,
+    input.service ?? input.baseService?.serviceName ?? '(the base service)',
+    input.cluster
+  )
   const baseServiceName = nameOf(base.serviceName ?? '')
   const cluster = nameOf(base.clusterArn ?? input.cluster)
   const tags = previewTags(cluster, baseServiceName, id)
@@ -298,7 +315,7 @@ export function planPreview(input: PreviewPlanInput): PreviewPlan {
     }),
     conditions,
     rule,
-    service: serviceTemplate(input, serviceName, tags),
+    service: serviceTemplate(input, base, serviceName, tags),
     container: { name: binding.containerName, port: binding.containerPort },
     serviceExists
   }
