@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
 import { ActionError } from './errors.js'
+import { eventPayload, pullRequestNumber } from './github/context.js'
 
 export type Mode = 'deploy' | 'rollback' | 'preview' | 'preview-destroy'
 export type Builder = 'docker' | 'buildah'
@@ -307,7 +308,12 @@ export function getInputs(sources: InputSources = {}): Inputs {
   if (listenerArn !== undefined && !listenerArn.startsWith('arn:')) {
     fail('listener-arn', `"${listenerArn}" is not an ARN`)
   }
-  const previewId = optional(read('preview-id'))
+  // A pull request's preview is named after it unless preview-id says otherwise.
+  const previewId =
+    optional(read('preview-id')) ??
+    (mode === 'preview' || mode === 'preview-destroy'
+      ? pullRequestNumber(eventPayload(env))?.toString()
+      : undefined)
   const environment = optional(read('environment'))
   const environmentUrl = optional(read('environment-url'))
   if (environmentUrl !== undefined && !/^https?:\/\//.test(environmentUrl)) {

@@ -6,9 +6,10 @@
 import * as core from '@actions/core'
 import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { ActionError, describeError } from './errors.js'
-import { getInputs } from './inputs.js'
+import { getInputs, type Inputs } from './inputs.js'
 import type { RunTracking } from './github/run-tracking.js'
 import { deployMode } from './deploy/deploy-mode.js'
+import { previewDestroyMode, previewMode } from './deploy/preview-mode.js'
 import { rollbackMode } from './deploy/rollback-mode.js'
 import { phase, type PhaseHooks, type RunDeps, type RunState } from './deploy/run-context.js'
 import { cancellationMessage } from './report/cancellation.js'
@@ -50,6 +51,7 @@ function setOutputs(report: ReportData): void {
   if (report.previousTaskDefinitionArn)
     core.setOutput('previous-task-definition-arn', report.previousTaskDefinitionArn)
   if (report.deploymentId) core.setOutput('deployment-id', report.deploymentId)
+  if (report.previewUrl) core.setOutput('preview-url', report.previewUrl)
   if (report.imageResult) {
     core.setOutput('image-uri', report.imageResult.imageUri)
     core.setOutput('image-digest', report.imageResult.imageDigest)
@@ -62,6 +64,14 @@ function setOutputs(report: ReportData): void {
 }
 
 const FAILED_STATUSES: readonly RunStatus[] = ['failed', 'rolled-back']
+
+type ModeFlow = (inputs: Inputs, state: RunState, deps: RunDeps) => Promise<void>
+const MODES: Record<Inputs['mode'], ModeFlow> = {
+  deploy: deployMode,
+  rollback: rollbackMode,
+  preview: previewMode,
+  'preview-destroy': previewDestroyMode
+}
 
 export async function run(dependencies: RunDependencies = {}): Promise<void> {
   const deps: RunDeps = {
@@ -94,17 +104,11 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
     state.report.cluster = inputs.cluster
     state.report.service = inputs.service
     environmentUrl = inputs.github.environmentUrl
-    if (inputs.github.environment) {
+    if (inputs.github.environment || inputs.mode === 'preview' || inputs.mode === 'preview-destroy') {
       const { startTracking } = await import('./github/run-tracking.js')
       tracking = await startTracking(inputs, deps.env)
     }
-    if (inputs.mode === 'deploy') await deployMode(inputs, state, deps)
-    else if (inputs.mode === 'rollback') await rollbackMode(inputs, state, deps)
-    else {
-      throw new ActionError(
-        `input mode: \`${inputs.mode}\` is not supported yet by this build (only \`deploy\` and \`rollback\`)`
-      )
-    }
+    await MODES[inputs.mode](inputs, state, deps)
     if (FAILED_STATUSES.includes(state.report.status))
       core.setFailed(state.report.reason ?? 'the deploy failed')
   } catch (error) {
@@ -117,8 +121,17 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
     process.off('SIGTERM', onSignal)
     if (tracking) {
       const { finishTracking } = await import('./github/run-tracking.js')
-      const succeeded = !FAILED_STATUSES.includes(state.report.status)
-      await finishTracking(tracking, succeeded, state.report.reason, environmentUrl)
+      const report = state.report
+      await finishTracking(tracking, {
+        succeeded: !FAILED_STATUSES.includes(report.status),
+        ...(report.reason !== undefined && { description: report.reason }),
+        ...((report.previewUrl ?? environmentUrl) !== undefined && {
+          environmentUrl: report.previewUrl ?? environmentUrl
+        }),
+        ...(report.image !== undefined && { image: report.image }),
+        ...(report.service !== undefined && { service: report.service }),
+        ...(report.taskDefinitionArn !== undefined && { taskDefinitionArn: report.taskDefinitionArn })
+      })
     }
     setOutputs(state.report)
     try {

@@ -145,7 +145,7 @@ const BAD_INPUTS: [string, Record<string, string>, RegExp][] = [
   [
     'preview without a listener',
     { mode: 'preview', 'preview-host': 'pr-{id}.example.com', 'preview-id': '7' },
-    /listener-arn|preview/
+    /input listener-arn: is required in preview mode/
   ]
 ]
 

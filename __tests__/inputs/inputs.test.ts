@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { getInputs, parseKeyValues, parseList, type Command } from '../../src/inputs.js'
 import { ActionError } from '../../src/errors.js'
 import { actionDefaults } from '../../scripts/lib/run-action.js'
@@ -232,5 +235,29 @@ describe('parseList and parseKeyValues', () => {
       ['K', '=v='],
       ['E', '']
     ])
+  })
+})
+
+describe('preview-id', () => {
+  let dir = ''
+  let eventPath = ''
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ecs-ship-inputs-'))
+    eventPath = join(dir, 'event.json')
+    writeFileSync(eventPath, JSON.stringify({ number: 31, pull_request: { number: 31 } }))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('defaults to the pull request number in preview modes', () => {
+    const env = { ...ENV, GITHUB_EVENT_PATH: eventPath }
+    expect(inputs({ mode: 'preview' }, env).preview.id).toBe('31')
+    expect(inputs({ mode: 'preview-destroy' }, env).preview.id).toBe('31')
+  })
+
+  it('keeps the input when it is set, and stays unset outside a pull request or a preview mode', () => {
+    const env = { ...ENV, GITHUB_EVENT_PATH: eventPath }
+    expect(inputs({ mode: 'preview', 'preview-id': 'feature-x' }, env).preview.id).toBe('feature-x')
+    expect(inputs({ mode: 'preview' }).preview.id).toBeUndefined()
+    expect(inputs({ mode: 'deploy' }, env).preview.id).toBeUndefined()
   })
 })

@@ -180,6 +180,18 @@ export async function rollOut(deps: RolloutDeps, request: RolloutRequest): Promi
   deps.log(
     `UpdateService: ${plan.serviceName} → ${revisionName(request.target.arn)}, deployment ${deploymentId}`
   )
+  return settleRollout(deps, request, deploymentId)
+}
+
+/**
+ * Follows a deployment that has already been started (by our UpdateService, or by the preview's
+ * CreateService/UpdateService) to its verdict, and on failure rolls back as the request says.
+ */
+export async function settleRollout(
+  deps: RolloutDeps,
+  request: RolloutRequest,
+  deploymentId: string
+): Promise<RolloutResult> {
   if (!request.wait) {
     deps.log('wait-for-service-stability is false: not waiting for the new tasks to be healthy')
     return { status: 'succeeded', deploymentId, taskDefinitionArn: request.target.arn, rolledBack: false }
@@ -188,7 +200,7 @@ export async function rollOut(deps: RolloutDeps, request: RolloutRequest): Promi
   const decision = await watch(
     deps,
     watchContext(request, request.target, deploymentId, 'deployment', deps.clock.now()),
-    plan
+    request.plan
   )
   if (decision.kind === 'done') {
     deps.log(`healthy: ${decision.reason}`)

@@ -1,6 +1,7 @@
-// Pure readers of the runner's environment and event payload: which repository, which pull
+// Readers of the runner's environment and event payload: which repository, which pull
 // request, which commit, and where the run's log lives. Kept apart from the API calls so they
 // are tested with plain objects.
+import { existsSync, readFileSync } from 'node:fs'
 import { ActionError } from '../errors.js'
 
 export interface RepoRef {
@@ -56,4 +57,15 @@ export function deploymentRef(payload: unknown, env: NodeJS.ProcessEnv): string 
   const sha = env.GITHUB_SHA ?? ''
   if (sha === '') throw new ActionError('GITHUB_SHA is empty: cannot tell which commit is being deployed')
   return sha
+}
+
+/** The event payload the runner wrote to GITHUB_EVENT_PATH; undefined when absent or unreadable. */
+export function eventPayload(env: NodeJS.ProcessEnv): unknown {
+  const path = env.GITHUB_EVENT_PATH
+  if (!path || !existsSync(path)) return undefined
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown
+  } catch {
+    return undefined
+  }
 }

@@ -1,61 +1,139 @@
-// One run's GitHub Deployment, when input `environment` is set: created in progress once the
-// inputs are valid, and moved to success or failure when the run ends, with the environment URL.
-// Loaded only when an environment is set, so a plain deploy never loads the GitHub client.
-import { existsSync, readFileSync } from 'node:fs'
+// The GitHub side of one run: a GitHub Deployment when input `environment` is set (created in
+// progress once the inputs are valid, moved to success or failure at the end, retired to
+// inactive by preview-destroy), and for previews of a pull request the one comment that says
+// where the preview is and how it went. Loaded only when there is something to record, so a
+// plain deploy never loads the GitHub client.
 import type { Inputs } from '../inputs.js'
 import { createGitHubClient, type GitHubClient } from './client.js'
-import { deploymentRef, repoFromEnv, runLogUrl } from './context.js'
-import { beginDeployment, completeDeployment, type DeploymentHandle } from './tracker.js'
+import { deploymentRef, eventPayload, pullRequestNumber, repoFromEnv, runLogUrl } from './context.js'
+import type { PreviewStatus } from './render.js'
+import {
+  beginDeployment,
+  completeDeployment,
+  publishPreviewComment,
+  retireDeployments,
+  type DeploymentHandle
+} from './tracker.js'
 
 export interface RunTracking {
   readonly octokit: GitHubClient
-  readonly handle: DeploymentHandle | undefined
+  readonly owner: string
+  readonly repo: string
+  readonly mode: Inputs['mode']
+  readonly environment?: string
+  readonly handle?: DeploymentHandle
+  readonly logUrl?: string
+  readonly commit?: string
+  /** The pull request a preview comment goes to. */
+  readonly pullRequest?: number
+  readonly previewId?: string
 }
 
-function eventPayload(env: NodeJS.ProcessEnv): unknown {
-  const path = env.GITHUB_EVENT_PATH
-  if (!path || !existsSync(path)) return undefined
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown
-  } catch {
-    return undefined
-  }
+/** How a run ended, as the GitHub side reports it. */
+export interface RunOutcome {
+  readonly succeeded: boolean
+  readonly description?: string
+  readonly environmentUrl?: string
+  readonly image?: string
+  readonly service?: string
+  readonly taskDefinitionArn?: string
+}
+
+const isPreview = (mode: Inputs['mode']) => mode === 'preview' || mode === 'preview-destroy'
+
+/** Pure: whether this run records anything on GitHub. */
+export function wantsTracking(inputs: Inputs, pullRequest: number | undefined): boolean {
+  if (inputs.github.token === '') return false
+  return inputs.github.environment !== undefined || (isPreview(inputs.mode) && pullRequest !== undefined)
 }
 
 export async function startTracking(
   inputs: Inputs,
   env: NodeJS.ProcessEnv
 ): Promise<RunTracking | undefined> {
-  const environment = inputs.github.environment
-  if (!environment) return undefined
+  const payload = eventPayload(env)
+  const pullRequest = pullRequestNumber(payload)
+  if (!wantsTracking(inputs, pullRequest)) return undefined
   const octokit = createGitHubClient(inputs.github.token)
   const { owner, repo } = repoFromEnv(env)
-  const preview = inputs.mode === 'preview' || inputs.mode === 'preview-destroy'
   const logUrl = runLogUrl(env)
-  const handle = await beginDeployment(octokit, {
+  const environment = inputs.github.environment
+  const commit = env.GITHUB_SHA ? deploymentRef(payload, env) : undefined
+  // preview-destroy deploys nothing: it retires the environment's deployments at the end.
+  const handle =
+    environment && inputs.mode !== 'preview-destroy'
+      ? await beginDeployment(octokit, {
+          owner,
+          repo,
+          ref: deploymentRef(payload, env),
+          environment,
+          transient: isPreview(inputs.mode),
+          production: !isPreview(inputs.mode),
+          ...(logUrl && { logUrl }),
+          description: `ecs-ship ${inputs.mode} of ${inputs.service}`
+        })
+      : undefined
+  return {
+    octokit,
     owner,
     repo,
-    ref: deploymentRef(eventPayload(env), env),
-    environment,
-    transient: preview,
-    production: !preview,
-    ...(logUrl && { logUrl }),
-    description: `ecs-ship ${inputs.mode} of ${inputs.service}`
-  })
-  return { octokit, handle }
+    mode: inputs.mode,
+    ...(environment !== undefined && { environment }),
+    ...(handle !== undefined && { handle }),
+    ...(logUrl !== undefined && { logUrl }),
+    ...(commit !== undefined && { commit }),
+    ...(isPreview(inputs.mode) && pullRequest !== undefined && { pullRequest }),
+    ...(inputs.preview.id !== undefined && { previewId: inputs.preview.id })
+  }
+}
+
+/** Pure: the preview comment's status for how the run ended. */
+export function previewStatus(mode: Inputs['mode'], succeeded: boolean): PreviewStatus {
+  if (mode === 'preview-destroy') return succeeded ? 'destroyed' : 'failed'
+  return succeeded ? 'ready' : 'failed'
 }
 
 export async function finishTracking(
   tracking: RunTracking | undefined,
-  succeeded: boolean,
-  description: string | undefined,
-  environmentUrl: string | undefined
+  outcome: RunOutcome,
+  now: () => Date = () => new Date()
 ): Promise<void> {
   if (!tracking) return
-  await completeDeployment(tracking.octokit, tracking.handle, {
-    state: succeeded ? 'success' : 'failure',
-    ...(environmentUrl && { environmentUrl }),
-    // GitHub keeps at most 140 characters of a status description.
-    ...(description && { description: description.slice(0, 140) })
-  })
+  const { octokit, owner, repo } = tracking
+  // GitHub keeps at most 140 characters of a status description.
+  const description = outcome.description?.slice(0, 140)
+  if (tracking.mode === 'preview-destroy') {
+    if (tracking.environment && outcome.succeeded)
+      await retireDeployments(octokit, {
+        owner,
+        repo,
+        environment: tracking.environment,
+        ...(tracking.logUrl && { logUrl: tracking.logUrl })
+      })
+  } else {
+    await completeDeployment(octokit, tracking.handle, {
+      state: outcome.succeeded ? 'success' : 'failure',
+      ...(outcome.environmentUrl && { environmentUrl: outcome.environmentUrl }),
+      ...(description && { description })
+    })
+  }
+  if (tracking.pullRequest !== undefined) {
+    const status = previewStatus(tracking.mode, outcome.succeeded)
+    await publishPreviewComment(
+      octokit,
+      { owner, repo, issueNumber: tracking.pullRequest },
+      {
+        id: tracking.previewId ?? String(tracking.pullRequest),
+        status,
+        ...(outcome.environmentUrl && { url: outcome.environmentUrl }),
+        ...(outcome.image && { image: outcome.image }),
+        ...(tracking.commit && { commit: tracking.commit }),
+        ...(outcome.service && { service: outcome.service }),
+        ...(outcome.taskDefinitionArn && { taskDefinitionArn: outcome.taskDefinitionArn }),
+        ...(tracking.logUrl && { logUrl: tracking.logUrl }),
+        ...(!outcome.succeeded && outcome.description && { reason: outcome.description }),
+        updatedAt: now().toISOString()
+      }
+    )
+  }
 }

@@ -1,6 +1,7 @@
 // Per-pull-request preview environments: `preview` plans and applies, `preview-destroy` removes.
 export {
   planPreview,
+  describePreviewPlan,
   choosePriority,
   preferredPriority,
   previewUrl,
@@ -13,6 +14,7 @@ export { applyPreview, type PreviewResult } from './apply.js'
 export { destroyPreview, type DestroyDeps, type DestroyResult, type PreviewBase } from './destroy.js'
 export {
   previewSettings,
+  previewFamily,
   previewServiceName,
   previewTargetGroupName,
   previewTags,

@@ -82,6 +82,14 @@ export function previewSettings(preview: Inputs['preview']): PreviewSettings {
   return { id, listenerArn, route: { kind: 'path', path: filled } }
 }
 
+/**
+ * The preview's own task-definition family: its revisions never mix with the base's, so a
+ * rollback of the base to "previous" can never pick a pull request's revision.
+ */
+export function previewFamily(baseFamily: string, id: string): string {
+  return `${baseFamily}-pr-${id}`
+}
+
 export function previewServiceName(baseService: string, id: string): string {
   return `${nameOf(baseService)}-pr-${id}`
 }

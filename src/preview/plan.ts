@@ -320,3 +320,15 @@ export function planPreview(input: PreviewPlanInput): PreviewPlan {
     serviceExists
   }
 }
+
+/** The plan in plain lines, for the log, the summary and a dry run. */
+export function describePreviewPlan(plan: PreviewPlan): string[] {
+  return [
+    `preview ${plan.id} of ${plan.baseServiceName} in cluster ${plan.cluster}: ${plan.url}`,
+    `target group ${plan.targetGroup.Name}: ${plan.existingTargetGroupArn ? 'reuse' : `create (health check ${plan.targetGroup.HealthCheckPath ?? plan.targetGroup.HealthCheckProtocol ?? 'as the base'})`}`,
+    plan.rule.action === 'modify'
+      ? `listener rule: update (priority ${plan.rule.priority})`
+      : `listener rule: create at priority ${plan.rule.priority}`,
+    `service ${plan.serviceName}: ${plan.serviceExists ? 'update to the new revision' : 'create with 1 task'}, container ${plan.container.name}:${plan.container.port} behind the target group`
+  ]
+}

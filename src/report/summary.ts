@@ -36,6 +36,8 @@ export interface ReportData {
   }
   readonly imageResult?: ImageResult
   readonly migrateResult?: MigrateResult
+  /** preview mode: where the preview answers. */
+  readonly previewUrl?: string
 }
 
 const STATUS_TEXT: Record<RunStatus, string> = {
@@ -140,6 +142,7 @@ export function renderSummary(data: ReportData): string {
         ? `${data.previousTaskDefinitionArn ? revisionName(data.previousTaskDefinitionArn) : '?'} → ${data.taskDefinitionArn ? revisionName(data.taskDefinitionArn) : '?'}`
         : undefined
     ],
+    ['preview', data.previewUrl],
     ['image', data.image ? `\`${data.image}\`` : undefined],
     ['deployment', data.deploymentId],
     [

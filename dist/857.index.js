@@ -1,8 +1,8 @@
-export const id = 432;
-export const ids = [432];
+export const id = 857;
+export const ids = [857];
 export const modules = {
 
-/***/ 432:
+/***/ 4857:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,10 +12,10 @@ __webpack_require__.d(__webpack_exports__, {
   startTracking: () => (/* binding */ startTracking)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+// UNUSED EXPORTS: previewStatus, wantsTracking
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
-var lib_core = __webpack_require__(3360);
+var core = __webpack_require__(3360);
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __webpack_require__(2413);
 // EXTERNAL MODULE: ./lib/errors.js
@@ -31,60 +31,12 @@ function createGitHubClient(token, options = {}) {
     if (token.trim() === '') {
         throw new errors/* ActionError */.lZ('input github-token: is empty; GitHub deployments and comments need a token');
     }
-    lib_core/* setSecret */.Pq(token);
+    core/* setSecret */.Pq(token);
     return (0,github/* getOctokit */.Q)(token, options.baseUrl ? { baseUrl: options.baseUrl } : {});
 }
 
-;// CONCATENATED MODULE: ./lib/github/context.js
-// Pure readers of the runner's environment and event payload: which repository, which pull
-// request, which commit, and where the run's log lives. Kept apart from the API calls so they
-// are tested with plain objects.
-
-/** `owner/repo` from GITHUB_REPOSITORY. */
-function repoFromEnv(env) {
-    const full = env.GITHUB_REPOSITORY ?? '';
-    const match = /^([^/\s]+)\/([^/\s]+)$/.exec(full);
-    if (!match?.[1] || !match[2]) {
-        throw new errors/* ActionError */.lZ(`GITHUB_REPOSITORY "${full}" is not in the expected format {owner}/{repo}`);
-    }
-    return { owner: match[1], repo: match[2] };
-}
-/** The link to this run's log, shown on deployment statuses. */
-function runLogUrl(env) {
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const repository = env.GITHUB_REPOSITORY;
-    const runId = env.GITHUB_RUN_ID;
-    if (!repository || !runId)
-        return undefined;
-    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
-    return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}${attempt}`;
-}
-/** The pull request number of a pull_request event payload; undefined for other events. */
-function pullRequestNumber(payload) {
-    if (!payload || typeof payload !== 'object')
-        return undefined;
-    const event = payload;
-    const candidate = event.pull_request?.number ?? (event.pull_request ? event.number : undefined);
-    return typeof candidate === 'number' && Number.isSafeInteger(candidate) && candidate > 0
-        ? candidate
-        : undefined;
-}
-/**
- * The commit a deployment records. For pull requests, the head commit the author pushed (the
- * merge commit GITHUB_SHA points at is GitHub's own and never appears in the PR's history).
- */
-function deploymentRef(payload, env) {
-    if (payload && typeof payload === 'object') {
-        const sha = payload.pull_request?.head?.sha;
-        if (typeof sha === 'string' && sha !== '')
-            return sha;
-    }
-    const sha = env.GITHUB_SHA ?? '';
-    if (sha === '')
-        throw new errors/* ActionError */.lZ('GITHUB_SHA is empty: cannot tell which commit is being deployed');
-    return sha;
-}
-
+// EXTERNAL MODULE: ./lib/github/context.js
+var context = __webpack_require__(8120);
 ;// CONCATENATED MODULE: ./lib/github/render.js
 // Pure rendering of the pull-request comment a preview keeps up to date. The hidden marker on
 // its first line is how the next run finds this comment again instead of posting a new one.
@@ -95,7 +47,7 @@ function previewMarker(id) {
     return `<!-- ${MARKER_PREFIX}${id.replace(/-{2,}/g, '-').replace(/[<>\s]/g, '')} -->`;
 }
 /** The marker at the start of a body, if it has one. */
-function render_markerOf(body) {
+function markerOf(body) {
     const match = /^<!-- ecs-ship:[^\s<>]+ -->/.exec(body.trimStart());
     return match?.[0];
 }
@@ -113,7 +65,7 @@ function code(text) {
 function render_link(url) {
     return /^https?:\/\/[^\s()<>]+$/.test(url) ? `[${url}](${url})` : code(url);
 }
-function render_renderPreviewComment(data) {
+function renderPreviewComment(data) {
     const rows = [['Status', STATUS_LINE[data.status]]];
     if (data.url)
         rows.push(['URL', data.status === 'destroyed' ? `~~${code(data.url)}~~` : render_link(data.url)]);
@@ -154,10 +106,10 @@ function render_renderPreviewComment(data) {
 function findMarkedComment(comments, marker) {
     return comments.find(comment => (comment.body ?? '').trimStart().startsWith(marker));
 }
-async function comments_upsertPullRequestComment(octokit, options) {
+async function upsertPullRequestComment(octokit, options) {
     const marker = markerOf(options.body);
     if (!marker) {
-        throw new ActionError('a preview comment must start with its <!-- ecs-ship:… --> marker');
+        throw new errors/* ActionError */.lZ('a preview comment must start with its <!-- ecs-ship:… --> marker');
     }
     const { owner, repo, issueNumber } = options;
     // Busy pull requests have hundreds of comments: read every page, not just the first 30.
@@ -217,7 +169,7 @@ async function createDeployment(octokit, options) {
     }
     return data.id;
 }
-async function deployments_setDeploymentStatus(octokit, options) {
+async function setDeploymentStatus(octokit, options) {
     await octokit.rest.repos.createDeploymentStatus({
         owner: options.owner,
         repo: options.repo,
@@ -235,7 +187,7 @@ async function deployments_setDeploymentStatus(octokit, options) {
  * Every deployment of the environment, newest first. preview-destroy marks each one inactive,
  * so the pull request no longer links to a URL that is gone (inactive twice is harmless).
  */
-async function deployments_listDeploymentIds(octokit, options) {
+async function listDeploymentIds(octokit, options) {
     const deployments = await octokit.paginate(octokit.rest.repos.listDeployments, {
         owner: options.owner,
         repo: options.repo,
@@ -273,12 +225,12 @@ async function attempt(what, permission, warn, call) {
     }
 }
 /** Creates the deployment and marks it in progress; undefined (after a warning) when GitHub refused. */
-async function beginDeployment(octokit, target, warn = lib_core/* warning */.$e) {
+async function beginDeployment(octokit, target, warn = core/* warning */.$e) {
     const permission = 'deployments: write';
     const id = await attempt(`create a GitHub deployment for ${target.environment}`, permission, warn, () => createDeployment(octokit, target));
     if (id === undefined)
         return undefined;
-    await attempt('mark the GitHub deployment in progress', permission, warn, () => deployments_setDeploymentStatus(octokit, {
+    await attempt('mark the GitHub deployment in progress', permission, warn, () => setDeploymentStatus(octokit, {
         owner: target.owner,
         repo: target.repo,
         deploymentId: id,
@@ -289,11 +241,11 @@ async function beginDeployment(octokit, target, warn = lib_core/* warning */.$e)
     }));
     return { id, target };
 }
-async function completeDeployment(octokit, handle, outcome, warn = lib_core/* warning */.$e) {
+async function completeDeployment(octokit, handle, outcome, warn = core/* warning */.$e) {
     if (!handle)
         return;
     const { target } = handle;
-    await attempt(`mark the GitHub deployment ${outcome.state}`, 'deployments: write', warn, () => deployments_setDeploymentStatus(octokit, {
+    await attempt(`mark the GitHub deployment ${outcome.state}`, 'deployments: write', warn, () => setDeploymentStatus(octokit, {
         owner: target.owner,
         repo: target.repo,
         deploymentId: handle.id,
@@ -305,7 +257,7 @@ async function completeDeployment(octokit, handle, outcome, warn = lib_core/* wa
     }));
 }
 /** preview-destroy: every deployment of the preview's environment becomes inactive. */
-async function retireDeployments(octokit, target, warn = core.warning) {
+async function retireDeployments(octokit, target, warn = core/* warning */.$e) {
     const permission = 'deployments: write';
     const ids = await attempt(`list the GitHub deployments of ${target.environment}`, permission, warn, () => listDeploymentIds(octokit, target));
     let retired = 0;
@@ -328,59 +280,101 @@ async function retireDeployments(octokit, target, warn = core.warning) {
     return retired;
 }
 /** Posts or updates the preview's one comment; undefined (after a warning) when GitHub refused. */
-async function publishPreviewComment(octokit, target, data, warn = core.warning) {
+async function publishPreviewComment(octokit, target, data, warn = core/* warning */.$e) {
     const result = await attempt(`comment on pull request #${target.issueNumber}`, 'pull-requests: write', warn, () => upsertPullRequestComment(octokit, { ...target, body: renderPreviewComment(data) }));
     return result?.commentId;
 }
 
 ;// CONCATENATED MODULE: ./lib/github/run-tracking.js
-// One run's GitHub Deployment, when input `environment` is set: created in progress once the
-// inputs are valid, and moved to success or failure when the run ends, with the environment URL.
-// Loaded only when an environment is set, so a plain deploy never loads the GitHub client.
 
 
 
-
-function eventPayload(env) {
-    const path = env.GITHUB_EVENT_PATH;
-    if (!path || !(0,external_node_fs_.existsSync)(path))
-        return undefined;
-    try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
+const isPreview = (mode) => mode === 'preview' || mode === 'preview-destroy';
+/** Pure: whether this run records anything on GitHub. */
+function wantsTracking(inputs, pullRequest) {
+    if (inputs.github.token === '')
+        return false;
+    return inputs.github.environment !== undefined || (isPreview(inputs.mode) && pullRequest !== undefined);
 }
 async function startTracking(inputs, env) {
-    const environment = inputs.github.environment;
-    if (!environment)
+    const payload = (0,context/* eventPayload */.Z3)(env);
+    const pullRequest = (0,context/* pullRequestNumber */.Kd)(payload);
+    if (!wantsTracking(inputs, pullRequest))
         return undefined;
     const octokit = createGitHubClient(inputs.github.token);
-    const { owner, repo } = repoFromEnv(env);
-    const preview = inputs.mode === 'preview' || inputs.mode === 'preview-destroy';
-    const logUrl = runLogUrl(env);
-    const handle = await beginDeployment(octokit, {
+    const { owner, repo } = (0,context/* repoFromEnv */.K)(env);
+    const logUrl = (0,context/* runLogUrl */.lm)(env);
+    const environment = inputs.github.environment;
+    const commit = env.GITHUB_SHA ? (0,context/* deploymentRef */.f8)(payload, env) : undefined;
+    // preview-destroy deploys nothing: it retires the environment's deployments at the end.
+    const handle = environment && inputs.mode !== 'preview-destroy'
+        ? await beginDeployment(octokit, {
+            owner,
+            repo,
+            ref: (0,context/* deploymentRef */.f8)(payload, env),
+            environment,
+            transient: isPreview(inputs.mode),
+            production: !isPreview(inputs.mode),
+            ...(logUrl && { logUrl }),
+            description: `ecs-ship ${inputs.mode} of ${inputs.service}`
+        })
+        : undefined;
+    return {
+        octokit,
         owner,
         repo,
-        ref: deploymentRef(eventPayload(env), env),
-        environment,
-        transient: preview,
-        production: !preview,
-        ...(logUrl && { logUrl }),
-        description: `ecs-ship ${inputs.mode} of ${inputs.service}`
-    });
-    return { octokit, handle };
+        mode: inputs.mode,
+        ...(environment !== undefined && { environment }),
+        ...(handle !== undefined && { handle }),
+        ...(logUrl !== undefined && { logUrl }),
+        ...(commit !== undefined && { commit }),
+        ...(isPreview(inputs.mode) && pullRequest !== undefined && { pullRequest }),
+        ...(inputs.preview.id !== undefined && { previewId: inputs.preview.id })
+    };
 }
-async function finishTracking(tracking, succeeded, description, environmentUrl) {
+/** Pure: the preview comment's status for how the run ended. */
+function previewStatus(mode, succeeded) {
+    if (mode === 'preview-destroy')
+        return succeeded ? 'destroyed' : 'failed';
+    return succeeded ? 'ready' : 'failed';
+}
+async function finishTracking(tracking, outcome, now = () => new Date()) {
     if (!tracking)
         return;
-    await completeDeployment(tracking.octokit, tracking.handle, {
-        state: succeeded ? 'success' : 'failure',
-        ...(environmentUrl && { environmentUrl }),
-        // GitHub keeps at most 140 characters of a status description.
-        ...(description && { description: description.slice(0, 140) })
-    });
+    const { octokit, owner, repo } = tracking;
+    // GitHub keeps at most 140 characters of a status description.
+    const description = outcome.description?.slice(0, 140);
+    if (tracking.mode === 'preview-destroy') {
+        if (tracking.environment && outcome.succeeded)
+            await retireDeployments(octokit, {
+                owner,
+                repo,
+                environment: tracking.environment,
+                ...(tracking.logUrl && { logUrl: tracking.logUrl })
+            });
+    }
+    else {
+        await completeDeployment(octokit, tracking.handle, {
+            state: outcome.succeeded ? 'success' : 'failure',
+            ...(outcome.environmentUrl && { environmentUrl: outcome.environmentUrl }),
+            ...(description && { description })
+        });
+    }
+    if (tracking.pullRequest !== undefined) {
+        const status = previewStatus(tracking.mode, outcome.succeeded);
+        await publishPreviewComment(octokit, { owner, repo, issueNumber: tracking.pullRequest }, {
+            id: tracking.previewId ?? String(tracking.pullRequest),
+            status,
+            ...(outcome.environmentUrl && { url: outcome.environmentUrl }),
+            ...(outcome.image && { image: outcome.image }),
+            ...(tracking.commit && { commit: tracking.commit }),
+            ...(outcome.service && { service: outcome.service }),
+            ...(outcome.taskDefinitionArn && { taskDefinitionArn: outcome.taskDefinitionArn }),
+            ...(tracking.logUrl && { logUrl: tracking.logUrl }),
+            ...(!outcome.succeeded && outcome.description && { reason: outcome.description }),
+            updatedAt: now().toISOString()
+        });
+    }
 }
 
 
