@@ -31,7 +31,20 @@ export interface CommandBehaviour {
   readonly logLines: readonly string[]
 }
 
+/**
+ * How a lifecycle hook's Lambda function answers: the AppSpec hooks of a CodeDeploy deployment
+ * (the function reports through PutLifecycleEventHookExecutionStatus) and the lifecycle hooks of
+ * an ECS-native blue/green, linear or canary deployment (the function returns hookStatus).
+ */
+export interface HookBehaviour {
+  readonly outcome: 'succeeded' | 'failed'
+  /** Simulated seconds the function takes before it answers. Default 1. */
+  readonly afterSeconds?: number
+}
+
 export interface Behaviours {
+  /** Keyed by the Lambda function name or ARN as the AppSpec or the hook names it; unlisted hooks succeed. */
+  readonly hooks?: Readonly<Record<string, HookBehaviour>>
   /** Keyed by the image reference exactly as in the container definition (tag or @digest form). */
   readonly images?: Readonly<Record<string, ImageBehaviour>>
   /** Keyed by `family:revision`; wins over images. */
