@@ -11,7 +11,9 @@ import type { LoadBalancerTarget } from '../plan/service.js'
 import type {
   DeploymentView,
   Observation,
+  ServiceDeploymentView,
   TargetGroupView,
+  TrafficView,
   TargetView,
   TaskView,
   WatchContext
@@ -19,7 +21,16 @@ import type {
 
 export const DEFAULT_FAILURE_THRESHOLD = 2
 
-export type FailureCause = 'rollout-failed' | 'replaced' | 'tasks-stopped' | 'targets-unhealthy' | 'timeout'
+export type FailureCause =
+  | 'rollout-failed'
+  | 'replaced'
+  | 'tasks-stopped'
+  | 'targets-unhealthy'
+  | 'timeout'
+  /** ECS-native: ECS is rolling the service deployment back itself (circuit breaker, alarm, hook). */
+  | 'ecs-rollback'
+  /** ECS-native: the service deployment was stopped (by someone, or by a newer deployment). */
+  | 'stopped'
 
 export interface TargetEvidence {
   readonly task: string
@@ -45,6 +56,9 @@ export interface Progress {
   readonly deployments: number
   readonly rolloutState?: string
   readonly targetGroups: readonly TargetGroupEvidence[]
+  /** ECS-native: the service deployment's lifecycle stage and the listener rules' weights. */
+  readonly lifecycleStage?: string
+  readonly traffic?: readonly TrafficView[]
   /** One line for the log; the loop prints it only when it differs from the last one. */
   readonly line: string
 }
@@ -208,6 +222,8 @@ function progressLine(context: WatchContext, p: Omit<Progress, 'line'>): string 
   if (p.rolloutState) parts.push(`rollout ${p.rolloutState}`)
   for (const g of p.targetGroups)
     parts.push(`${targetGroupName(g.targetGroupArn)} ${g.healthy}/${g.expected} healthy`)
+  if (p.lifecycleStage) parts.push(`stage ${p.lifecycleStage}`)
+  for (const t of p.traffic ?? []) parts.push(`${t.rule} ${trafficSplit(t)}`)
   if (p.failedTasks > 0) parts.push(`${p.failedTasks} failed task${p.failedTasks === 1 ? '' : 's'}`)
   if (p.deployments > 1)
     parts.push(`${p.deployments - 1} older deployment${p.deployments === 2 ? '' : 's'} draining`)
@@ -230,7 +246,11 @@ export function decide(observation: Observation, context: WatchContext): Decisio
     failedTasks: Math.max(ours?.failedTasks ?? 0, failedStops.length),
     deployments: observation.deployments.filter(d => d.status !== 'INACTIVE').length,
     ...(ours?.rolloutState !== undefined && { rolloutState: ours.rolloutState }),
-    targetGroups: health.groups
+    targetGroups: health.groups,
+    ...(observation.serviceDeployment?.lifecycleStage !== undefined && {
+      lifecycleStage: observation.serviceDeployment.lifecycleStage
+    }),
+    ...(observation.traffic !== undefined && { traffic: observation.traffic })
   }
   const progress: Progress = { ...base, line: progressLine(context, base) }
   const failed = (
@@ -245,6 +265,21 @@ export function decide(observation: Observation, context: WatchContext): Decisio
     failure: { cause, evidence, ...(replacedBy !== undefined && { replacedBy }) }
   })
   const stopEvidence = failedStops.map(describeStoppedTask)
+
+  // 0. ECS-native: the service deployment's own status outranks everything else.
+  const serviceDeployment = observation.serviceDeployment
+  if (serviceDeployment?.status.startsWith('ROLLBACK_')) {
+    const why = serviceDeployment.statusReason ? `: ${serviceDeployment.statusReason}` : ''
+    return failed(
+      'ecs-rollback',
+      `ECS is rolling back ${context.label} ${context.deploymentId} (${serviceDeployment.status})${why}`,
+      stopEvidence
+    )
+  }
+  if (serviceDeployment?.status === 'STOPPED' || serviceDeployment?.status === 'STOP_REQUESTED') {
+    const why = serviceDeployment.statusReason ? `: ${serviceDeployment.statusReason}` : ''
+    return failed('stopped', `the service deployment was stopped${why}`, stopEvidence)
+  }
 
   // 1. Our deployment is no longer the newest: the circuit breaker rolled back, or someone else deployed.
   if (!ours || ours.status !== 'PRIMARY') {
@@ -332,6 +367,9 @@ function waitingFor(
   health: TaskHealth,
   context: WatchContext
 ): string | undefined {
+  const serviceDeployment = observation.serviceDeployment
+  if (serviceDeployment && serviceDeployment.status !== 'SUCCESSFUL')
+    return stageWait(serviceDeployment, observation.at, context)
   // INACTIVE deployments have no tasks left; ECS may still list them for a while.
   const others = observation.deployments.filter(d => d.id !== ours.id && d.status !== 'INACTIVE')
   if (others.length > 0)
@@ -353,4 +391,19 @@ function waitingFor(
       return `container health checks (${running.length - notHealthy.length}/${running.length} HEALTHY)`
   }
   return undefined
+}
+
+/** `web-tg 90% / web-tg-green 10%` */
+export function trafficSplit(traffic: TrafficView): string {
+  return traffic.weights.map(w => `${targetGroupName(w.targetGroupArn)} ${w.weight}%`).join(' / ')
+}
+
+/** What an ECS-native deployment waits for at its stage, with the bake time left when baking. */
+function stageWait(deployment: ServiceDeploymentView, at: number, context: WatchContext): string {
+  const stage = deployment.lifecycleStage ?? deployment.status
+  if (stage === 'BAKE_TIME' && context.bakeTimeMs !== undefined && deployment.stageSince !== undefined) {
+    const leftMs = Math.max(0, context.bakeTimeMs - (at - deployment.stageSince))
+    return `ECS to finish the bake time (about ${Math.ceil(leftMs / 1000)} s left)`
+  }
+  return `ECS to finish the deployment (stage ${stage})`
 }

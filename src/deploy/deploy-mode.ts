@@ -8,7 +8,8 @@ import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { loadTaskDefinitionFile } from '../taskdef/load.js'
 import { renderTaskDefinition } from '../taskdef/render.js'
 import { registerRevision } from '../taskdef/revision.js'
-import { inFlightDeployment, rollOut, waitForInFlight } from './rolling.js'
+import { inFlightDeployment, waitForInFlight } from './rolling.js'
+import { rolloutFor } from './strategies.js'
 import { applyRollout, phase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
 import { backoffFromEnv } from './watch.js'
 
@@ -129,8 +130,9 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   }
 
   const elb = await clients.elb()
+  const rollout = rolloutFor(plan.strategy.strategy)
   const result = await phase(state, clock, 'Rollout', () =>
-    rollOut(
+    rollout(
       { ecs, elb, clock, backoff: backoffFromEnv(deps.env), log: line => core.info(line) },
       {
         plan,

@@ -65,6 +65,23 @@ export interface TargetGroupView {
   readonly targets: readonly TargetView[]
 }
 
+/** An ECS service deployment (DescribeServiceDeployments): the lifecycle of blue/green, linear, canary. */
+export interface ServiceDeploymentView {
+  readonly arn: string
+  /** PENDING, IN_PROGRESS, SUCCESSFUL, STOPPED, STOP_REQUESTED, ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED. */
+  readonly status: string
+  readonly lifecycleStage?: string
+  readonly statusReason?: string
+  /** Clock time when the observer first saw the current lifecycle stage. */
+  readonly stageSince?: number
+}
+
+/** Where one listener rule sends traffic: target group ARN → weight. */
+export interface TrafficView {
+  readonly rule: 'production' | 'test'
+  readonly weights: readonly { readonly targetGroupArn: string; readonly weight: number }[]
+}
+
 export interface Observation {
   /** Clock time of the poll. */
   readonly at: number
@@ -73,6 +90,10 @@ export interface Observation {
   readonly tasks: readonly TaskView[]
   /** One entry per target group of the service. */
   readonly targetGroups: readonly TargetGroupView[]
+  /** ECS-native blue/green, linear, canary: the service deployment being watched. */
+  readonly serviceDeployment?: ServiceDeploymentView
+  /** ECS-native: the production and test listener rules' weights. */
+  readonly traffic?: readonly TrafficView[]
 }
 
 /** What the watch is about: fixed for one watch. */
@@ -91,4 +112,6 @@ export interface WatchContext {
   readonly containerHealthChecks: boolean
   /** Failed tasks (stopped, or with unhealthy targets) of our deployment that fail it. */
   readonly failureThreshold: number
+  /** ECS-native: the bake time after production traffic moved, to say how long is left. */
+  readonly bakeTimeMs?: number
 }

@@ -3,6 +3,7 @@
 // is still on its way), because tasks are what changes least often and cost the most calls.
 import {
   DescribeContainerInstancesCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
@@ -11,11 +12,21 @@ import {
   type Task
 } from '@aws-sdk/client-ecs'
 import {
+  DescribeRulesCommand,
   DescribeTargetHealthCommand,
-  type ElasticLoadBalancingV2Client
+  type ElasticLoadBalancingV2Client,
+  type Rule
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Clock } from '../util/clock.js'
-import type { DeploymentView, Observation, PortBinding, TargetGroupView, TaskView } from './observation.js'
+import type {
+  DeploymentView,
+  Observation,
+  PortBinding,
+  ServiceDeploymentView,
+  TargetGroupView,
+  TaskView,
+  TrafficView
+} from './observation.js'
 
 export interface ObserveTarget {
   readonly cluster: string
@@ -25,6 +36,10 @@ export interface ObserveTarget {
   readonly deploymentId: string
   /** True when container health (not a load balancer) gates the deploy: tasks are re-read until HEALTHY. */
   readonly watchContainerHealth: boolean
+  /** ECS-native: the service deployment to follow (one DescribeServiceDeployments per poll). */
+  readonly serviceDeploymentArn?: string
+  /** ECS-native: the listener rules whose weights show the traffic split (one DescribeRules per poll). */
+  readonly listenerRules?: { readonly production?: string; readonly test?: string }
 }
 
 export interface Observer {
@@ -195,6 +210,36 @@ export function createObserver(
     )
   }
 
+  let stage: { name: string; since: number } | undefined
+
+  async function serviceDeployment(arn: string): Promise<ServiceDeploymentView> {
+    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))
+    const found = answer.serviceDeployments?.[0]
+    if (!found) throw new Error(`service deployment ${arn} was not found`)
+    const name = found.lifecycleStage ?? found.status ?? '?'
+    if (stage?.name !== name) stage = { name, since: clock.now() }
+    return {
+      arn,
+      status: found.status ?? 'UNKNOWN',
+      ...(found.lifecycleStage !== undefined && { lifecycleStage: found.lifecycleStage }),
+      ...(found.statusReason !== undefined && { statusReason: found.statusReason }),
+      stageSince: stage.since
+    }
+  }
+
+  async function traffic(rules: NonNullable<ObserveTarget['listenerRules']>): Promise<TrafficView[]> {
+    const named = (['production', 'test'] as const).flatMap(rule => {
+      const arn = rules[rule]
+      return arn ? [{ rule, arn }] : []
+    })
+    if (named.length === 0) return []
+    const answer = await elb.send(new DescribeRulesCommand({ RuleArns: named.map(r => r.arn) }))
+    return named.map(({ rule, arn }) => ({
+      rule,
+      weights: ruleWeights(answer.Rules?.find(r => r.RuleArn === arn))
+    }))
+  }
+
   return {
     async observe(): Promise<Observation> {
       const answer = await ecs.send(
@@ -202,13 +247,37 @@ export function createObserver(
       )
       const deployments = answer.services?.[0]?.deployments ?? []
       if (needsTaskRefresh(deployments)) await refreshTasks()
-      const groups = await targetGroups()
+      const [groups, deployment, split] = await Promise.all([
+        targetGroups(),
+        target.serviceDeploymentArn ? serviceDeployment(target.serviceDeploymentArn) : undefined,
+        target.listenerRules ? traffic(target.listenerRules) : undefined
+      ])
       return {
         at: clock.now(),
         deployments: deployments.map(toDeployment),
         tasks: [...tasks.values()].map(t => toTask(t, instanceIds)),
-        targetGroups: groups
+        targetGroups: groups,
+        ...(deployment !== undefined && { serviceDeployment: deployment }),
+        ...(split !== undefined && { traffic: split })
       }
     }
   }
+}
+
+/** A rule's forward weights; a plain forward to one target group is 100% to it. */
+export function ruleWeights(rule: Rule | undefined): TrafficView['weights'] {
+  const weights: { targetGroupArn: string; weight: number }[] = []
+  for (const action of rule?.Actions ?? []) {
+    if (action.Type !== 'forward') continue
+    const groups = action.ForwardConfig?.TargetGroups ?? []
+    if (groups.length > 0) {
+      for (const g of groups)
+        if (g.TargetGroupArn) weights.push({ targetGroupArn: g.TargetGroupArn, weight: g.Weight ?? 1 })
+    } else if (action.TargetGroupArn) {
+      weights.push({ targetGroupArn: action.TargetGroupArn, weight: 1 })
+    }
+  }
+  // As percentages, the way ECS and the console talk about the split.
+  const total = weights.reduce((sum, w) => sum + w.weight, 0)
+  return weights.map(w => ({ ...w, weight: total > 0 ? Math.round((w.weight * 100) / total) : 0 }))
 }

@@ -10,7 +10,7 @@ import { describeRevision, registerRevision } from '../taskdef/revision.js'
 import type { ContainerDefinition } from '@aws-sdk/client-ecs'
 import { ActionError } from '../errors.js'
 import { findPreviousRevision, parseRollbackTo, withRevision } from './rollback-target.js'
-import { rollOut } from './rolling.js'
+import { rolloutFor } from './strategies.js'
 import { applyRollout, phase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
 import { backoffFromEnv } from './watch.js'
 
@@ -114,8 +114,9 @@ export async function rollbackMode(inputs: Inputs, state: RunState, deps: RunDep
     (await phase(state, deps.clock, 'Register', () => registerRevision(ecs, target.render!.input)))
   report.taskDefinitionArn = arn
   const elb = await clients.elb()
+  const rollout = rolloutFor(plan.strategy.strategy)
   const result = await phase(state, deps.clock, 'Rollout', () =>
-    rollOut(
+    rollout(
       { ecs, elb, clock: deps.clock, backoff: backoffFromEnv(deps.env), log: line => core.info(line) },
       {
         plan,

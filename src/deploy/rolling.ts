@@ -74,6 +74,16 @@ async function updateService(
   taskDefinition: string,
   extra: { desiredCount?: number; forceNewDeployment?: boolean }
 ): Promise<string> {
+  return (await startDeployment(deps, plan, taskDefinition, extra)).deploymentId
+}
+
+/** UpdateService to a revision: the new deployment's id, and the service as ECS answered. */
+export async function startDeployment(
+  deps: Pick<RolloutDeps, 'ecs'>,
+  plan: ServicePlan,
+  taskDefinition: string,
+  extra: { desiredCount?: number; forceNewDeployment?: boolean }
+): Promise<{ deploymentId: string; service: Service | undefined }> {
   const answer = await deps.ecs.send(
     new UpdateServiceCommand({
       cluster: plan.cluster,
@@ -84,10 +94,10 @@ async function updateService(
       ...(extra.forceNewDeployment && { forceNewDeployment: true })
     })
   )
-  return newDeploymentId(answer.service, taskDefinition)
+  return { deploymentId: newDeploymentId(answer.service, taskDefinition), service: answer.service }
 }
 
-function watchContext(
+export function watchContext(
   request: Pick<RolloutRequest, 'plan' | 'timeoutMs'>,
   revision: RevisionFacts,
   deploymentId: string,

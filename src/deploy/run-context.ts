@@ -11,6 +11,8 @@ import { SUPPORTED_STRATEGIES } from '../plan/strategy.js'
 import type { ReportData } from '../report/summary.js'
 import type { TaskDefinitionSource } from '../taskdef/render.js'
 import { describeRevision } from '../taskdef/revision.js'
+import { targetGroupName } from './decide.js'
+import { nativeSetup } from './native.js'
 import type { Clock } from '../util/clock.js'
 import type { RevisionFacts, RolloutResult } from './rolling.js'
 import type { ECSClient } from '@aws-sdk/client-ecs'
@@ -135,6 +137,17 @@ export async function planPhase(
   report.plan = describePlan(plan)
   report.strategy = plan.strategy.strategy
   report.previousTaskDefinitionArn = plan.taskDefinitionArn
+  if (plan.strategy.strategy === 'ecs-native') {
+    // The blue/green wiring is checked now, so a service that lacks it fails before any change.
+    const setup = nativeSetup(plan.service)
+    const lines = setup.loadBalancers.map(
+      lb =>
+        `${setup.strategy}: target groups ${lb.targetGroupArns.map(targetGroupName).join(' ⇄ ')}, production rule ${lb.productionListenerRule.split('/').pop() ?? ''}${lb.testListenerRule ? ', with a test rule' : ''}`
+    )
+    if (setup.bakeTimeMs !== undefined) lines.push(`bake time: ${setup.bakeTimeMs / 60_000} min`)
+    for (const line of lines) core.info(line)
+    report.plan = [...(report.plan ?? []), ...lines]
+  }
   if (SUPPORTED_STRATEGIES.includes(plan.strategy.strategy)) return { ecs, plan, current }
   const unsupported = `service ${plan.serviceName} needs a ${plan.strategy.strategy} deployment (${plan.strategy.because}); that strategy is not supported yet by this build, so nothing was changed`
   if (!inputs.dryRun) throw new ActionError(unsupported)

@@ -6,7 +6,7 @@ import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../util/ba
 import type { Clock } from '../util/clock.js'
 import { decide, transitionPending, type Decision } from './decide.js'
 import type { Observer } from './observe.js'
-import type { WatchContext } from './observation.js'
+import type { Observation, WatchContext } from './observation.js'
 
 export interface WatchOptions {
   readonly clock: Clock
@@ -15,6 +15,8 @@ export interface WatchOptions {
   readonly log: (line: string) => void
   /** Failed polls in a row (after the SDK's own retries) before the watch gives up. */
   readonly maxConsecutiveErrors?: number
+  /** The verdict for one poll; decide() unless a flow judges differently (an ECS-native rollback). */
+  readonly decide?: (observation: Observation, context: WatchContext) => Decision
 }
 
 /**
@@ -42,6 +44,7 @@ export async function watchDeployment(
   const { clock, log } = options
   const backoff = options.backoff ?? DEFAULT_BACKOFF
   const maxErrors = options.maxConsecutiveErrors ?? 5
+  const judge = options.decide ?? decide
   const deadline = context.startedAt + context.timeoutMs
   let delay: number | undefined
   let lastLine: string | undefined
@@ -51,7 +54,7 @@ export async function watchDeployment(
   for (;;) {
     let changed = false
     try {
-      const decision = decide(await observer.observe(), context)
+      const decision = judge(await observer.observe(), context)
       errors = 0
       if (decision.progress.line !== lastLine) log(decision.progress.line)
       changed = decision.progress.line !== lastLine || transitionPending(decision.progress)
