@@ -142,16 +142,14 @@ describe('run', () => {
     })
   })
 
-  it('refuses a CodeDeploy service before changing anything', async () => {
+  it('refuses a service with the EXTERNAL deployment controller before changing anything', async () => {
     const payload = fixtureJson<{ services: Record<string, unknown>[] }>('services/web-rolling.json')
-    payload.services[0] = { ...payload.services[0], deploymentController: { type: 'CODE_DEPLOY' } }
+    payload.services[0] = { ...payload.services[0], deploymentController: { type: 'EXTERNAL' } }
     ecsMock.on(DescribeServicesCommand).resolves(payload)
     const result = await runWith({ image: 'repo/web:v2' })
     expect(result.failed).toBe(true)
     expect(mutatingCalls()).toBe(0)
-    expect(result.summary).toContain(
-      'that strategy is not supported yet by this build, so nothing was changed'
-    )
+    expect(result.summary).toContain('uses the EXTERNAL deployment controller')
   })
 
   it('reports expired credentials plainly', async () => {

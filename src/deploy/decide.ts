@@ -122,7 +122,7 @@ function findTarget(group: TargetGroupView | undefined, id: string, port: number
 }
 
 /** Stops that say nothing about the revision: capacity reclaimed, a person, a scale-in. */
-function isFailureStop(task: TaskView): boolean {
+export function isFailureStop(task: TaskView): boolean {
   if (task.desiredStatus !== 'STOPPED') return false
   if (
     task.stopCode === 'SpotInterruption' ||

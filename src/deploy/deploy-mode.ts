@@ -9,7 +9,7 @@ import { loadTaskDefinitionFile } from '../taskdef/load.js'
 import { renderTaskDefinition } from '../taskdef/render.js'
 import { registerRevision } from '../taskdef/revision.js'
 import { inFlightDeployment, waitForInFlight } from './rolling.js'
-import { rolloutFor } from './strategies.js'
+import { rolloutClients, rolloutFor } from './strategies.js'
 import { applyRollout, phase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
 import { backoffFromEnv } from './watch.js'
 
@@ -31,8 +31,10 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   }
 
   const clients = deps.clients(inputs.region)
-  let { ecs, plan, current, unsupported } = await planPhase(inputs, state, deps, clients)
-  const inFlight = inputs.dryRun ? undefined : inFlightDeployment(plan.service)
+  let { ecs, plan, current, unsupported, codedeploy } = await planPhase(inputs, state, deps, clients)
+  // CodeDeploy refuses a second deployment of a group by itself (DeploymentLimitExceeded).
+  const inFlight =
+    inputs.dryRun || plan.strategy.strategy === 'codedeploy' ? undefined : inFlightDeployment(plan.service)
   if (inFlight) {
     // Someone else's rollout (or ECS's own rollback) is under way: let it settle, then plan again
     // from what the service runs then, so "previous" is a revision that really finished.
@@ -46,7 +48,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
         inputs.waitForMinutes * 60_000
       )
     )
-    ;({ ecs, plan, current, unsupported } = await planPhase(inputs, state, deps, clients))
+    ;({ ecs, plan, current, unsupported, codedeploy } = await planPhase(inputs, state, deps, clients))
   }
 
   let image = inputs.image
@@ -130,10 +132,11 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   }
 
   const elb = await clients.elb()
-  const rollout = rolloutFor(plan.strategy.strategy)
+  const rollout = rolloutFor(plan.strategy.strategy, codedeploy)
+  const extraClients = await rolloutClients(plan.strategy.strategy, clients)
   const result = await phase(state, clock, 'Rollout', () =>
     rollout(
-      { ecs, elb, clock, backoff: backoffFromEnv(deps.env), log: line => core.info(line) },
+      { ecs, elb, ...extraClients, clock, backoff: backoffFromEnv(deps.env), log: line => core.info(line) },
       {
         plan,
         target: revisionFacts(targetArn, rendered.input),

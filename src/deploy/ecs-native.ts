@@ -225,7 +225,12 @@ async function rollBackNative(
         })
     }
   )
-  const rollback = { deploymentId: follow.serviceDeploymentArn, decision: rollbackDecision, byEcs }
+  const rollback = {
+    deploymentId: follow.serviceDeploymentArn,
+    decision: rollbackDecision,
+    byEcs,
+    startedBy: byEcs ? 'ECS (its own rollback)' : 'ecs-ship (StopServiceDeployment ROLLBACK)'
+  }
   if (rollbackDecision.kind === 'done') {
     return {
       status: 'rolled-back',

@@ -73,7 +73,7 @@ function privateIp(task: Task): string | undefined {
     ?.privateIpv4Address
 }
 
-function toTask(task: Task, instanceIds: ReadonlyMap<string, string>): TaskView {
+export function toTask(task: Task, instanceIds: ReadonlyMap<string, string> = new Map()): TaskView {
   const bindings: PortBinding[] = []
   for (const container of task.containers ?? []) {
     for (const b of container.networkBindings ?? []) {

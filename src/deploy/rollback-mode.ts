@@ -10,7 +10,7 @@ import { describeRevision, registerRevision } from '../taskdef/revision.js'
 import type { ContainerDefinition } from '@aws-sdk/client-ecs'
 import { ActionError } from '../errors.js'
 import { findPreviousRevision, parseRollbackTo, withRevision } from './rollback-target.js'
-import { rolloutFor } from './strategies.js'
+import { rolloutClients, rolloutFor } from './strategies.js'
 import { applyRollout, phase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
 import { backoffFromEnv } from './watch.js'
 
@@ -47,7 +47,7 @@ export async function rollbackMode(inputs: Inputs, state: RunState, deps: RunDep
   warnIgnored(inputs)
   const report = state.report
   const clients = deps.clients(inputs.region)
-  const { ecs, plan, current, unsupported } = await planPhase(inputs, state, deps, clients)
+  const { ecs, plan, current, unsupported, codedeploy } = await planPhase(inputs, state, deps, clients)
   const request = parseRollbackTo(inputs.rollbackTo)
 
   const target: Target = await phase(state, deps.clock, 'Rollback target', async () => {
@@ -114,10 +114,18 @@ export async function rollbackMode(inputs: Inputs, state: RunState, deps: RunDep
     (await phase(state, deps.clock, 'Register', () => registerRevision(ecs, target.render!.input)))
   report.taskDefinitionArn = arn
   const elb = await clients.elb()
-  const rollout = rolloutFor(plan.strategy.strategy)
+  const rollout = rolloutFor(plan.strategy.strategy, codedeploy)
+  const extraClients = await rolloutClients(plan.strategy.strategy, clients)
   const result = await phase(state, deps.clock, 'Rollout', () =>
     rollout(
-      { ecs, elb, clock: deps.clock, backoff: backoffFromEnv(deps.env), log: line => core.info(line) },
+      {
+        ecs,
+        elb,
+        ...extraClients,
+        clock: deps.clock,
+        backoff: backoffFromEnv(deps.env),
+        log: line => core.info(line)
+      },
       {
         plan,
         target: revisionFacts(arn, rendered),

@@ -7,6 +7,7 @@ import {
   type ECSClient,
   type Service
 } from '@aws-sdk/client-ecs'
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { credentialErrorMessage, describeError, isCredentialError } from '../errors.js'
 import type { BackoffSettings } from '../util/backoff.js'
@@ -45,12 +46,20 @@ export interface RolloutResult {
   /** Plain-words reason, for failures (and the rolled-back message). */
   readonly reason?: string
   readonly decision?: Decision
-  readonly rollback?: { readonly deploymentId: string; readonly decision: Decision; readonly byEcs: boolean }
+  readonly rollback?: {
+    readonly deploymentId: string
+    readonly decision: Decision
+    readonly byEcs: boolean
+    /** Who started the rollback, in words, when it was not ECS's circuit breaker or ecs-ship's UpdateService. */
+    readonly startedBy?: string
+  }
 }
 
 export interface RolloutDeps {
   readonly ecs: ECSClient
   readonly elb: ElasticLoadBalancingV2Client
+  /** Only for services with the CODE_DEPLOY controller. */
+  readonly codedeploy?: CodeDeployClient
   readonly clock: Clock
   readonly backoff?: BackoffSettings
   readonly log: (line: string) => void

@@ -13,6 +13,7 @@ import type { TaskDefinitionSource } from '../taskdef/render.js'
 import { describeRevision } from '../taskdef/revision.js'
 import { targetGroupName } from './decide.js'
 import { nativeSetup } from './native.js'
+import { describeCodeDeploySetup, loadCodeDeploySetup, type CodeDeploySetup } from './codedeploy.js'
 import type { Clock } from '../util/clock.js'
 import type { RevisionFacts, RolloutResult } from './rolling.js'
 import type { ECSClient } from '@aws-sdk/client-ecs'
@@ -104,6 +105,7 @@ export function applyRollout(report: Mutable<ReportData>, result: RolloutResult)
     report.rollback = {
       deploymentId: result.rollback.deploymentId,
       byEcs: result.rollback.byEcs,
+      ...(result.rollback.startedBy !== undefined && { startedBy: result.rollback.startedBy }),
       healthy: result.rollback.decision.kind === 'done',
       reason: result.rollback.decision.reason
     }
@@ -117,6 +119,8 @@ export interface PlanResult {
   readonly current: TaskDefinitionSource
   /** Set when the service needs a strategy this build cannot carry out. */
   readonly unsupported?: string
+  /** For services with the CODE_DEPLOY controller: the deployment group and AppSpec, checked. */
+  readonly codedeploy?: CodeDeploySetup
 }
 
 /** Reads the service and its running revision; refuses unsupported strategies unless dry-run. */
@@ -148,7 +152,16 @@ export async function planPhase(
     for (const line of lines) core.info(line)
     report.plan = [...(report.plan ?? []), ...lines]
   }
-  if (SUPPORTED_STRATEGIES.includes(plan.strategy.strategy)) return { ecs, plan, current }
+  let codedeploy: CodeDeploySetup | undefined
+  if (plan.strategy.strategy === 'codedeploy') {
+    // The application, the group and the AppSpec file are read now: a typo fails before any change.
+    codedeploy = await loadCodeDeploySetup(inputs, clients, plan)
+    const lines = describeCodeDeploySetup(codedeploy)
+    for (const line of lines) core.info(line)
+    report.plan = [...(report.plan ?? []), ...lines]
+  }
+  if (SUPPORTED_STRATEGIES.includes(plan.strategy.strategy))
+    return { ecs, plan, current, ...(codedeploy !== undefined && { codedeploy }) }
   const unsupported = `service ${plan.serviceName} needs a ${plan.strategy.strategy} deployment (${plan.strategy.because}); that strategy is not supported yet by this build, so nothing was changed`
   if (!inputs.dryRun) throw new ActionError(unsupported)
   return { ecs, plan, current, unsupported }

@@ -1,18 +1,29 @@
 // Which rollout carries out a deploy, from the strategy the service asks for (src/plan/strategy.ts).
 // Each takes the same request and answers the same result, so the modes never branch on it.
+import type { AwsClients } from '../aws/clients.js'
 import type { Strategy } from '../plan/strategy.js'
+import { rollOutCodeDeploy, type CodeDeploySetup } from './codedeploy.js'
 import { rollOutNative } from './ecs-native.js'
 import { rollOut, type RolloutDeps, type RolloutRequest, type RolloutResult } from './rolling.js'
 
 export type Rollout = (deps: RolloutDeps, request: RolloutRequest) => Promise<RolloutResult>
 
-const ROLLOUTS: Partial<Record<Strategy, Rollout>> = {
-  rolling: rollOut,
-  'ecs-native': rollOutNative
+export function rolloutFor(strategy: Strategy, codedeploy?: CodeDeploySetup): Rollout {
+  switch (strategy) {
+    case 'rolling':
+      return rollOut
+    case 'ecs-native':
+      return rollOutNative
+    case 'codedeploy':
+      if (!codedeploy) throw new Error('a CodeDeploy rollout needs its deployment group (planPhase reads it)')
+      return rollOutCodeDeploy(codedeploy)
+  }
 }
 
-export function rolloutFor(strategy: Strategy): Rollout {
-  const rollout = ROLLOUTS[strategy]
-  if (!rollout) throw new Error(`no rollout for the ${strategy} strategy`)
-  return rollout
+/** The clients a strategy's rollout talks to, beyond ECS and ELB. */
+export async function rolloutClients(
+  strategy: Strategy,
+  clients: AwsClients
+): Promise<Pick<RolloutDeps, 'codedeploy'>> {
+  return strategy === 'codedeploy' ? { codedeploy: await clients.codedeploy() } : {}
 }

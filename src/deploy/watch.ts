@@ -41,10 +41,28 @@ export async function watchDeployment(
   context: WatchContext,
   options: WatchOptions
 ): Promise<Decision> {
+  const judge = options.decide ?? decide
+  return watchLoop(
+    () => observer.observe(),
+    observation => judge(observation, context),
+    context,
+    options
+  )
+}
+
+/**
+ * The loop itself, for any kind of observation: CodeDeploy's deployments are observed through
+ * other calls than ECS's, but are waited for, backed off and timed out the same way.
+ */
+export async function watchLoop<T>(
+  observe: () => Promise<T>,
+  judge: (observation: T) => Decision,
+  context: Pick<WatchContext, 'deploymentId' | 'startedAt' | 'timeoutMs'>,
+  options: Omit<WatchOptions, 'decide'>
+): Promise<Decision> {
   const { clock, log } = options
   const backoff = options.backoff ?? DEFAULT_BACKOFF
   const maxErrors = options.maxConsecutiveErrors ?? 5
-  const judge = options.decide ?? decide
   const deadline = context.startedAt + context.timeoutMs
   let delay: number | undefined
   let lastLine: string | undefined
@@ -54,7 +72,7 @@ export async function watchDeployment(
   for (;;) {
     let changed = false
     try {
-      const decision = judge(await observer.observe(), context)
+      const decision = judge(await observe())
       errors = 0
       if (decision.progress.line !== lastLine) log(decision.progress.line)
       changed = decision.progress.line !== lastLine || transitionPending(decision.progress)
@@ -88,7 +106,7 @@ export async function watchDeployment(
   }
 }
 
-function timeoutFrom(last: Decision, context: WatchContext, error: string): Decision {
+function timeoutFrom(last: Decision, context: Pick<WatchContext, 'timeoutMs'>, error: string): Decision {
   const minutes = Math.round(context.timeoutMs / 60_000)
   return {
     kind: 'failed',

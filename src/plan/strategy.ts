@@ -32,4 +32,4 @@ export function chooseStrategy(service: Service): StrategyChoice {
 }
 
 /** Strategies this build can carry out. Others fail before anything changes. */
-export const SUPPORTED_STRATEGIES: readonly Strategy[] = ['rolling', 'ecs-native']
+export const SUPPORTED_STRATEGIES: readonly Strategy[] = ['rolling', 'ecs-native', 'codedeploy']

@@ -31,6 +31,7 @@ export interface ReportData {
   readonly rollback?: {
     readonly deploymentId: string
     readonly byEcs: boolean
+    readonly startedBy?: string
     readonly healthy: boolean
     readonly reason: string
   }
@@ -148,7 +149,7 @@ export function renderSummary(data: ReportData): string {
     [
       'rollback',
       data.rollback
-        ? `${data.rollback.byEcs ? 'by the ECS circuit breaker' : 'by ecs-ship'}, deployment ${data.rollback.deploymentId}: ${data.rollback.healthy ? 'healthy' : `FAILED (${data.rollback.reason})`}`
+        ? `${data.rollback.startedBy ? `by ${data.rollback.startedBy}` : data.rollback.byEcs ? 'by the ECS circuit breaker' : 'by ecs-ship'}, deployment ${data.rollback.deploymentId}: ${data.rollback.healthy ? 'healthy' : `FAILED (${data.rollback.reason})`}`
         : undefined
     ]
   ]
