@@ -1,0 +1,164 @@
+// End to end: CodeDeploy blue/green through the bundled action against the simulator: the
+// deployment is followed event by event to Succeeded (or Ready), gated on the replacement's
+// targets; failures end in exactly one rollback, CodeDeploy's own or ours, and production back
+// on the original task set.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CodeDeployClient, GetDeploymentCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy'
+import {
+  DescribeListenersCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { CallRecord, RunningSimulator } from '../../sim/contract.js'
+import type { ActionRun } from '../../scripts/lib/run-action.js'
+import { REPO, runOnSim, useSimulator } from '../helpers/e2e.js'
+
+const simulator = useSimulator(0.05, 'django-web-codedeploy')
+let sim: RunningSimulator
+let dir: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ecs-ship-appspec-'))
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+beforeEach(() => {
+  sim = simulator()
+})
+
+const endpoint = () => ({
+  region: 'us-east-1',
+  endpoint: sim.url,
+  credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }
+})
+
+/** The target group the production listener forwards to now, by name. */
+async function productionTargetGroup(): Promise<string> {
+  const codedeploy = new CodeDeployClient(endpoint())
+  const elb = new ElasticLoadBalancingV2Client(endpoint())
+  try {
+    const group = await codedeploy.send(
+      new GetDeploymentGroupCommand({
+        applicationName: 'AppECS-demo-web',
+        deploymentGroupName: 'DgpECS-demo-web'
+      })
+    )
+    const listenerArn =
+      group.deploymentGroupInfo?.loadBalancerInfo?.targetGroupPairInfoList?.[0]?.prodTrafficRoute
+        ?.listenerArns?.[0]
+    const listener = (await elb.send(new DescribeListenersCommand({ ListenerArns: [listenerArn ?? ''] })))
+      .Listeners?.[0]
+    const action = listener?.DefaultActions?.find(a => a.Type === 'forward')
+    const forwarded = action?.ForwardConfig?.TargetGroups?.filter(t => (t.Weight ?? 1) > 0).map(
+      t => t.TargetGroupArn
+    ) ?? [action?.TargetGroupArn]
+    return forwarded.map(arn => /targetgroup\/([^/]+)/.exec(arn ?? '')?.[1] ?? '?').join(',')
+  } finally {
+    codedeploy.destroy()
+    elb.destroy()
+  }
+}
+
+async function deploymentStatus(id: string): Promise<string | undefined> {
+  const codedeploy = new CodeDeployClient(endpoint())
+  try {
+    return (await codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status
+  } finally {
+    codedeploy.destroy()
+  }
+}
+
+function expectRun(run: ActionRun, exitCode: number, status?: string): void {
+  if (run.exitCode !== exitCode || (status !== undefined && run.outputs.status !== status))
+    throw new Error(
+      `expected exit ${exitCode} / status ${status ?? 'any'}, got exit ${run.exitCode} / status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`
+    )
+}
+
+const count = async (operation: string) =>
+  (await sim.control.calls()).filter(c => c.operation === operation && !c.error).length
+const mutating = (calls: readonly CallRecord[]) => calls.filter(c => c.mutating && !c.error)
+
+function appspecWithHook(event: string, fn: string): string {
+  const file = join(dir, `appspec-${event}.yaml`)
+  writeFileSync(
+    file,
+    [
+      'version: 0.0',
+      'Resources:',
+      '  - TargetService:',
+      '      Type: AWS::ECS::Service',
+      '      Properties:',
+      '        TaskDefinition: <TASK_DEFINITION>',
+      '        LoadBalancerInfo:',
+      '          ContainerName: web',
+      '          ContainerPort: 8000',
+      'Hooks:',
+      `  - ${event}: ${fn}`,
+      ''
+    ].join('\n')
+  )
+  return file
+}
+
+describe('CodeDeploy blue/green', () => {
+  it('follows the deployment event by event to Succeeded, with the replacement healthy', async () => {
+    const run = await runOnSim(sim, { image: `${REPO}:v2` })
+    expectRun(run, 0, 'succeeded')
+    expect(run.outputs['deployment-id']).toMatch(/^d-[A-Z0-9]+$/)
+    expect(run.stdout).toContain('CreateDeployment: ')
+    expect(run.stdout).toMatch(/event (Install|AllowTraffic)/)
+    expect(run.stdout).toMatch(/healthy: CodeDeploy deployment d-\w+ Succeeded; web-tg-green 2\/2 healthy/)
+    expect(await productionTargetGroup()).toBe('web-tg-green')
+    expect(await count('StopDeployment')).toBe(0)
+  })
+
+  it('names a failing hook and follows the rollback the deployment group makes itself', async () => {
+    await sim.control.setBehaviours({ hooks: { 'smoke-test': { outcome: 'failed' } } })
+    const run = await runOnSim(sim, {
+      image: `${REPO}:v2`,
+      'codedeploy-appspec': appspecWithHook('AfterAllowTestTraffic', 'smoke-test')
+    })
+    expectRun(run, 1, 'rolled-back')
+    expect(run.stdout + run.stderr).toMatch(/AfterAllowTestTraffic/)
+    expect(run.stdout + run.stderr).toMatch(/smoke-test/)
+    expect(await count('StopDeployment')).toBe(0)
+    expect(await productionTargetGroup()).toBe('web-tg')
+  })
+
+  it('stops a deployment whose replacement is unhealthy, with auto-rollback, once', async () => {
+    await sim.control.setBehaviours({
+      images: {
+        [`${REPO}:bad-health`]: { kind: 'unhealthy-target', reasonCode: 'Target.ResponseCodeMismatch' }
+      }
+    })
+    const run = await runOnSim(sim, { image: `${REPO}:bad-health` })
+    expectRun(run, 1, 'rolled-back')
+    expect(await count('StopDeployment')).toBeLessThanOrEqual(1)
+    expect(await productionTargetGroup()).toBe('web-tg')
+    expect(run.summary).toContain('↩️ rolled back')
+  })
+
+  it('refuses wait-until ready on a group that reroutes by itself, and an unknown application, before any change', async () => {
+    const ready = await runOnSim(sim, { image: `${REPO}:v2`, 'wait-until': 'ready' })
+    expectRun(ready, 1)
+    expect(ready.stdout + ready.stderr).toMatch(/input wait-until: `ready` needs a deployment group/)
+    const unknown = await runOnSim(sim, { image: `${REPO}:v2`, 'codedeploy-application': 'nope' })
+    expectRun(unknown, 1)
+    expect(unknown.stdout + unknown.stderr).toMatch(
+      /input codedeploy-application: application nope does not exist/
+    )
+    expect(mutating(await sim.control.calls())).toEqual([])
+  })
+})
+
+describe('CodeDeploy with a manual reroute', () => {
+  it('stops at Ready with wait-until ready, the replacement on test traffic', async () => {
+    await sim.control.reset()
+    await sim.control.loadFixture('django-web-codedeploy-manual')
+    const run = await runOnSim(sim, { image: `${REPO}:v2`, 'wait-until': 'ready' })
+    expectRun(run, 0, 'succeeded')
+    expect(run.stdout).toMatch(/Ready: the replacement serves test traffic/)
+    expect(await deploymentStatus(run.outputs['deployment-id'] ?? '')).toBe('Ready')
+    expect(await productionTargetGroup()).toBe('web-tg')
+  })
+})
