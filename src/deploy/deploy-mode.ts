@@ -31,7 +31,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   }
 
   const clients = deps.clients(inputs.region)
-  let { ecs, plan, current, unsupported, codedeploy } = await planPhase(inputs, state, deps, clients)
+  let { ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients)
   // CodeDeploy refuses a second deployment of a group by itself (DeploymentLimitExceeded).
   const inFlight =
     inputs.dryRun || plan.strategy.strategy === 'codedeploy' ? undefined : inFlightDeployment(plan.service)
@@ -48,7 +48,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
         inputs.waitForMinutes * 60_000
       )
     )
-    ;({ ecs, plan, current, unsupported, codedeploy } = await planPhase(inputs, state, deps, clients))
+    ;({ ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients))
   }
 
   let image = inputs.image
@@ -91,7 +91,6 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   report.diff = diff
 
   if (inputs.dryRun) {
-    if (unsupported) core.warning(unsupported)
     report.status = 'dry-run'
     report.reason = 'dry run: the plan and the diff are above; nothing was changed'
     core.info(report.reason)

@@ -47,7 +47,7 @@ export async function rollbackMode(inputs: Inputs, state: RunState, deps: RunDep
   warnIgnored(inputs)
   const report = state.report
   const clients = deps.clients(inputs.region)
-  const { ecs, plan, current, unsupported, codedeploy } = await planPhase(inputs, state, deps, clients)
+  const { ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients)
   const request = parseRollbackTo(inputs.rollbackTo)
 
   const target: Target = await phase(state, deps.clock, 'Rollback target', async () => {
@@ -96,7 +96,6 @@ export async function rollbackMode(inputs: Inputs, state: RunState, deps: RunDep
   for (const line of diff) core.info(`  ${line}`)
 
   if (inputs.dryRun) {
-    if (unsupported) core.warning(unsupported)
     report.status = 'dry-run'
     report.reason = `dry run: would roll back to ${target.arn ?? 'a new revision'} (${target.why}); nothing was changed`
     return

@@ -3,11 +3,9 @@
 // hooks through which other phases (image, migrate) are plugged in by the orchestrator.
 import * as core from '@actions/core'
 import type { AwsClients } from '../aws/clients.js'
-import { ActionError } from '../errors.js'
 import type { Inputs, MigrateCommandParser } from '../inputs.js'
 import type { ImageResult, MigrateResult, PhaseTiming } from '../phases.js'
 import { describePlan, readServicePlan, type ServicePlan } from '../plan/service.js'
-import { SUPPORTED_STRATEGIES } from '../plan/strategy.js'
 import type { ReportData } from '../report/summary.js'
 import type { TaskDefinitionSource } from '../taskdef/render.js'
 import { describeRevision } from '../taskdef/revision.js'
@@ -117,13 +115,11 @@ export interface PlanResult {
   readonly plan: ServicePlan
   /** The revision the service runs now, with its tags. */
   readonly current: TaskDefinitionSource
-  /** Set when the service needs a strategy this build cannot carry out. */
-  readonly unsupported?: string
   /** For services with the CODE_DEPLOY controller: the deployment group and AppSpec, checked. */
   readonly codedeploy?: CodeDeploySetup
 }
 
-/** Reads the service and its running revision; refuses unsupported strategies unless dry-run. */
+/** Reads the service, its running revision and what its strategy needs (checked before any change). */
 export async function planPhase(
   inputs: Inputs,
   state: RunState,
@@ -160,9 +156,5 @@ export async function planPhase(
     for (const line of lines) core.info(line)
     report.plan = [...(report.plan ?? []), ...lines]
   }
-  if (SUPPORTED_STRATEGIES.includes(plan.strategy.strategy))
-    return { ecs, plan, current, ...(codedeploy !== undefined && { codedeploy }) }
-  const unsupported = `service ${plan.serviceName} needs a ${plan.strategy.strategy} deployment (${plan.strategy.because}); that strategy is not supported yet by this build, so nothing was changed`
-  if (!inputs.dryRun) throw new ActionError(unsupported)
-  return { ecs, plan, current, unsupported }
+  return { ecs, plan, current, ...(codedeploy !== undefined && { codedeploy }) }
 }

@@ -30,6 +30,3 @@ export function chooseStrategy(service: Service): StrategyChoice {
     because: `the ECS deployment controller with the ${strategy ?? 'default'} rolling strategy`
   }
 }
-
-/** Strategies this build can carry out. Others fail before anything changes. */
-export const SUPPORTED_STRATEGIES: readonly Strategy[] = ['rolling', 'ecs-native', 'codedeploy']
