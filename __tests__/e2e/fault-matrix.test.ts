@@ -314,4 +314,44 @@ describe('concurrency', () => {
       expect(web?.taskDefinition).toBe(b.outputs['task-definition-arn'])
     })
   })
+
+  it('two deploys started together: the service ends on one of the two, healthy, and both jobs tell the truth', async () => {
+    await matrixCase('concurrency', 'two deploys started together', async () => {
+      const [a, b] = await Promise.all([act({ image: `${REPO}:v2` }), act({ image: `${REPO}:v3` })])
+      const state = await sim.control.state()
+      const web = (state.services as { serviceName?: string; taskDefinition?: string }[]).find(
+        s => s.serviceName === 'web'
+      )
+      const final = web?.taskDefinition
+      const runs = [a, b]
+      const show = runs.map(r => `${r.outputs.status}: ${errorLine(r)}\n${r.stdout}`).join('\n----\n')
+      const winner = runs.find(r => r.outputs['task-definition-arn'] === final)
+      if (!winner) throw new Error(`the service runs ${final}, which neither job deployed\n${show}`)
+      // The job whose revision the service runs succeeded, and the service is healthy on it.
+      expect(winner.outputs.status).toBe('succeeded')
+      const running = (
+        state.tasks as { desiredStatus?: string; lastStatus?: string; taskDefinitionArn?: string }[]
+      ).filter(
+        t =>
+          t.desiredStatus === 'RUNNING' &&
+          t.lastStatus === 'RUNNING' &&
+          /\/web:\d+$/.test(t.taskDefinitionArn ?? '')
+      )
+      expect(running.map(t => t.taskDefinitionArn)).toEqual([final, final])
+      const targets = (state.targetHealth['web-tg'] ?? []) as { state?: string }[]
+      expect(targets.filter(t => t.state === 'healthy')).toHaveLength(2)
+      // The other one says what happened to its deployment: it finished and was then replaced,
+      // or it was replaced before it finished (and it did not roll the winner back).
+      const other = runs.find(r => r !== winner)
+      if (other && other.outputs['task-definition-arn'] !== final) {
+        const said = other.stdout + other.stderr
+        if (other.outputs.status === 'succeeded') expect(said).toMatch(/healthy: |completed, then deployment/)
+        else {
+          expect(other.outputs.status).toBe('failed')
+          expect(said).toMatch(/replaced|in flight/)
+          expect(said).not.toMatch(/rolling back: UpdateService/)
+        }
+      }
+    })
+  })
 })
