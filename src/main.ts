@@ -15,17 +15,22 @@ import { phase, type PhaseHooks, type RunDeps, type RunState } from './deploy/ru
 import { cancellationMessage } from './report/cancellation.js'
 import { renderSummary, type ReportData, type RunStatus } from './report/summary.js'
 import { systemClock, type Clock } from './util/clock.js'
-import { imageLogoutCleanup, imagePhase } from './image/index.js'
 import { parseMigrateCommands } from './migrate/command.js'
-import { createMigrateHook } from './migrate/hook.js'
 
 export type { PhaseHooks } from './deploy/run-context.js'
 
-/** The phases that live in their own modules, as the deploy pipeline calls them. */
+/**
+ * The phases that live in their own modules, as the deploy pipeline calls them. The image and
+ * migrate phases (and the ECR, STS and CloudWatch Logs clients they bring) load only in a run
+ * that uses them: a plain rollout starts faster without compiling them.
+ */
 export const phaseHooks: PhaseHooks = {
   parseMigrateCommands,
-  buildImage: (inputs, context) => imagePhase(inputs, context),
-  runMigrations: createMigrateHook({ clock: systemClock, env: process.env })
+  buildImage: async (inputs, context) => (await import('./image/index.js')).imagePhase(inputs, context),
+  runMigrations: async (inputs, context) => {
+    const { createMigrateHook } = await import('./migrate/hook.js')
+    return createMigrateHook({ clock: systemClock, env: process.env })(inputs, context)
+  }
 }
 
 /** A cleanup the post step runs; each reads what it needs from core.getState. */
@@ -35,7 +40,12 @@ export interface PostCleanup {
 }
 
 /** The post step logs out of the registries the image phase logged in to. */
-export const postCleanups: PostCleanup[] = [imageLogoutCleanup]
+export const postCleanups: PostCleanup[] = [
+  {
+    name: 'log out of the image registry',
+    run: async () => (await import('./image/index.js')).imageLogoutCleanup.run()
+  }
+]
 
 export interface RunDependencies {
   readonly clock?: Clock

@@ -2,7 +2,7 @@
 // Each takes the same request and answers the same result, so the modes never branch on it.
 import type { AwsClients } from '../aws/clients.js'
 import type { Strategy } from '../plan/strategy.js'
-import { rollOutCodeDeploy, type CodeDeploySetup } from './codedeploy.js'
+import type { CodeDeploySetup } from './codedeploy.js'
 import { rollOutNative } from './ecs-native.js'
 import { rollOut, type RolloutDeps, type RolloutRequest, type RolloutResult } from './rolling.js'
 
@@ -16,7 +16,9 @@ export function rolloutFor(strategy: Strategy, codedeploy?: CodeDeploySetup): Ro
       return rollOutNative
     case 'codedeploy':
       if (!codedeploy) throw new Error('a CodeDeploy rollout needs its deployment group (planPhase reads it)')
-      return rollOutCodeDeploy(codedeploy)
+      // Loaded only for CodeDeploy services, with the CodeDeploy client it brings.
+      return async (deps, request) =>
+        (await import('./codedeploy.js')).rollOutCodeDeploy(codedeploy)(deps, request)
   }
 }
 

@@ -1,0 +1,565 @@
+export const id = 831;
+export const ids = [831];
+export const modules = {
+
+/***/ 3831:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  describeCodeDeploySetup: () => (/* binding */ describeCodeDeploySetup),
+  loadCodeDeploySetup: () => (/* binding */ loadCodeDeploySetup),
+  rollOutCodeDeploy: () => (/* binding */ rollOutCodeDeploy)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
+var dist_cjs = __webpack_require__(7507);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var client_ecs_dist_cjs = __webpack_require__(212);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
+var client_elastic_load_balancing_v2_dist_cjs = __webpack_require__(586);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __webpack_require__(452);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./lib/deploy/decide.js
+var decide = __webpack_require__(4515);
+;// CONCATENATED MODULE: ./lib/deploy/codedeploy-plan.js
+// CodeDeploy blue/green, the pure part: the AppSpec (from the user's file or generated from the
+// service's load balancer), what the deployment group allows, and the verdict on one poll of a
+// deployment. No AWS calls here: codedeploy.ts gathers the data and carries the decisions out.
+
+
+
+
+/** Parses and checks an AppSpec file's text; errors name the file and, for syntax, the line. */
+function parseAppSpec(text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false });
+    const syntax = document.errors[0];
+    if (syntax) {
+        const line = text.slice(0, syntax.pos[0]).split('\n').length;
+        throw new errors/* ActionError */.lZ(`input codedeploy-appspec: ${file}:${line}: ${syntax.message}`);
+    }
+    const spec = document.toJS();
+    const fail = (problem) => {
+        throw new errors/* ActionError */.lZ(`input codedeploy-appspec: ${file}: ${problem}`);
+    };
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec))
+        fail('is not an AppSpec (a mapping is expected)');
+    const resources = spec.Resources;
+    if (!Array.isArray(resources) || resources.length !== 1)
+        fail('Resources must list exactly one TargetService (an ECS AppSpec deploys one service)');
+    const target = resources[0];
+    const service = target ? Object.values(target)[0] : undefined;
+    if (service?.Type !== 'AWS::ECS::Service')
+        fail('Resources[0] must have Type AWS::ECS::Service');
+    const info = service?.Properties?.LoadBalancerInfo;
+    if (typeof info?.ContainerName !== 'string' || typeof info.ContainerPort !== 'number')
+        fail('Resources[0].Properties.LoadBalancerInfo needs ContainerName and ContainerPort');
+    const hooks = spec.Hooks;
+    if (hooks !== undefined && !Array.isArray(hooks))
+        fail('Hooks must be a list of {LifecycleEvent: LambdaFunction}');
+    return spec;
+}
+/** The AppSpec CodeDeploy gets: the file's (hooks passed through) or one made from the service. */
+function renderAppSpec(taskDefinitionArn, template, loadBalancer) {
+    if (template) {
+        const [first] = template.Resources;
+        const [name, service] = Object.entries(first ?? {})[0] ?? ['TargetService', {}];
+        return {
+            ...template,
+            Resources: [
+                { [name]: { ...service, Properties: { ...service.Properties, TaskDefinition: taskDefinitionArn } } }
+            ]
+        };
+    }
+    if (!loadBalancer)
+        throw new errors/* ActionError */.lZ('input codedeploy-appspec: the service has no load balancer to build an AppSpec from; give an AppSpec file');
+    return {
+        version: 0.0,
+        Resources: [
+            {
+                TargetService: {
+                    Type: 'AWS::ECS::Service',
+                    Properties: {
+                        TaskDefinition: taskDefinitionArn,
+                        LoadBalancerInfo: {
+                            ContainerName: loadBalancer.containerName,
+                            ContainerPort: loadBalancer.containerPort
+                        }
+                    }
+                }
+            }
+        ]
+    };
+}
+/** CreateDeployment's revision for an AppSpec: its content as JSON, with the sha256 CodeDeploy checks. */
+function appSpecRevision(spec) {
+    const content = JSON.stringify(spec);
+    return {
+        revisionType: 'AppSpecContent',
+        appSpecContent: { content, sha256: (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex') }
+    };
+}
+const FINISHED_BADLY = ['Failed', 'Stopped'];
+function describeLifecycleFailure(event) {
+    const d = event.diagnostics;
+    const detail = [d?.errorCode, d?.scriptName ? `hook ${d.scriptName}` : undefined, d?.message]
+        .filter(Boolean)
+        .join(': ');
+    return `lifecycle event ${event.name} ${event.status}${detail ? ` (${detail})` : ''}`;
+}
+function progressLine(o, context, group) {
+    const parts = [`${context.label} ${context.deploymentId}: ${o.status}`];
+    const current = o.lifecycleEvents.find(e => e.status === 'InProgress');
+    const done = o.lifecycleEvents.filter(e => e.status === 'Succeeded').length;
+    if (o.lifecycleEvents.length > 0)
+        parts.push(`${current ? `event ${current.name}` : 'events'} ${done}/${o.lifecycleEvents.length} done`);
+    for (const set of o.taskSets)
+        parts.push(`${set.label} ${set.runningCount}/${set.desiredCount} running, ${set.trafficWeight}% traffic`);
+    if (group)
+        parts.push(`${(0,decide/* targetGroupName */.IT)(group.targetGroupArn)} ${group.healthy}/${group.expected} healthy`);
+    return parts.join(' · ');
+}
+/** The verdict on one poll of a CodeDeploy deployment (ours, or the rollback of it). */
+function decideCodeDeploy(o, context) {
+    const replacement = o.taskSets.find(s => s.label === 'Green');
+    const expected = context.label === 'rollback'
+        ? (o.taskSets.find(s => s.label === 'Blue')?.desiredCount ?? replacement?.desiredCount ?? 0)
+        : (replacement?.desiredCount ?? 0);
+    const targets = o.targetGroup?.targets ?? [];
+    const group = context.targetGroupArn
+        ? {
+            targetGroupArn: context.targetGroupArn,
+            healthy: targets.filter(t => t.state === 'healthy').length,
+            expected,
+            targets: targets.map(t => ({
+                task: '-',
+                id: t.id,
+                port: t.port ?? 0,
+                state: t.state,
+                ...(t.reason !== undefined && { reason: t.reason }),
+                ...(t.description !== undefined && { description: t.description })
+            }))
+        }
+        : undefined;
+    const failedStops = o.stoppedTasks.filter(decide/* isFailureStop */.F2);
+    const progress = {
+        running: replacement?.runningCount ?? 0,
+        pending: replacement?.pendingCount ?? 0,
+        desired: expected,
+        failedTasks: failedStops.length,
+        deployments: o.taskSets.length,
+        rolloutState: o.status,
+        targetGroups: group ? [group] : [],
+        line: progressLine(o, context, group)
+    };
+    const failed = (cause, reason, evidence) => ({
+        kind: 'failed',
+        reason,
+        progress,
+        failure: { cause, evidence }
+    });
+    const stopEvidence = failedStops.map(decide/* describeStoppedTask */.us);
+    const failedEvent = o.lifecycleEvents.find(e => e.status === 'Failed');
+    const hookEvidence = failedEvent?.diagnostics?.logTail
+        ? failedEvent.diagnostics.logTail.split('\n').filter(line => line.trim() !== '')
+        : [];
+    if (FINISHED_BADLY.includes(o.status)) {
+        const error = o.errorCode || o.errorMessage ? `: ${[o.errorCode, o.errorMessage].filter(Boolean).join(': ')}` : '';
+        const event = failedEvent ? `; ${describeLifecycleFailure(failedEvent)}` : '';
+        return failed('rollout-failed', `CodeDeploy ${context.label} ${context.deploymentId} ${o.status}${error}${event}`, [...hookEvidence, ...stopEvidence]);
+    }
+    // A failed hook fails the deployment; say so now rather than when CodeDeploy gets to it.
+    if (failedEvent && context.label === 'deployment')
+        return failed('rollout-failed', describeLifecycleFailure(failedEvent), [...hookEvidence, ...stopEvidence]);
+    const unhealthy = targets.filter(t => t.state === 'unhealthy');
+    if (context.label === 'deployment' && failedStops.length + unhealthy.length >= context.failureThreshold) {
+        if (unhealthy.length > 0) {
+            const first = unhealthy[0];
+            const why = [first?.reason, first?.description].filter(Boolean).join(': ');
+            return failed('targets-unhealthy', `replacement tasks fail their load balancer health checks: target ${first?.id ?? '?'} is unhealthy in ${(0,decide/* targetGroupName */.IT)(context.targetGroupArn ?? '')}${why ? ` (${why})` : ''}`, [
+                ...unhealthy.map(t => `target ${t.id}:${t.port ?? '?'} ${t.state}${t.reason ? ` (${t.reason})` : ''}`),
+                ...stopEvidence
+            ]);
+        }
+        return failed('tasks-stopped', `${failedStops.length} replacement tasks failed: ${stopEvidence[0] ?? ''}`, stopEvidence);
+    }
+    const arrived = o.status === 'Succeeded' || (context.waitUntil === 'ready' && o.status === 'Ready');
+    const healthy = !group || (group.expected > 0 && group.healthy >= group.expected);
+    if (arrived && healthy) {
+        const where = group
+            ? `; ${(0,decide/* targetGroupName */.IT)(group.targetGroupArn)} ${group.healthy}/${group.expected} healthy`
+            : '';
+        const what = o.status === 'Ready'
+            ? 'Ready: the replacement serves test traffic and waits for the production reroute'
+            : 'Succeeded';
+        return {
+            kind: 'done',
+            reason: `CodeDeploy ${context.label} ${context.deploymentId} ${what}${where}`,
+            progress
+        };
+    }
+    if (o.at - context.startedAt >= context.timeoutMs) {
+        const minutes = Math.round(context.timeoutMs / 60_000);
+        return failed('timeout', `timed out after ${minutes} minute${minutes === 1 ? '' : 's'} waiting for CodeDeploy ${context.label} ${context.deploymentId}; last state: ${progress.line}`, stopEvidence);
+    }
+    const reason = arrived ? 'targets to be healthy' : `CodeDeploy to finish (${o.status})`;
+    return { kind: 'wait', reason, progress };
+}
+
+// EXTERNAL MODULE: ./lib/deploy/observe.js
+var observe = __webpack_require__(4023);
+// EXTERNAL MODULE: ./lib/deploy/watch.js
+var watch = __webpack_require__(1012);
+;// CONCATENATED MODULE: ./lib/deploy/codedeploy.js
+// CodeDeploy blue/green for services with the CODE_DEPLOY controller: read the deployment group
+// (before anything changes), CreateDeployment with the AppSpec, follow it event by event with the
+// shared watch loop and the replacement's target health, and on failure make sure the service
+// ends on a known-good revision: follow CodeDeploy's own rollback when it makes one, stop the
+// deployment with auto-rollback when we see the failure first, or redeploy the previous revision
+// when production traffic had already moved and nothing rolls back.
+
+
+
+
+
+
+
+
+
+const errorName = (error) => error && typeof error === 'object' && 'name' in error ? String(error.name) : '';
+async function readGroup(codedeploy, application, deploymentGroup) {
+    try {
+        const answer = await codedeploy.send(new dist_cjs.GetDeploymentGroupCommand({ applicationName: application, deploymentGroupName: deploymentGroup }));
+        if (!answer.deploymentGroupInfo)
+            throw new Error('GetDeploymentGroup returned no deployment group');
+        return answer.deploymentGroupInfo;
+    }
+    catch (error) {
+        const name = errorName(error);
+        if (name === 'ApplicationDoesNotExistException')
+            throw new errors/* ActionError */.lZ(`input codedeploy-application: application ${application} does not exist`);
+        if (name === 'DeploymentGroupDoesNotExistException')
+            throw new errors/* ActionError */.lZ(`input codedeploy-deployment-group: deployment group ${deploymentGroup} does not exist in application ${application}`);
+        throw error;
+    }
+}
+function readAppSpecFile(path) {
+    if (!(0,external_node_fs_.existsSync)(path))
+        throw new errors/* ActionError */.lZ(`input codedeploy-appspec: ${path} does not exist`);
+    return parseAppSpec((0,external_node_fs_.readFileSync)(path, 'utf8'), path);
+}
+/** Everything a CodeDeploy rollout needs, checked before anything in AWS changes. */
+async function loadCodeDeploySetup(inputs, clients, plan) {
+    const application = inputs.codedeploy.application ?? `AppECS-${plan.cluster}-${plan.serviceName}`;
+    const deploymentGroup = inputs.codedeploy.deploymentGroup ?? `DgpECS-${plan.cluster}-${plan.serviceName}`;
+    const appspec = inputs.codedeploy.appspecPath ? readAppSpecFile(inputs.codedeploy.appspecPath) : undefined;
+    const group = await readGroup(await clients.codedeploy(), application, deploymentGroup);
+    const ready = group.blueGreenDeploymentConfiguration?.deploymentReadyOption;
+    if (inputs.waitUntil === 'ready' && ready?.actionOnTimeout !== 'STOP_DEPLOYMENT')
+        throw new errors/* ActionError */.lZ(`input wait-until: \`ready\` needs a deployment group that waits for a manual reroute (deploymentReadyOption STOP_DEPLOYMENT); ${deploymentGroup} continues on its own`);
+    const rollback = group.autoRollbackConfiguration;
+    const autoRollback = rollback?.enabled === true && (rollback.events ?? []).includes('DEPLOYMENT_FAILURE');
+    // The pair of target groups: blue is the one the PRIMARY task set serves from now.
+    const names = (group.loadBalancerInfo?.targetGroupPairInfoList?.[0]?.targetGroups ?? [])
+        .map(t => t.name)
+        .filter((n) => typeof n === 'string');
+    let blue;
+    let green;
+    if (names.length === 2) {
+        const elb = await clients.elb();
+        const found = await elb.send(new client_elastic_load_balancing_v2_dist_cjs.DescribeTargetGroupsCommand({ Names: names }));
+        const arns = (found.TargetGroups ?? []).map(t => t.TargetGroupArn).filter((a) => !!a);
+        const primary = plan.service.taskSets?.find(s => s.status === 'PRIMARY');
+        const serving = primary?.loadBalancers?.[0]?.targetGroupArn ?? plan.targetGroupArns[0];
+        blue = arns.find(a => a === serving) ?? arns[0];
+        green = arns.find(a => a !== blue);
+    }
+    return {
+        application,
+        deploymentGroup,
+        ...(inputs.codedeploy.deploymentConfig !== undefined && {
+            deploymentConfig: inputs.codedeploy.deploymentConfig
+        }),
+        ...(appspec !== undefined && { appspec }),
+        waitUntil: inputs.waitUntil,
+        autoRollback,
+        ...(blue !== undefined && { blueTargetGroupArn: blue }),
+        ...(green !== undefined && { greenTargetGroupArn: green })
+    };
+}
+/** The plan's lines for the log and the summary. */
+function describeCodeDeploySetup(setup) {
+    return [
+        `CodeDeploy: application ${setup.application}, deployment group ${setup.deploymentGroup}${setup.deploymentConfig ? `, config ${setup.deploymentConfig}` : ''}`,
+        `AppSpec: ${setup.appspec ? `from the file${setup.appspec.Hooks?.length ? `, ${setup.appspec.Hooks.length} hook(s)` : ''}` : "generated from the service's load balancer"}`,
+        ...(setup.greenTargetGroupArn && setup.blueTargetGroupArn
+            ? [
+                `replacement in ${(0,decide/* targetGroupName */.IT)(setup.greenTargetGroupArn)}, original in ${(0,decide/* targetGroupName */.IT)(setup.blueTargetGroupArn)}`
+            ]
+            : []),
+        `on failure: ${setup.autoRollback ? 'the deployment group rolls back by itself' : 'ecs-ship rolls back (the group has no automatic rollback)'}`,
+        `done when: ${setup.waitUntil === 'ready' ? 'Ready (replacement on test traffic, waiting for the reroute)' : 'Succeeded'}`
+    ];
+}
+async function createDeployment(codedeploy, setup, request, taskDefinitionArn, description) {
+    const spec = renderAppSpec(taskDefinitionArn, setup.appspec, request.plan.loadBalancers[0]);
+    try {
+        const answer = await codedeploy.send(new dist_cjs.CreateDeploymentCommand({
+            applicationName: setup.application,
+            deploymentGroupName: setup.deploymentGroup,
+            ...(setup.deploymentConfig !== undefined && { deploymentConfigName: setup.deploymentConfig }),
+            revision: appSpecRevision(spec),
+            description
+        }));
+        if (!answer.deploymentId)
+            throw new Error('CreateDeployment returned no deployment id');
+        return answer.deploymentId;
+    }
+    catch (error) {
+        if (errorName(error) === 'DeploymentLimitExceededException')
+            throw new errors/* ActionError */.lZ(`another CodeDeploy deployment of ${setup.deploymentGroup} is in progress; the service was not changed (${(0,errors/* describeError */.Uc)(error)})`);
+        throw error;
+    }
+}
+/** One poll: the deployment, its ECS target (events, task sets), a target group's health, failed tasks. */
+function codeDeployObserver(deps, request, deploymentId, targetGroupArn, taskDefinitionArn) {
+    let targetId;
+    const seenStopped = new Map();
+    let lastCounts = '';
+    async function stoppedTasks(taskSets) {
+        // Listed again only when the task sets' counts move: stopped tasks are what costs the most calls.
+        const counts = taskSets.map(s => `${s.label}:${s.runningCount}:${s.pendingCount}`).join('|');
+        if (counts === lastCounts)
+            return;
+        lastCounts = counts;
+        const listed = await deps.ecs.send(new client_ecs_dist_cjs.ListTasksCommand({
+            cluster: request.plan.cluster,
+            serviceName: request.plan.serviceName,
+            desiredStatus: 'STOPPED'
+        }));
+        const fresh = (listed.taskArns ?? []).filter(arn => !seenStopped.has(arn)).slice(0, 100);
+        if (fresh.length === 0)
+            return;
+        const described = await deps.ecs.send(new client_ecs_dist_cjs.DescribeTasksCommand({ cluster: request.plan.cluster, tasks: fresh }));
+        for (const task of described.tasks ?? [])
+            if (task.taskArn)
+                seenStopped.set(task.taskArn, task);
+    }
+    return async () => {
+        const { deploymentInfo: info } = await deps.codedeploy.send(new dist_cjs.GetDeploymentCommand({ deploymentId }));
+        if (targetId === undefined) {
+            const listed = await deps.codedeploy.send(new dist_cjs.ListDeploymentTargetsCommand({ deploymentId }));
+            targetId = listed.targetIds?.[0];
+        }
+        const target = targetId
+            ? (await deps.codedeploy.send(new dist_cjs.GetDeploymentTargetCommand({ deploymentId, targetId })))
+                .deploymentTarget?.ecsTarget
+            : undefined;
+        const taskSets = (target?.taskSetsInfo ?? []).map(s => ({
+            label: s.taskSetLabel ?? '?',
+            ...(s.status !== undefined && { status: s.status }),
+            desiredCount: s.desiredCount ?? 0,
+            runningCount: s.runningCount ?? 0,
+            pendingCount: s.pendingCount ?? 0,
+            trafficWeight: s.trafficWeight ?? 0,
+            ...(s.targetGroup?.name !== undefined && { targetGroupName: s.targetGroup.name })
+        }));
+        const [health] = await Promise.all([
+            targetGroupArn
+                ? deps.elb.send(new client_elastic_load_balancing_v2_dist_cjs.DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }))
+                : undefined,
+            stoppedTasks(taskSets)
+        ]);
+        return {
+            at: deps.clock.now(),
+            status: info?.status ?? 'Unknown',
+            ...(info?.errorInformation?.code !== undefined && { errorCode: info.errorInformation.code }),
+            ...(info?.errorInformation?.message !== undefined && { errorMessage: info.errorInformation.message }),
+            ...(info?.rollbackInfo?.rollbackDeploymentId !== undefined && {
+                rollbackDeploymentId: info.rollbackInfo.rollbackDeploymentId
+            }),
+            lifecycleEvents: (target?.lifecycleEvents ?? []).map(e => ({
+                name: e.lifecycleEventName ?? '?',
+                status: e.status ?? 'Unknown',
+                ...(e.diagnostics && {
+                    diagnostics: {
+                        ...(e.diagnostics.errorCode !== undefined && { errorCode: e.diagnostics.errorCode }),
+                        ...(e.diagnostics.message !== undefined && { message: e.diagnostics.message }),
+                        ...(e.diagnostics.scriptName !== undefined && { scriptName: e.diagnostics.scriptName }),
+                        ...(e.diagnostics.logTail !== undefined && { logTail: e.diagnostics.logTail })
+                    }
+                })
+            })),
+            taskSets,
+            ...(targetGroupArn &&
+                health && {
+                targetGroup: {
+                    arn: targetGroupArn,
+                    targets: (health.TargetHealthDescriptions ?? []).map(d => ({
+                        id: d.Target?.Id ?? '?',
+                        ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
+                        state: d.TargetHealth?.State ?? 'unknown',
+                        ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
+                        ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description })
+                    }))
+                }
+            }),
+            stoppedTasks: [...seenStopped.values()]
+                .filter(t => t.taskDefinitionArn === taskDefinitionArn)
+                .map(t => (0,observe/* toTask */.FM)(t))
+        };
+    };
+}
+async function follow(deps, request, context, taskDefinitionArn) {
+    const full = {
+        ...context,
+        startedAt: deps.clock.now(),
+        timeoutMs: request.timeoutMs,
+        failureThreshold: decide/* DEFAULT_FAILURE_THRESHOLD */.De
+    };
+    const observe = codeDeployObserver(deps, request, context.deploymentId, context.targetGroupArn, taskDefinitionArn);
+    let last;
+    const decision = await (0,watch/* watchLoop */.Mc)(async () => (last = await observe()), observation => decideCodeDeploy(observation, full), full, { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) });
+    return { decision, ...(last !== undefined && { last }) };
+}
+/** CodeDeploy names its rollback deployment a moment after the failure: ask a few times. */
+async function rollbackDeploymentOf(deps, deploymentId) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+        const { deploymentInfo } = await deps.codedeploy.send(new dist_cjs.GetDeploymentCommand({ deploymentId }));
+        const id = deploymentInfo?.rollbackInfo?.rollbackDeploymentId;
+        if (id)
+            return id;
+        const finished = ['Succeeded', 'Failed', 'Stopped'].includes(deploymentInfo?.status ?? '');
+        if (finished && attempt >= 3)
+            return undefined;
+        await deps.clock.sleep(deps.backoff?.minMs ?? 2000);
+    }
+    return undefined;
+}
+function rollOutCodeDeploy(setup) {
+    return async (deps, request) => {
+        if (!deps.codedeploy)
+            throw new Error('the CodeDeploy client is missing');
+        const cd = { ...deps, codedeploy: deps.codedeploy };
+        const description = `ecs-ship: ${request.plan.serviceName} → ${(0,decide/* revisionName */.pd)(request.target.arn)}`;
+        const deploymentId = await createDeployment(cd.codedeploy, setup, request, request.target.arn, description);
+        deps.log(`CreateDeployment: ${deploymentId} (${setup.application} / ${setup.deploymentGroup}) → ${(0,decide/* revisionName */.pd)(request.target.arn)}`);
+        if (!request.wait) {
+            deps.log('wait-for-service-stability is false: not following the CodeDeploy deployment');
+            return { status: 'succeeded', deploymentId, taskDefinitionArn: request.target.arn, rolledBack: false };
+        }
+        const { decision, last } = await follow(cd, request, {
+            label: 'deployment',
+            deploymentId,
+            waitUntil: setup.waitUntil,
+            ...(setup.greenTargetGroupArn !== undefined && { targetGroupArn: setup.greenTargetGroupArn })
+        }, request.target.arn);
+        if (decision.kind === 'done') {
+            deps.log(`healthy: ${decision.reason}`);
+            return {
+                status: 'succeeded',
+                deploymentId,
+                taskDefinitionArn: request.target.arn,
+                rolledBack: false,
+                decision
+            };
+        }
+        for (const line of decision.kind === 'failed' ? decision.failure.evidence : [])
+            deps.log(`  ${line}`);
+        const failedResult = (why) => ({
+            status: 'failed',
+            deploymentId,
+            taskDefinitionArn: request.target.arn,
+            rolledBack: false,
+            reason: why,
+            decision
+        });
+        try {
+            return await recover(cd, setup, request, deploymentId, decision, last, failedResult);
+        }
+        catch (error) {
+            const why = (0,errors/* isCredentialError */._j)(error) ? (0,errors/* credentialErrorMessage */.dU)(error) : (0,errors/* describeError */.Uc)(error);
+            return failedResult(`deploy failed: ${decision.reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${why}. The service needs attention now.`);
+        }
+    };
+}
+/** After a failure: find or start the rollback, follow it, and say where the service ended. */
+async function recover(deps, setup, request, deploymentId, decision, last, failedResult) {
+    const reason = decision.reason;
+    const stillRunning = last !== undefined && !['Succeeded', 'Failed', 'Stopped'].includes(last.status);
+    let rollbackId = last?.rollbackDeploymentId;
+    let startedBy = 'CodeDeploy (the deployment group rolls back by itself)';
+    if (!rollbackId && stillRunning && request.rollbackOnFailure) {
+        // We saw the failure before CodeDeploy: stop it, and let it put the original task set back.
+        try {
+            await deps.codedeploy.send(new dist_cjs.StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
+            deps.log(`rolling back: StopDeployment ${deploymentId} with auto-rollback`);
+            startedBy = 'ecs-ship (StopDeployment with auto-rollback)';
+        }
+        catch (error) {
+            // It finished (failed, and maybe rolled back) between our last poll and this call.
+            if (errorName(error) !== 'DeploymentAlreadyCompletedException')
+                throw error;
+            deps.log(`${deploymentId} had already finished; looking for its rollback`);
+        }
+    }
+    if (!rollbackId && (request.rollbackOnFailure || setup.autoRollback))
+        rollbackId = await rollbackDeploymentOf(deps, deploymentId);
+    if (!rollbackId) {
+        const production = last?.taskSets.find(s => s.trafficWeight > 0);
+        const stayed = !production || production.label === 'Blue';
+        if (stayed) {
+            return failedResult(`deploy failed: ${reason}; production traffic never left ${(0,decide/* revisionName */.pd)(request.previous.arn)} (CodeDeploy kept the original task set)`);
+        }
+        if (!request.rollbackOnFailure)
+            return failedResult(`deploy failed: ${reason} (rollback-on-failure is off; production runs the new revision)`);
+        // Production had moved and nothing rolls back: deploy the previous revision the same way.
+        rollbackId = await createDeployment(deps.codedeploy, setup, request, request.previous.arn, `ecs-ship rollback: ${request.plan.serviceName} → ${(0,decide/* revisionName */.pd)(request.previous.arn)}`);
+        startedBy = 'ecs-ship (a new deployment of the previous revision)';
+        deps.log(`rolling back: CreateDeployment ${rollbackId} → ${(0,decide/* revisionName */.pd)(request.previous.arn)}`);
+    }
+    else {
+        deps.log(`following rollback deployment ${rollbackId}`);
+    }
+    const { decision: rollbackDecision } = await follow(deps, request, {
+        label: 'rollback',
+        deploymentId: rollbackId,
+        waitUntil: 'succeeded',
+        ...(setup.blueTargetGroupArn !== undefined && { targetGroupArn: setup.blueTargetGroupArn })
+    }, request.previous.arn);
+    const rollback = {
+        deploymentId: rollbackId,
+        decision: rollbackDecision,
+        byEcs: false,
+        startedBy
+    };
+    if (rollbackDecision.kind === 'done') {
+        return {
+            status: 'rolled-back',
+            deploymentId,
+            taskDefinitionArn: request.previous.arn,
+            rolledBack: true,
+            reason: `deploy failed: ${reason}; rolled back to ${request.previous.arn} (${rollbackDecision.reason})`,
+            decision,
+            rollback
+        };
+    }
+    return {
+        ...failedResult(`deploy failed: ${reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${rollbackDecision.reason}. The service needs attention now.`),
+        rollback
+    };
+}
+
+
+/***/ })
+
+};
