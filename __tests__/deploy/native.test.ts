@@ -1,5 +1,5 @@
 import type { Service } from '@aws-sdk/client-ecs'
-import { decide, DEFAULT_FAILURE_THRESHOLD } from '../../src/deploy/decide.js'
+import { decide, DEFAULT_FAILURE_THRESHOLD, describeBakeLeft } from '../../src/deploy/decide.js'
 import { blueOf, chooseGreen, decideNativeRollback, nativeSetup } from '../../src/deploy/native.js'
 import type { Observation, TrafficView, WatchContext } from '../../src/deploy/observation.js'
 
@@ -143,7 +143,8 @@ describe('decide, ECS-native', () => {
     const decision = decide(observation('IN_PROGRESS', 'BAKE_TIME'), context)
     expect(decision.kind).toBe('wait')
     expect(decision.reason).toBe('ECS to finish the bake time (about 60 s left)')
-    expect(decision.progress.line).toContain('stage BAKE_TIME')
+    expect(decision.progress.line).toContain('stage BAKE_TIME (under a minute of bake time left)')
+    expect(describeBakeLeft(4 * 60_000 + 1)).toBe('about 5 min of bake time left')
     expect(decision.progress.line).toContain('production web-tg 0% / web-tg-green 100%')
   })
 

@@ -58,6 +58,8 @@ export interface Progress {
   readonly targetGroups: readonly TargetGroupEvidence[]
   /** ECS-native: the service deployment's lifecycle stage and the listener rules' weights. */
   readonly lifecycleStage?: string
+  /** While baking: how long is left, coarsely (it is part of the line, which must not change every poll). */
+  readonly bakeLeft?: string
   readonly traffic?: readonly TrafficView[]
   /** One line for the log; the loop prints it only when it differs from the last one. */
   readonly line: string
@@ -222,7 +224,7 @@ function progressLine(context: WatchContext, p: Omit<Progress, 'line'>): string 
   if (p.rolloutState) parts.push(`rollout ${p.rolloutState}`)
   for (const g of p.targetGroups)
     parts.push(`${targetGroupName(g.targetGroupArn)} ${g.healthy}/${g.expected} healthy`)
-  if (p.lifecycleStage) parts.push(`stage ${p.lifecycleStage}`)
+  if (p.lifecycleStage) parts.push(`stage ${p.lifecycleStage}${p.bakeLeft ? ` (${p.bakeLeft})` : ''}`)
   for (const t of p.traffic ?? []) parts.push(`${t.rule} ${trafficSplit(t)}`)
   if (p.failedTasks > 0) parts.push(`${p.failedTasks} failed task${p.failedTasks === 1 ? '' : 's'}`)
   if (p.deployments > 1)
@@ -249,6 +251,9 @@ export function decide(observation: Observation, context: WatchContext): Decisio
     targetGroups: health.groups,
     ...(observation.serviceDeployment?.lifecycleStage !== undefined && {
       lifecycleStage: observation.serviceDeployment.lifecycleStage
+    }),
+    ...(bakeLeftMs(observation, context) !== undefined && {
+      bakeLeft: describeBakeLeft(bakeLeftMs(observation, context) ?? 0)
     }),
     ...(observation.traffic !== undefined && { traffic: observation.traffic })
   }
@@ -396,6 +401,20 @@ function waitingFor(
 /** `web-tg 90% / web-tg-green 10%` */
 export function trafficSplit(traffic: TrafficView): string {
   return traffic.weights.map(w => `${targetGroupName(w.targetGroupArn)} ${w.weight}%`).join(' / ')
+}
+
+/** While an ECS-native deployment bakes: how long is left, from when we first saw the stage. */
+function bakeLeftMs(observation: Observation, context: WatchContext): number | undefined {
+  const deployment = observation.serviceDeployment
+  if (deployment?.lifecycleStage !== 'BAKE_TIME' || deployment.status !== 'IN_PROGRESS') return undefined
+  if (context.bakeTimeMs === undefined || deployment.stageSince === undefined) return undefined
+  return Math.max(0, context.bakeTimeMs - (observation.at - deployment.stageSince))
+}
+
+/** Whole minutes, then "under a minute": the progress line changes at most once a minute. */
+export function describeBakeLeft(ms: number): string {
+  const minutes = Math.ceil(ms / 60_000)
+  return minutes > 1 ? `about ${minutes} min of bake time left` : 'under a minute of bake time left'
 }
 
 /** What an ECS-native deployment waits for at its stage, with the bake time left when baking. */

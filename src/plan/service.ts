@@ -98,15 +98,23 @@ export async function readServicePlan(
   return planFromService(cluster, await describeService(ecs, cluster, service))
 }
 
+function healthGateLine(plan: ServicePlan): string {
+  if (plan.strategy.strategy === 'ecs-native')
+    return "health gate: every new task's target healthy in the green target group (the one without production traffic)"
+  if (plan.strategy.strategy === 'codedeploy')
+    return 'health gate: every target of the replacement task set healthy in its target group'
+  return plan.targetGroupArns.length > 0
+    ? `health gate: every new task's target healthy in ${plan.targetGroupArns.join(', ')}`
+    : 'health gate: no load balancer; tasks RUNNING and container health checks only'
+}
+
 /** The plan as lines for the log and the summary. */
 export function describePlan(plan: ServicePlan): string[] {
   const lines = [
     `service ${plan.serviceName} in cluster ${plan.cluster}: ${plan.runningCount}/${plan.desiredCount} tasks running`,
     `running revision: ${plan.taskDefinitionArn}`,
     `strategy: ${plan.strategy.strategy} (${plan.strategy.because})`,
-    plan.targetGroupArns.length > 0
-      ? `health gate: every new task's target healthy in ${plan.targetGroupArns.join(', ')}`
-      : 'health gate: no load balancer; tasks RUNNING and container health checks only',
+    healthGateLine(plan),
     `circuit breaker: ${plan.circuitBreaker.enable ? `on${plan.circuitBreaker.rollback ? ', with rollback' : ''}` : 'off'}`
   ]
   if (plan.deploymentCount > 1)
