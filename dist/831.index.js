@@ -335,6 +335,36 @@ function codeDeployObserver(deps, request, deploymentId, targetGroupArn, taskDef
     let targetId;
     const seenStopped = new Map();
     let lastCounts = '';
+    const eventStatus = new Map();
+    /** Each lifecycle event as it happens, even when several passed between two polls. */
+    function logEvents(events) {
+        for (const event of events) {
+            const name = event.lifecycleEventName ?? '?';
+            const status = event.status ?? 'Unknown';
+            if (status === 'Pending' || eventStatus.get(name) === status)
+                continue;
+            eventStatus.set(name, status);
+            deps.log(`  ${deploymentId} ${name}: ${status}`);
+        }
+    }
+    async function ecsTarget() {
+        try {
+            if (targetId === undefined) {
+                const listed = await deps.codedeploy.send(new dist_cjs.ListDeploymentTargetsCommand({ deploymentId }));
+                targetId = listed.targetIds?.[0];
+            }
+            if (targetId === undefined)
+                return undefined;
+            const answer = await deps.codedeploy.send(new dist_cjs.GetDeploymentTargetCommand({ deploymentId, targetId }));
+            return answer.deploymentTarget?.ecsTarget;
+        }
+        catch (error) {
+            // For a moment after CreateDeployment there are no targets yet.
+            if (errorName(error) === 'DeploymentNotStartedException')
+                return undefined;
+            throw error;
+        }
+    }
     async function stoppedTasks(taskSets) {
         // Listed again only when the task sets' counts move: stopped tasks are what costs the most calls.
         const counts = taskSets.map(s => `${s.label}:${s.runningCount}:${s.pendingCount}`).join('|');
@@ -356,14 +386,8 @@ function codeDeployObserver(deps, request, deploymentId, targetGroupArn, taskDef
     }
     return async () => {
         const { deploymentInfo: info } = await deps.codedeploy.send(new dist_cjs.GetDeploymentCommand({ deploymentId }));
-        if (targetId === undefined) {
-            const listed = await deps.codedeploy.send(new dist_cjs.ListDeploymentTargetsCommand({ deploymentId }));
-            targetId = listed.targetIds?.[0];
-        }
-        const target = targetId
-            ? (await deps.codedeploy.send(new dist_cjs.GetDeploymentTargetCommand({ deploymentId, targetId })))
-                .deploymentTarget?.ecsTarget
-            : undefined;
+        const target = await ecsTarget();
+        logEvents(target?.lifecycleEvents ?? []);
         const taskSets = (target?.taskSetsInfo ?? []).map(s => ({
             label: s.taskSetLabel ?? '?',
             ...(s.status !== undefined && { status: s.status }),

@@ -78,6 +78,11 @@ export interface Timings {
   readonly pendingSeconds: number
   /** Time for a stopping task to go from DEACTIVATING/STOPPING to STOPPED (after target draining). */
   readonly stoppingSeconds: number
+  /**
+   * How long a CodeDeploy ECS deployment waits for its replacement task set to become healthy
+   * before the Install event fails. Default 3600, CodeDeploy's own limit; tests shorten it.
+   */
+  readonly replacementTaskSetTimeoutSeconds?: number
 }
 
 export interface CallRecord {
@@ -120,7 +125,13 @@ export interface SimMilestone {
    * `deployment-completed` (a deployment COMPLETED with all its targets healthy), `task-failed` (a
    * task failed: its container exited, it could not start, or it failed a health check; recorded
    * when ECS decides to stop it), `task-stopped` (any task reached STOPPED), `target-unhealthy`,
-   * `rollout-failed` (the circuit breaker tripped).
+   * `rollout-failed` (the circuit breaker tripped, or a blue/green lifecycle hook failed; detail
+   * `reason`), and for ECS blue/green, linear and canary deployments `lifecycle-stage` (detail
+   * `stage`: the deployment entered a lifecycle stage) and `traffic-shifted` (detail `production`
+   * and `test`: each listener rule's percent per target-group name after the shift). CodeDeploy
+   * deployments record `codedeploy-lifecycle` (detail `deploymentId`, `event`, `status`: a lifecycle
+   * event changed status), `deployment-completed` (Succeeded, every serving task healthy) and
+   * `rollout-failed` (Failed, or Stopped because nobody continued it; detail `reason`).
    */
   readonly kind: string
   readonly at: number

@@ -9,8 +9,11 @@ import {
   requestStop,
   startTask
 } from './engine.js'
+import { validateAdvancedConfiguration } from './bluegreen.js'
 import { ecsArn, nameFromArn, type SimService, type SimState } from './model.js'
 import { AwsError } from './protocol.js'
+import { stopServiceDeployment } from './stop-deployment.js'
+import { createInitialTaskSet, isCodeDeployService } from './tasksets.js'
 
 type Handler = (state: SimState, input: never, now: number) => unknown
 
@@ -43,6 +46,8 @@ function serviceView(state: SimState, svc: SimService, includeTags: boolean): E.
   return {
     ...svc.service,
     deployments: svc.deployments.map(d => ({ ...d.deployment })),
+    // The service deployment in progress, else the last one.
+    currentServiceDeployment: svc.history.at(-1)?.serviceDeploymentArn,
     events: svc.events.slice(),
     tags: includeTags ? svc.tags : undefined
   }
@@ -113,6 +118,7 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
         `Unable to assume role and validate the specified targetGroupArn. Please verify that the target group ${lb.targetGroupArn} exists.`
       )
   }
+  validateAdvancedConfiguration(state, input.loadBalancers)
   const svc: SimService = {
     service: {
       serviceArn: ecsArn(state, `service/${c.clusterName}/${input.serviceName}`),
@@ -154,9 +160,29 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
   }
   state.services.set(`${c.clusterName}/${input.serviceName}`, svc)
   c.activeServicesCount = (c.activeServicesCount ?? 0) + 1
-  createDeployment(state, svc, td.definition.taskDefinitionArn ?? '', now)
+  // A CODE_DEPLOY service starts with one PRIMARY task set instead of a deployment.
+  if (isCodeDeployService(svc)) createInitialTaskSet(state, svc, now)
+  else createDeployment(state, svc, td.definition.taskDefinitionArn ?? '', now)
   advance(state, now)
   return { service: serviceView(state, svc, false) }
+}
+
+/**
+ * A CODE_DEPLOY service takes desired count, deployment configuration and grace period changes; a new
+ * task definition, network configuration, platform version or load balancer needs a CodeDeploy deployment.
+ */
+function rejectCodeDeployChanges(s: E.Service, input: E.UpdateServiceRequest): void {
+  if (s.deploymentController?.type !== 'CODE_DEPLOY') return
+  if (input.taskDefinition)
+    throw new AwsError(
+      'InvalidParameterException',
+      'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
+    )
+  if (input.networkConfiguration || input.platformVersion || input.loadBalancers || input.forceNewDeployment)
+    throw new AwsError(
+      'InvalidParameterException',
+      'Unable to update network configuration, platform version or load balancers, or force a new deployment, on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
+    )
 }
 
 function updateService(state: SimState, input: E.UpdateServiceRequest, now: number): E.UpdateServiceResponse {
@@ -164,6 +190,7 @@ function updateService(state: SimState, input: E.UpdateServiceRequest, now: numb
   if (svc.service.status !== 'ACTIVE')
     throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.')
   const s = svc.service
+  rejectCodeDeployChanges(s, input)
   if (input.desiredCount !== undefined) {
     if (input.desiredCount < 0) throw new AwsError('InvalidParameterException', 'Desired count must be >= 0.')
     s.desiredCount = input.desiredCount
@@ -173,18 +200,16 @@ function updateService(state: SimState, input: E.UpdateServiceRequest, now: numb
   if (input.healthCheckGracePeriodSeconds !== undefined)
     s.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds
   if (input.networkConfiguration) s.networkConfiguration = input.networkConfiguration
-  if (input.loadBalancers) s.loadBalancers = input.loadBalancers
+  if (input.loadBalancers) {
+    validateAdvancedConfiguration(state, input.loadBalancers)
+    s.loadBalancers = input.loadBalancers
+  }
   let taskDefinition = s.taskDefinition ?? ''
   if (input.taskDefinition) {
     const td = taskDefinitionOrThrow(state, input.taskDefinition, 'InvalidParameterException')
     if (td.definition.status !== 'ACTIVE') throw new AwsError('ClientException', 'TaskDefinition is inactive')
     taskDefinition = td.definition.taskDefinitionArn ?? ''
   }
-  if (s.deploymentController?.type === 'CODE_DEPLOY' && input.taskDefinition)
-    throw new AwsError(
-      'InvalidParameterException',
-      'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
-    )
   // A new deployment starts when the task definition (or a setting of it) changes, or when forced;
   // a desired-count change alone only rescales the current deployment.
   if (
@@ -384,14 +409,26 @@ function deregisterTaskDefinition(
   return { taskDefinition: td.definition }
 }
 
+/** CreatedAt bounds arrive as epoch seconds (awsJson1_1 timestamps). */
+function createdWithin(createdAt: Date | undefined, range: E.CreatedAt | undefined): boolean {
+  const at = createdAt?.getTime() ?? 0
+  const ms = (v: unknown) => (v === undefined ? undefined : Number(v) * 1000)
+  const before = ms(range?.before)
+  const after = ms(range?.after)
+  return (before === undefined || at <= before) && (after === undefined || at >= after)
+}
+
 function listServiceDeployments(
   state: SimState,
   input: E.ListServiceDeploymentsRequest
 ): E.ListServiceDeploymentsResponse {
   const svc = service(state, input.cluster, input.service)
+  if (input.maxResults !== undefined && (input.maxResults < 1 || input.maxResults > 100))
+    throw new AwsError('InvalidParameterException', 'maxResults must be between 1 and 100.')
   const briefs: E.ServiceDeploymentBrief[] = [...svc.history]
     .reverse()
     .filter(h => !input.status?.length || input.status.includes(h.status as E.ServiceDeploymentStatus))
+    .filter(h => createdWithin(h.createdAt, input.createdAt))
     .map(h => ({
       serviceDeploymentArn: h.serviceDeploymentArn,
       serviceArn: h.serviceArn,
@@ -506,6 +543,7 @@ export const ecsHandlers: Record<string, Handler> = {
   ListTasks: listTasks,
   StopTask: stopTask,
   ListServiceDeployments: listServiceDeployments,
+  StopServiceDeployment: stopServiceDeployment,
   DescribeServiceDeployments: describeServiceDeployments,
   DescribeServiceRevisions: describeServiceRevisions,
   ListTagsForResource: (state, input: E.ListTagsForResourceRequest) => ({
@@ -536,6 +574,7 @@ export const ECS_MUTATING = new Set([
   'DeleteService',
   'RunTask',
   'StopTask',
+  'StopServiceDeployment',
   'TagResource',
   'UntagResource'
 ])

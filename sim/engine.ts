@@ -5,6 +5,8 @@
 // by replacing tasks", "How the Amazon ECS deployment circuit breaker detects failures") and the
 // Elastic Load Balancing target-group health-check documentation.
 import type { ContainerDefinition, NetworkConfiguration, Tag, Task, TaskOverride } from '@aws-sdk/client-ecs'
+import { advanceBlueGreen, usesBlueGreen } from './bluegreen.js'
+import { advanceCodeDeploy } from './codedeploy-engine.js'
 import type { ImageBehaviour } from './contract.js'
 import {
   digitsId,
@@ -19,6 +21,8 @@ import {
   type SimTask,
   type SimTargetGroup
 } from './model.js'
+import { startRequestedRollback } from './stop-deployment.js'
+import { advanceTaskSets, isCodeDeployService } from './tasksets.js'
 
 const HEALTHY: ImageBehaviour = { kind: 'healthy' }
 
@@ -244,9 +248,12 @@ function writeDueLogs(state: SimState, simTask: SimTask, now: number): void {
 
 function serviceTargetGroups(
   state: SimState,
-  service: SimService
+  service: SimService,
+  simTask?: SimTask
 ): { tg: SimTargetGroup; containerName?: string; containerPort?: number }[] {
-  return (service.service.loadBalancers ?? []).flatMap(lb => {
+  // A task of a CODE_DEPLOY task set registers only in its task set's target group.
+  const taskSet = simTask && service.service.taskSets?.find(ts => ts.id === simTask.plan.deploymentId)
+  return (taskSet?.loadBalancers ?? service.service.loadBalancers ?? []).flatMap(lb => {
     const tg = state.targetGroups.find(t => t.group.TargetGroupArn === lb.targetGroupArn)
     return tg ? [{ tg, containerName: lb.containerName, containerPort: lb.containerPort }] : []
   })
@@ -256,7 +263,7 @@ const taskIp = (task: Task): string | undefined =>
   task.attachments?.[0]?.details?.find(d => d.name === 'privateIPv4Address')?.value
 
 function registerTargets(state: SimState, simTask: SimTask, service: SimService, now: number): void {
-  for (const { tg, containerPort } of serviceTargetGroups(state, service)) {
+  for (const { tg, containerPort } of serviceTargetGroups(state, service, simTask)) {
     const ip = taskIp(simTask.task)
     if (!ip || containerPort === undefined) continue
     tg.targets.push({
@@ -388,7 +395,8 @@ function advanceTask(state: SimState, simTask: SimTask, now: number): void {
     task.healthStatus = (task.containers ?? []).some(c => c.healthStatus === 'HEALTHY')
       ? 'HEALTHY'
       : 'UNKNOWN'
-    if (service) registerTargets(state, simTask, service, now)
+    // Blue/green services register each revision in its own target group (sim/bluegreen.ts).
+    if (service && !usesBlueGreen(service)) registerTargets(state, simTask, service, now)
   }
   if (task.lastStatus === 'RUNNING' || task.lastStatus === 'DEACTIVATING' || task.lastStatus === 'STOPPING')
     writeDueLogs(state, simTask, now)
@@ -529,6 +537,8 @@ function isHealthy(state: SimState, simTask: SimTask, service: SimService): bool
 }
 
 function advanceService(state: SimState, svc: SimService, now: number): void {
+  // CODE_DEPLOY services run task sets, not deployments (sim/tasksets.ts).
+  if (isCodeDeployService(svc)) return advanceTaskSets(state, svc, now)
   const service = svc.service
   if (service.status !== 'ACTIVE' && service.status !== 'DRAINING') return
   const name = service.serviceName ?? ''
@@ -864,7 +874,12 @@ export function createDeployment(
 export function advance(state: SimState, now: number): void {
   for (const simTask of state.tasks) advanceTask(state, simTask, now)
   for (const tg of state.targetGroups) advanceTargets(state, tg, now)
-  for (const svc of state.services.values()) advanceService(state, svc, now)
+  for (const svc of state.services.values()) {
+    startRequestedRollback(state, svc, now)
+    if (usesBlueGreen(svc)) advanceBlueGreen(state, svc, now)
+    else advanceService(state, svc, now)
+  }
+  advanceCodeDeploy(state, now)
   // The breaker's counters in the service deployments follow the deployments.
   for (const svc of state.services.values()) {
     for (const dep of svc.deployments) {

@@ -1,5 +1,5 @@
-// The local AWS simulator: one HTTP port on 127.0.0.1 answers ECS, ECR, CloudWatch Logs (awsJson1_1)
-// and Elastic Load Balancing v2, STS (awsQuery), so the real SDK clients reach it through
+// The local AWS simulator: one HTTP port on 127.0.0.1 answers ECS, ECR, CloudWatch Logs, CodeDeploy
+// (awsJson1_1) and Elastic Load Balancing v2, STS (awsQuery), so the real SDK clients reach it through
 // AWS_ENDPOINT_URL. A small control API under /__sim/ loads fixtures, sets behaviours and faults,
 // and reads the state, the call log and the milestones.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -12,6 +12,7 @@ import type {
   SimStateSummary
 } from './contract.js'
 import { controlClient } from './control-client.js'
+import { codeDeployHandlers, CODEDEPLOY_MUTATING } from './codedeploy.js'
 import { ecrHandlers, ECR_MUTATING } from './ecr.js'
 import { ecsHandlers, ECS_MUTATING } from './ecs.js'
 import { elbHandlers, ELB_MUTATING } from './elbv2.js'
@@ -31,7 +32,8 @@ const JSON_SERVICES: Record<
 > = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', handlers: ecsHandlers, mutating: ECS_MUTATING },
   AmazonEC2ContainerRegistry_V20150921: { service: 'ecr', handlers: ecrHandlers, mutating: ECR_MUTATING },
-  Logs_20140328: { service: 'logs', handlers: logsHandlers, mutating: LOGS_MUTATING }
+  Logs_20140328: { service: 'logs', handlers: logsHandlers, mutating: LOGS_MUTATING },
+  CodeDeploy_20141006: { service: 'codedeploy', handlers: codeDeployHandlers, mutating: CODEDEPLOY_MUTATING }
 }
 
 const QUERY_SERVICES: Record<

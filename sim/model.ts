@@ -22,6 +22,8 @@ import type {
   TargetHealthReasonEnum
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Behaviours, CallRecord, FaultSpec, SimMilestone, Timings } from './contract.js'
+import type { BlueGreenRun } from './bluegreen.js'
+import { newCodeDeployState, type CodeDeployState } from './codedeploy-model.js'
 
 export interface SimTarget {
   readonly id: string
@@ -86,6 +88,10 @@ export interface SimDeployment {
   rollbackOf?: string
   /** Tasks of this deployment that stopped before becoming healthy (circuit breaker). */
   failedTasks: number
+  /** The lifecycle of a blue/green, linear or canary deployment (sim/bluegreen.ts). */
+  blueGreen?: BlueGreenRun
+  /** When StopServiceDeployment asked for a rollback that ECS has not started yet. */
+  rollbackRequestedAt?: number
 }
 
 export interface SimService {
@@ -138,6 +144,7 @@ export interface SimState {
   calls: CallRecord[]
   milestones: SimMilestone[]
   counter: number
+  codedeploy: CodeDeployState
 }
 
 export const DEFAULT_TIMINGS: Timings = { provisioningSeconds: 2, pendingSeconds: 3, stoppingSeconds: 2 }
@@ -170,7 +177,8 @@ export function newState(options: {
     faults: [],
     calls: [],
     milestones: [],
-    counter: 0
+    counter: 0,
+    codedeploy: newCodeDeployState()
   }
 }
 

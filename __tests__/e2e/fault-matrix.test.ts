@@ -143,6 +143,11 @@ const BAD_INPUTS: [string, Record<string, string>, RegExp][] = [
   ],
   ['rollback-to that is not a revision', { mode: 'rollback', 'rollback-to': 'web:abc:1' }, /rollback-to/],
   [
+    'wait-until ready on a rolling service',
+    { image: `${REPO}:v2`, 'wait-until': 'ready' },
+    /input wait-until/
+  ],
+  [
     'preview without a listener',
     { mode: 'preview', 'preview-host': 'pr-{id}.example.com', 'preview-id': '7' },
     /input listener-arn: is required in preview mode/

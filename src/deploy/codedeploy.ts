@@ -190,6 +190,34 @@ function codeDeployObserver(
   let targetId: string | undefined
   const seenStopped = new Map<string, Task>()
   let lastCounts = ''
+  const eventStatus = new Map<string, string>()
+
+  /** Each lifecycle event as it happens, even when several passed between two polls. */
+  function logEvents(events: readonly { lifecycleEventName?: string; status?: string }[]) {
+    for (const event of events) {
+      const name = event.lifecycleEventName ?? '?'
+      const status = event.status ?? 'Unknown'
+      if (status === 'Pending' || eventStatus.get(name) === status) continue
+      eventStatus.set(name, status)
+      deps.log(`  ${deploymentId} ${name}: ${status}`)
+    }
+  }
+
+  async function ecsTarget() {
+    try {
+      if (targetId === undefined) {
+        const listed = await deps.codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId }))
+        targetId = listed.targetIds?.[0]
+      }
+      if (targetId === undefined) return undefined
+      const answer = await deps.codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId }))
+      return answer.deploymentTarget?.ecsTarget
+    } catch (error) {
+      // For a moment after CreateDeployment there are no targets yet.
+      if (errorName(error) === 'DeploymentNotStartedException') return undefined
+      throw error
+    }
+  }
 
   async function stoppedTasks(taskSets: readonly TaskSetView[]) {
     // Listed again only when the task sets' counts move: stopped tasks are what costs the most calls.
@@ -213,14 +241,8 @@ function codeDeployObserver(
 
   return async (): Promise<CodeDeployObservation> => {
     const { deploymentInfo: info } = await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId }))
-    if (targetId === undefined) {
-      const listed = await deps.codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId }))
-      targetId = listed.targetIds?.[0]
-    }
-    const target = targetId
-      ? (await deps.codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId })))
-          .deploymentTarget?.ecsTarget
-      : undefined
+    const target = await ecsTarget()
+    logEvents(target?.lifecycleEvents ?? [])
     const taskSets: TaskSetView[] = (target?.taskSetsInfo ?? []).map(s => ({
       label: s.taskSetLabel ?? '?',
       ...(s.status !== undefined && { status: s.status }),

@@ -3,6 +3,7 @@
 // hooks through which other phases (image, migrate) are plugged in by the orchestrator.
 import * as core from '@actions/core'
 import type { AwsClients } from '../aws/clients.js'
+import { ActionError } from '../errors.js'
 import type { Inputs, MigrateCommandParser } from '../inputs.js'
 import type { ImageResult, MigrateResult, PhaseTiming } from '../phases.js'
 import { describePlan, readServicePlan, type ServicePlan } from '../plan/service.js'
@@ -137,6 +138,10 @@ export async function planPhase(
   report.plan = describePlan(plan)
   report.strategy = plan.strategy.strategy
   report.previousTaskDefinitionArn = plan.taskDefinitionArn
+  if (inputs.waitUntil === 'ready' && plan.strategy.strategy !== 'codedeploy')
+    throw new ActionError(
+      `input wait-until: \`ready\` stops a CodeDeploy deployment at its manual reroute; service ${plan.serviceName} deploys with the ${plan.strategy.strategy} strategy, which has no such point`
+    )
   if (plan.strategy.strategy === 'ecs-native') {
     // The blue/green wiring is checked now, so a service that lacks it fails before any change.
     const setup = nativeSetup(plan.service)

@@ -1,0 +1,275 @@
+// ECS task sets: how a service with the CODE_DEPLOY deployment controller runs its tasks. The
+// service has no deployments; it has task sets, each with its own task definition, scale and load
+// balancer. The scheduler keeps every task set at its computed desired count (the service's
+// desiredCount times the set's scale, rounded up), replaces tasks that stop or fail their health
+// checks, and reports STEADY_STATE when the set runs that many tasks, all healthy. Follows the ECS
+// API reference (TaskSet, CreateTaskSet, UpdateServicePrimaryTaskSet, DeleteTaskSet).
+import type { LoadBalancer, NetworkConfiguration, TaskSet } from '@aws-sdk/client-ecs'
+import { addEvent, findTaskDefinition, requestStop, startTask } from './engine.js'
+import {
+  digitsId,
+  ecsArn,
+  nameFromArn,
+  scaled,
+  type SimService,
+  type SimState,
+  type SimTask
+} from './model.js'
+import { AwsError } from './protocol.js'
+
+export interface TaskSetSpec {
+  readonly taskDefinitionArn: string
+  readonly loadBalancers: LoadBalancer[]
+  readonly status: 'PRIMARY' | 'ACTIVE'
+  /** The CodeDeploy deployment that created the task set. */
+  readonly externalId?: string
+  /** `CODE_DEPLOY` when CodeDeploy created the task set. */
+  readonly startedBy?: string
+  readonly networkConfiguration?: NetworkConfiguration
+  readonly platformVersion?: string
+}
+
+export const isCodeDeployService = (svc: SimService): boolean =>
+  svc.service.deploymentController?.type === 'CODE_DEPLOY'
+
+export function findTaskSet(svc: SimService, id: string | undefined): TaskSet | undefined {
+  return svc.service.taskSets?.find(ts => ts.id === id)
+}
+
+/** Tasks the task set still wants (desired RUNNING). */
+export function taskSetTasks(state: SimState, taskSet: TaskSet): SimTask[] {
+  return state.tasks.filter(t => t.plan.deploymentId === taskSet.id && t.task.desiredStatus === 'RUNNING')
+}
+
+/** What ECS's CreateTaskSet checks: the task definition exists and has the load-balanced container and port. */
+function validateTaskSet(state: SimState, spec: TaskSetSpec): string {
+  const td = findTaskDefinition(state, spec.taskDefinitionArn)
+  if (!td || td.definition.status !== 'ACTIVE')
+    throw new AwsError('ClientException', `Unable to describe task definition ${spec.taskDefinitionArn}.`)
+  for (const lb of spec.loadBalancers) {
+    const container = td.definition.containerDefinitions?.find(c => c.name === lb.containerName)
+    if (!container)
+      throw new AwsError(
+        'InvalidParameterException',
+        `The container ${lb.containerName} does not exist in the task definition.`
+      )
+    if (!container.portMappings?.some(p => p.containerPort === lb.containerPort))
+      throw new AwsError(
+        'InvalidParameterException',
+        `The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`
+      )
+    if (!state.targetGroups.some(t => t.group.TargetGroupArn === lb.targetGroupArn))
+      throw new AwsError('InvalidParameterException', `Target group ${lb.targetGroupArn} does not exist.`)
+  }
+  return td.definition.taskDefinitionArn ?? spec.taskDefinitionArn
+}
+
+/** Creates a task set at 100% scale; throws the AwsError ECS answers for a bad one. */
+export function createTaskSet(state: SimState, svc: SimService, spec: TaskSetSpec, now: number): TaskSet {
+  const service = svc.service
+  const taskDefinition = validateTaskSet(state, spec)
+  const id = `ecs-svc/${digitsId(state)}`
+  const cluster = nameFromArn(service.clusterArn ?? '')
+  const taskSet: TaskSet = {
+    id,
+    taskSetArn: ecsArn(state, `task-set/${cluster}/${service.serviceName}/${id}`),
+    serviceArn: service.serviceArn,
+    clusterArn: service.clusterArn,
+    startedBy: spec.startedBy,
+    externalId: spec.externalId,
+    status: spec.status,
+    taskDefinition,
+    computedDesiredCount: service.desiredCount ?? 0,
+    pendingCount: 0,
+    runningCount: 0,
+    createdAt: new Date(now),
+    updatedAt: new Date(now),
+    launchType: service.launchType,
+    platformVersion: spec.platformVersion ?? service.platformVersion,
+    networkConfiguration: spec.networkConfiguration ?? service.networkConfiguration,
+    loadBalancers: spec.loadBalancers,
+    serviceRegistries: [],
+    scale: { value: 100, unit: 'PERCENT' },
+    stabilityStatus: 'STABILIZING',
+    stabilityStatusAt: new Date(now),
+    tags: []
+  }
+  service.taskSets = [...(service.taskSets ?? []), taskSet]
+  if (spec.status === 'PRIMARY') service.taskDefinition = taskDefinition
+  svc.steady = false
+  return taskSet
+}
+
+/** CreateService with the CODE_DEPLOY controller: the service's task definition and load balancers, PRIMARY. */
+export function createInitialTaskSet(state: SimState, svc: SimService, now: number): TaskSet {
+  const { taskDefinition, loadBalancers } = svc.service
+  return createTaskSet(
+    state,
+    svc,
+    { taskDefinitionArn: taskDefinition ?? '', loadBalancers: loadBalancers ?? [], status: 'PRIMARY' },
+    now
+  )
+}
+
+/** UpdateServicePrimaryTaskSet: the set serving production becomes PRIMARY, the previous one ACTIVE. */
+export function makePrimary(svc: SimService, taskSet: TaskSet, now: number): void {
+  for (const other of svc.service.taskSets ?? []) {
+    if (other.status !== 'PRIMARY' || other === taskSet) continue
+    other.status = 'ACTIVE'
+    other.updatedAt = new Date(now)
+  }
+  taskSet.status = 'PRIMARY'
+  taskSet.updatedAt = new Date(now)
+  svc.service.taskDefinition = taskSet.taskDefinition
+}
+
+/** DeleteTaskSet: the set scales to zero (DRAINING), its tasks stop, and it disappears once they have. */
+export function deleteTaskSet(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
+  taskSet.status = 'DRAINING'
+  taskSet.scale = { value: 0, unit: 'PERCENT' }
+  taskSet.computedDesiredCount = 0
+  taskSet.updatedAt = new Date(now)
+  svc.steady = false
+  scaleTaskSet(state, svc, taskSet, now)
+  updateCounts(state, svc, taskSet, now)
+}
+
+function taskSetTargets(state: SimState, taskSet: TaskSet) {
+  return (taskSet.loadBalancers ?? []).flatMap(lb => {
+    const tg = state.targetGroups.find(t => t.group.TargetGroupArn === lb.targetGroupArn)
+    return tg ? [tg] : []
+  })
+}
+
+/** RUNNING, not unhealthy, and healthy in the task set's target group. */
+export function isTaskSetTaskHealthy(state: SimState, taskSet: TaskSet, simTask: SimTask): boolean {
+  const { task } = simTask
+  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || task.healthStatus === 'UNHEALTHY')
+    return false
+  return taskSetTargets(state, taskSet).every(tg => {
+    const mine = tg.targets.filter(t => t.taskArn === task.taskArn)
+    return mine.length > 0 && mine.every(t => t.state === 'healthy')
+  })
+}
+
+const taskId = (simTask: SimTask) => simTask.task.taskArn?.split('/').at(-1) ?? ''
+const label = (svc: SimService, taskSet: TaskSet) =>
+  `(service ${svc.service.serviceName}, taskSet ${taskSet.id})`
+
+/**
+ * The load balancer's verdict, as for rolling deployments: a target that stays unhealthy for one
+ * health-check interval gets its task replaced, once the grace period has passed.
+ */
+function replaceUnhealthyTasks(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
+  const grace = scaled(state, svc.service.healthCheckGracePeriodSeconds ?? 0)
+  for (const simTask of taskSetTasks(state, taskSet)) {
+    for (const tg of taskSetTargets(state, taskSet)) {
+      const noticeAfter = scaled(state, tg.group.HealthCheckIntervalSeconds ?? 30)
+      const bad = tg.targets.find(
+        t => t.taskArn === simTask.task.taskArn && t.state === 'unhealthy' && now - t.since >= noticeAfter
+      )
+      const startedAt = simTask.task.startedAt?.getTime() ?? now
+      if (!bad || now - startedAt < grace) continue
+      requestStop(
+        state,
+        simTask,
+        {
+          stopCode: 'ServiceSchedulerInitiated',
+          stoppedReason: `Task failed ELB health checks in (target-group ${tg.group.TargetGroupArn})`,
+          failure: true
+        },
+        now
+      )
+      addEvent(
+        svc,
+        now,
+        `${label(svc, taskSet)} (port ${bad.port}) is unhealthy in (target-group ${tg.group.TargetGroupArn}) due to (reason ${bad.description}).`
+      )
+      break
+    }
+  }
+}
+
+function scaleTaskSet(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
+  const service = svc.service
+  const wanted = taskSet.computedDesiredCount ?? 0
+  const tasks = taskSetTasks(state, taskSet)
+  const extra = tasks.slice(wanted)
+  for (const simTask of extra) {
+    const stoppedReason = `Scaling activity initiated by (deployment ${taskSet.id})`
+    requestStop(state, simTask, { stopCode: 'ServiceSchedulerInitiated', stoppedReason, failure: false }, now)
+  }
+  if (extra.length > 0) {
+    addEvent(svc, now, `${label(svc, taskSet)} has begun draining connections on ${extra.length} tasks.`)
+  }
+  const started = Array.from({ length: Math.max(0, wanted - tasks.length) }, () =>
+    startTask(
+      state,
+      {
+        taskDefinitionArn: taskSet.taskDefinition ?? '',
+        clusterArn: service.clusterArn ?? '',
+        group: `service:${service.serviceName}`,
+        startedBy: taskSet.id,
+        launchType: taskSet.launchType,
+        networkConfiguration: taskSet.networkConfiguration,
+        platformVersion: taskSet.platformVersion,
+        deploymentId: taskSet.id,
+        serviceName: service.serviceName,
+        tags: service.propagateTags === 'SERVICE' ? svc.tags : []
+      },
+      now
+    )
+  )
+  if (started.length > 0) {
+    addEvent(
+      svc,
+      now,
+      `${label(svc, taskSet)} has started ${started.length} tasks: ${started.map(t => `(task ${taskId(t)})`).join(' ')}.`
+    )
+  }
+}
+
+function updateCounts(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
+  const tasks = taskSetTasks(state, taskSet)
+  taskSet.runningCount = tasks.filter(t => t.task.lastStatus === 'RUNNING').length
+  taskSet.pendingCount = tasks.filter(
+    t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING'
+  ).length
+  const steady =
+    taskSet.status !== 'DRAINING' &&
+    taskSet.runningCount === taskSet.computedDesiredCount &&
+    taskSet.pendingCount === 0 &&
+    tasks.every(t => isTaskSetTaskHealthy(state, taskSet, t))
+  const stability = steady ? 'STEADY_STATE' : 'STABILIZING'
+  if (stability !== taskSet.stabilityStatus) {
+    taskSet.stabilityStatus = stability
+    taskSet.stabilityStatusAt = new Date(now)
+    addEvent(svc, now, `${label(svc, taskSet)} updated state to ${stability}.`)
+  }
+}
+
+/** Keeps every task set of a CODE_DEPLOY service at its computed desired count. */
+export function advanceTaskSets(state: SimState, svc: SimService, now: number): void {
+  const service = svc.service
+  if (service.status !== 'ACTIVE' && service.status !== 'DRAINING') return
+  const taskSets = service.taskSets ?? []
+  for (const taskSet of taskSets) {
+    const scale = taskSet.scale?.value ?? 100
+    taskSet.computedDesiredCount = Math.ceil(((service.desiredCount ?? 0) * scale) / 100)
+    replaceUnhealthyTasks(state, svc, taskSet, now)
+    scaleTaskSet(state, svc, taskSet, now)
+    updateCounts(state, svc, taskSet, now)
+  }
+  // A deleted task set is gone once none of its tasks is left running or stopping.
+  service.taskSets = taskSets.filter(
+    ts =>
+      ts.status !== 'DRAINING' ||
+      state.tasks.some(t => t.plan.deploymentId === ts.id && t.task.lastStatus !== 'STOPPED')
+  )
+  service.runningCount = service.taskSets.reduce((n, ts) => n + (ts.runningCount ?? 0), 0)
+  service.pendingCount = service.taskSets.reduce((n, ts) => n + (ts.pendingCount ?? 0), 0)
+  const steady = service.taskSets.length === 1 && service.taskSets[0]?.stabilityStatus === 'STEADY_STATE'
+  if (steady && !svc.steady)
+    addEvent(svc, now, `(service ${service.serviceName}) has reached a steady state.`)
+  svc.steady = steady
+}
