@@ -455,9 +455,11 @@ async function follow(deps, request, context, taskDefinitionArn) {
     const decision = await (0,watch/* watchLoop */.Mc)(async () => (last = await observe()), observation => decideCodeDeploy(observation, full), full, { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) });
     return { decision, ...(last !== undefined && { last }) };
 }
+/** Polls for the rollback deployment: at most this many times, ECS_SHIP_POLL_MIN_MS apart (2 s: a minute). */
+const ROLLBACK_LOOKUPS = 30;
 /** CodeDeploy names its rollback deployment a moment after the failure: ask a few times. */
 async function rollbackDeploymentOf(deps, deploymentId) {
-    for (let attempt = 0; attempt < 10; attempt++) {
+    for (let attempt = 0; attempt < ROLLBACK_LOOKUPS; attempt++) {
         const { deploymentInfo } = await deps.codedeploy.send(new dist_cjs.GetDeploymentCommand({ deploymentId }));
         const id = deploymentInfo?.rollbackInfo?.rollbackDeploymentId;
         if (id)
@@ -522,7 +524,10 @@ async function recover(deps, setup, request, deploymentId, decision, last, faile
     const stillRunning = last !== undefined && !['Succeeded', 'Failed', 'Stopped'].includes(last.status);
     let rollbackId = last?.rollbackDeploymentId;
     let startedBy = 'CodeDeploy (the deployment group rolls back by itself)';
-    if (!rollbackId && stillRunning && request.rollbackOnFailure) {
+    // A failed lifecycle event fails the deployment in CodeDeploy too; a group with automatic
+    // rollback then rolls back by itself, and a StopDeployment on top would only race it.
+    const codeDeployRollsBack = setup.autoRollback && decision.kind === 'failed' && decision.failure.cause === 'rollout-failed';
+    if (!rollbackId && stillRunning && request.rollbackOnFailure && !codeDeployRollsBack) {
         // We saw the failure before CodeDeploy: stop it, and let it put the original task set back.
         try {
             await deps.codedeploy.send(new dist_cjs.StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));

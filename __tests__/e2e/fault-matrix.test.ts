@@ -236,6 +236,91 @@ describe('faults: the deploy ends correct, never reported wrongly', () => {
   })
 })
 
+// Blue/green: the same faults and bad inputs against services deployed by ECS-native blue/green
+// and by CodeDeploy.
+const BLUE_GREEN_FAULTS: [string, string, FaultSpec[]][] = [
+  [
+    'ECS-native blue/green with 30% throttling on Describe calls',
+    'django-web-bluegreen',
+    [
+      { operation: 'ecs:Describe*', throttleRatio: 0.3 },
+      { operation: 'elbv2:Describe*', throttleRatio: 0.3 }
+    ]
+  ],
+  [
+    'ECS-native blue/green with dropped connections',
+    'django-web-bluegreen',
+    [{ operation: '*', dropRatio: 0.1 }]
+  ],
+  [
+    'CodeDeploy with 30% throttling on Get and Describe calls',
+    'django-web-codedeploy',
+    [
+      { operation: 'codedeploy:Get*', throttleRatio: 0.3 },
+      { operation: 'elbv2:Describe*', throttleRatio: 0.3 }
+    ]
+  ],
+  [
+    'CodeDeploy with bursts of HTTP 500/503',
+    'django-web-codedeploy',
+    [{ operation: '*', serverErrorRatio: 0.2 }]
+  ]
+]
+
+const BLUE_GREEN_BAD_INPUTS: [string, string, Record<string, string>, RegExp][] = [
+  [
+    'CodeDeploy: a deployment group that does not exist',
+    'django-web-codedeploy',
+    { 'codedeploy-deployment-group': 'nope' },
+    /input codedeploy-deployment-group: /
+  ],
+  [
+    'CodeDeploy: an AppSpec file that does not exist',
+    'django-web-codedeploy',
+    { 'codedeploy-appspec': '/nonexistent/appspec.yaml' },
+    /input codedeploy-appspec: /
+  ],
+  [
+    'CodeDeploy: wait-until ready on a group that reroutes by itself',
+    'django-web-codedeploy',
+    { 'wait-until': 'ready' },
+    /input wait-until: /
+  ]
+]
+
+describe('blue/green', () => {
+  it.each(BLUE_GREEN_FAULTS)('%s: ends correct', async (name, fixture, faults) => {
+    await matrixCase('blue/green', name, async () => {
+      await sim.control.reset()
+      await sim.control.loadFixture(fixture)
+      await sim.control.setFaults(faults)
+      const run = await act({ image: `${REPO}:v2` })
+      await sim.control.setFaults([])
+      if (run.outputs.status !== 'succeeded')
+        throw new Error(`expected succeeded, got ${run.outputs.status}\n${run.stdout}`)
+      const state = await sim.control.state()
+      const web = (state.services as { serviceName?: string; taskDefinition?: string }[]).find(
+        s => s.serviceName === 'web'
+      )
+      expect(web?.taskDefinition).toBe(run.outputs['task-definition-arn'])
+    })
+  })
+
+  it.each(BLUE_GREEN_BAD_INPUTS)(
+    '%s: names the input, changes nothing',
+    async (name, fixture, inputs, message) => {
+      await matrixCase('blue/green', name, async () => {
+        await sim.control.reset()
+        await sim.control.loadFixture(fixture)
+        const run = await act({ image: `${REPO}:v2`, ...inputs })
+        expect(run.exitCode).toBe(1)
+        expect(errorLine(run)).toMatch(message)
+        expect(mutations(await sim.control.calls())).toEqual([])
+      })
+    }
+  )
+})
+
 describe('a rollback that fails', () => {
   it('is reported as such, loudly, with both reasons', async () => {
     await matrixCase('rollback', 'previous revision also unhealthy', async () => {

@@ -328,9 +328,12 @@ async function follow(
   return { decision, ...(last !== undefined && { last }) }
 }
 
+/** Polls for the rollback deployment: at most this many times, ECS_SHIP_POLL_MIN_MS apart (2 s: a minute). */
+const ROLLBACK_LOOKUPS = 30
+
 /** CodeDeploy names its rollback deployment a moment after the failure: ask a few times. */
 async function rollbackDeploymentOf(deps: CodeDeployDeps, deploymentId: string): Promise<string | undefined> {
-  for (let attempt = 0; attempt < 10; attempt++) {
+  for (let attempt = 0; attempt < ROLLBACK_LOOKUPS; attempt++) {
     const { deploymentInfo } = await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId }))
     const id = deploymentInfo?.rollbackInfo?.rollbackDeploymentId
     if (id) return id
@@ -416,7 +419,11 @@ async function recover(
   let rollbackId = last?.rollbackDeploymentId
   let startedBy = 'CodeDeploy (the deployment group rolls back by itself)'
 
-  if (!rollbackId && stillRunning && request.rollbackOnFailure) {
+  // A failed lifecycle event fails the deployment in CodeDeploy too; a group with automatic
+  // rollback then rolls back by itself, and a StopDeployment on top would only race it.
+  const codeDeployRollsBack =
+    setup.autoRollback && decision.kind === 'failed' && decision.failure.cause === 'rollout-failed'
+  if (!rollbackId && stillRunning && request.rollbackOnFailure && !codeDeployRollsBack) {
     // We saw the failure before CodeDeploy: stop it, and let it put the original task set back.
     try {
       await deps.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }))
