@@ -131,8 +131,12 @@ function progressLine(o, context, group) {
 /** The verdict on one poll of a CodeDeploy deployment (ours, or the rollback of it). */
 function decideCodeDeploy(o, context) {
     const replacement = o.taskSets.find(s => s.label === 'Green');
+    // A deployment must end with the replacement healthy; a rollback with whatever task set then
+    // serves production (the original one in CodeDeploy's own rollback, the replacement when
+    // ecs-ship redeployed the previous revision).
+    const serving = o.taskSets.find(s => s.trafficWeight >= 100);
     const expected = context.label === 'rollback'
-        ? (o.taskSets.find(s => s.label === 'Blue')?.desiredCount ?? replacement?.desiredCount ?? 0)
+        ? (serving?.desiredCount ?? Math.max(0, ...o.taskSets.map(s => s.desiredCount)))
         : (replacement?.desiredCount ?? 0);
     const targets = o.targetGroup?.targets ?? [];
     const group = context.targetGroupArn
@@ -310,8 +314,11 @@ function describeCodeDeploySetup(setup) {
         `done when: ${setup.waitUntil === 'ready' ? 'Ready (replacement on test traffic, waiting for the reroute)' : 'Succeeded'}`
     ];
 }
-async function createDeployment(codedeploy, setup, request, taskDefinitionArn, description) {
-    const spec = renderAppSpec(taskDefinitionArn, setup.appspec, request.plan.loadBalancers[0]);
+async function createDeployment(codedeploy, setup, request, taskDefinitionArn, description, purpose = 'deploy') {
+    // A rollback runs no hooks, as CodeDeploy's own rollbacks do: the revision is the known-good
+    // one, and a check that failed the deploy must not hold production on the failed revision.
+    const template = purpose === 'rollback' && setup.appspec ? { ...setup.appspec, Hooks: undefined } : setup.appspec;
+    const spec = renderAppSpec(taskDefinitionArn, template, request.plan.loadBalancers[0]);
     try {
         const answer = await codedeploy.send(new dist_cjs.CreateDeploymentCommand({
             applicationName: setup.application,
@@ -552,7 +559,7 @@ async function recover(deps, setup, request, deploymentId, decision, last, faile
         if (!request.rollbackOnFailure)
             return failedResult(`deploy failed: ${reason} (rollback-on-failure is off; production runs the new revision)`);
         // Production had moved and nothing rolls back: deploy the previous revision the same way.
-        rollbackId = await createDeployment(deps.codedeploy, setup, request, request.previous.arn, `ecs-ship rollback: ${request.plan.serviceName} → ${(0,decide/* revisionName */.pd)(request.previous.arn)}`);
+        rollbackId = await createDeployment(deps.codedeploy, setup, request, request.previous.arn, `ecs-ship rollback: ${request.plan.serviceName} → ${(0,decide/* revisionName */.pd)(request.previous.arn)}`, 'rollback');
         startedBy = 'ecs-ship (a new deployment of the previous revision)';
         deps.log(`rolling back: CreateDeployment ${rollbackId} → ${(0,decide/* revisionName */.pd)(request.previous.arn)}`);
     }

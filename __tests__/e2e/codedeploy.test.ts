@@ -5,7 +5,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CodeDeployClient, GetDeploymentCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy'
+import {
+  CodeDeployClient,
+  GetDeploymentCommand,
+  GetDeploymentGroupCommand,
+  UpdateDeploymentGroupCommand
+} from '@aws-sdk/client-codedeploy'
 import {
   DescribeListenersCommand,
   ElasticLoadBalancingV2Client
@@ -123,6 +128,36 @@ describe('CodeDeploy blue/green', () => {
     expect(run.stdout + run.stderr).toMatch(/smoke-test/)
     expect(await count('StopDeployment')).toBe(0)
     expect(await productionTargetGroup()).toBe('web-tg')
+  })
+
+  it('deploys the previous revision again when production had moved and the group does not roll back', async () => {
+    const codedeploy = new CodeDeployClient(endpoint())
+    try {
+      await codedeploy.send(
+        new UpdateDeploymentGroupCommand({
+          applicationName: 'AppECS-demo-web',
+          currentDeploymentGroupName: 'DgpECS-demo-web',
+          autoRollbackConfiguration: { enabled: false }
+        })
+      )
+    } finally {
+      codedeploy.destroy()
+    }
+    await sim.control.setBehaviours({ hooks: { 'after-traffic-check': { outcome: 'failed' } } })
+    const run = await runOnSim(sim, {
+      image: `${REPO}:v2`,
+      'codedeploy-appspec': appspecWithHook('AfterAllowTraffic', 'after-traffic-check')
+    })
+    expectRun(run, 1, 'rolled-back')
+    expect(run.stdout).toMatch(/rolling back: CreateDeployment d-\w+ → web:1/)
+    expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/web:1$/)
+    expect(await count('StopDeployment')).toBe(0)
+    expect(await count('CreateDeployment')).toBe(2)
+    const state = await sim.control.state()
+    const web = (state.services as { serviceName?: string; taskDefinition?: string }[]).find(
+      s => s.serviceName === 'web'
+    )
+    expect(web?.taskDefinition).toMatch(/task-definition\/web:1$/)
   })
 
   it('stops a deployment whose replacement is unhealthy, with auto-rollback, once', async () => {

@@ -177,9 +177,13 @@ function progressLine(
 /** The verdict on one poll of a CodeDeploy deployment (ours, or the rollback of it). */
 export function decideCodeDeploy(o: CodeDeployObservation, context: CodeDeployContext): Decision {
   const replacement = o.taskSets.find(s => s.label === 'Green')
+  // A deployment must end with the replacement healthy; a rollback with whatever task set then
+  // serves production (the original one in CodeDeploy's own rollback, the replacement when
+  // ecs-ship redeployed the previous revision).
+  const serving = o.taskSets.find(s => s.trafficWeight >= 100)
   const expected =
     context.label === 'rollback'
-      ? (o.taskSets.find(s => s.label === 'Blue')?.desiredCount ?? replacement?.desiredCount ?? 0)
+      ? (serving?.desiredCount ?? Math.max(0, ...o.taskSets.map(s => s.desiredCount)))
       : (replacement?.desiredCount ?? 0)
   const targets = o.targetGroup?.targets ?? []
   const group: TargetGroupEvidence | undefined = context.targetGroupArn

@@ -151,9 +151,14 @@ async function createDeployment(
   setup: CodeDeploySetup,
   request: RolloutRequest,
   taskDefinitionArn: string,
-  description: string
+  description: string,
+  purpose: 'deploy' | 'rollback' = 'deploy'
 ): Promise<string> {
-  const spec = renderAppSpec(taskDefinitionArn, setup.appspec, request.plan.loadBalancers[0])
+  // A rollback runs no hooks, as CodeDeploy's own rollbacks do: the revision is the known-good
+  // one, and a check that failed the deploy must not hold production on the failed revision.
+  const template =
+    purpose === 'rollback' && setup.appspec ? { ...setup.appspec, Hooks: undefined } : setup.appspec
+  const spec = renderAppSpec(taskDefinitionArn, template, request.plan.loadBalancers[0])
   try {
     const answer = await codedeploy.send(
       new CreateDeploymentCommand({
@@ -456,7 +461,8 @@ async function recover(
       setup,
       request,
       request.previous.arn,
-      `ecs-ship rollback: ${request.plan.serviceName} → ${revisionName(request.previous.arn)}`
+      `ecs-ship rollback: ${request.plan.serviceName} → ${revisionName(request.previous.arn)}`,
+      'rollback'
     )
     startedBy = 'ecs-ship (a new deployment of the previous revision)'
     deps.log(`rolling back: CreateDeployment ${rollbackId} → ${revisionName(request.previous.arn)}`)
