@@ -554,7 +554,11 @@ async function recover(deps, setup, request, deploymentId, decision, last, faile
         const production = last?.taskSets.find(s => s.trafficWeight > 0);
         const stayed = !production || production.label === 'Blue';
         if (stayed) {
-            return failedResult(`deploy failed: ${reason}; production traffic never left ${(0,decide/* revisionName */.pd)(request.previous.arn)} (CodeDeploy kept the original task set)`);
+            return {
+                ...failedResult(`deploy failed: ${reason}; production traffic never left ${(0,decide/* revisionName */.pd)(request.previous.arn)} (CodeDeploy kept the original task set)`),
+                // What production runs, as the output says it.
+                taskDefinitionArn: request.previous.arn
+            };
         }
         if (!request.rollbackOnFailure)
             return failedResult(`deploy failed: ${reason} (rollback-on-failure is off; production runs the new revision)`);

@@ -160,6 +160,31 @@ describe('CodeDeploy blue/green', () => {
     expect(web?.taskDefinition).toMatch(/task-definition\/web:1$/)
   })
 
+  it('says production never left the previous revision when a group without rollback fails before the reroute', async () => {
+    const codedeploy = new CodeDeployClient(endpoint())
+    try {
+      await codedeploy.send(
+        new UpdateDeploymentGroupCommand({
+          applicationName: 'AppECS-demo-web',
+          currentDeploymentGroupName: 'DgpECS-demo-web',
+          autoRollbackConfiguration: { enabled: false }
+        })
+      )
+    } finally {
+      codedeploy.destroy()
+    }
+    await sim.control.setBehaviours({ hooks: { 'smoke-test': { outcome: 'failed' } } })
+    const run = await runOnSim(sim, {
+      image: `${REPO}:v2`,
+      'codedeploy-appspec': appspecWithHook('AfterAllowTestTraffic', 'smoke-test')
+    })
+    expectRun(run, 1, 'failed')
+    expect(run.stdout).toMatch(/production traffic never left web:1/)
+    expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/web:1$/)
+    expect(await count('CreateDeployment')).toBe(1)
+    expect(await productionTargetGroup()).toBe('web-tg')
+  })
+
   it('stops a deployment whose replacement is unhealthy, with auto-rollback, once', async () => {
     await sim.control.setBehaviours({
       images: {

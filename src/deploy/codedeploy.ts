@@ -447,9 +447,13 @@ async function recover(
     const production = last?.taskSets.find(s => s.trafficWeight > 0)
     const stayed = !production || production.label === 'Blue'
     if (stayed) {
-      return failedResult(
-        `deploy failed: ${reason}; production traffic never left ${revisionName(request.previous.arn)} (CodeDeploy kept the original task set)`
-      )
+      return {
+        ...failedResult(
+          `deploy failed: ${reason}; production traffic never left ${revisionName(request.previous.arn)} (CodeDeploy kept the original task set)`
+        ),
+        // What production runs, as the output says it.
+        taskDefinitionArn: request.previous.arn
+      }
     }
     if (!request.rollbackOnFailure)
       return failedResult(
