@@ -9,6 +9,8 @@ import { REPO_ROOT, runAction } from './lib/run-action.js'
 import { registryAvailable, startRegistry, type RunningRegistry } from './lib/registry.js'
 
 const TIME_SCALE = Number(process.env.DEMO_TIME_SCALE ?? 0.25)
+// django-web (rolling), django-web-bluegreen / -linear / -canary (ECS-native), django-web-codedeploy.
+const FIXTURE = process.env.DEMO_FIXTURE ?? 'django-web'
 
 function banner(text: string): void {
   console.log(`\n\x1b[1m== ${text}\x1b[0m`)
@@ -22,13 +24,13 @@ async function main(): Promise<void> {
     registry = await startRegistry()
   }
   const sim = await startSimulator({
-    fixture: 'django-web',
+    fixture: FIXTURE,
     timeScale: TIME_SCALE,
     registryUrl: registry?.url
   })
   try {
     banner(
-      `AWS simulator on ${sim.url} (time scale ${TIME_SCALE}): cluster demo, service web, 2 tasks behind an ALB`
+      `AWS simulator on ${sim.url} (time scale ${TIME_SCALE}, fixture ${FIXTURE}): cluster demo, service web, 2 tasks behind an ALB`
     )
     await sim.control.setBehaviours({
       commands: {
