@@ -33,4 +33,17 @@ describe('cancellationMessage', () => {
       'Re-run the workflow to follow it to a verdict, or run mode: rollback to put arn:td/web:1 back.'
     )
   })
+
+  it('during a CodeDeploy rollout: CodeDeploy carries on, and may roll back by itself', () => {
+    expect(cancellationMessage({ ...report, strategy: 'codedeploy' }, 'Rollout')).toMatch(
+      /^cancelled while rolling out: CodeDeploy carries on with its deployment of arn:td\/web:2 to the service web in cluster demo \(and rolls back by itself if its deployment group says so\), but nothing is watching its health now\./
+    )
+  })
+
+  it('while a preview is created or destroyed: how to finish or clean up', () => {
+    expect(cancellationMessage({ ...report, service: 'web-pr-7' }, 'Preview resources')).toMatch(
+      /Run the preview again to finish them, or preview-destroy to remove what was created\.$/
+    )
+    expect(cancellationMessage(report, 'Destroy preview')).toMatch(/Run preview-destroy again/)
+  })
 })
