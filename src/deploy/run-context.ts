@@ -12,7 +12,7 @@ import type { TaskDefinitionSource } from '../taskdef/render.js'
 import { describeRevision } from '../taskdef/revision.js'
 import { targetGroupName } from './decide.js'
 import { nativeSetup } from './native.js'
-import type { CodeDeploySetup } from './codedeploy.js'
+import type { CodeDeploySetup } from './codedeploy-setup.js'
 import type { Clock } from '../util/clock.js'
 import type { RevisionFacts, RolloutResult } from './rolling.js'
 import type { ECSClient } from '@aws-sdk/client-ecs'
@@ -157,7 +157,7 @@ export async function planPhase(
   if (plan.strategy.strategy === 'codedeploy') {
     // The application, the group and the AppSpec file are read now: a typo fails before any change.
     // Loaded only for CodeDeploy services, with the CodeDeploy client it brings.
-    const { describeCodeDeploySetup, loadCodeDeploySetup } = await import('./codedeploy.js')
+    const { describeCodeDeploySetup, loadCodeDeploySetup } = await import('./codedeploy-setup.js')
     codedeploy = await loadCodeDeploySetup(inputs, clients, plan)
     const lines = describeCodeDeploySetup(codedeploy)
     for (const line of lines) core.info(line)

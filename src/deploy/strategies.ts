@@ -2,7 +2,7 @@
 // Each takes the same request and answers the same result, so the modes never branch on it.
 import type { AwsClients } from '../aws/clients.js'
 import type { Strategy } from '../plan/strategy.js'
-import type { CodeDeploySetup } from './codedeploy.js'
+import type { CodeDeploySetup } from './codedeploy-setup.js'
 import { rollOutNative } from './ecs-native.js'
 import { rollOut, type RolloutDeps, type RolloutRequest, type RolloutResult } from './rolling.js'
 
