@@ -88,6 +88,16 @@ describe('ECS-native blue/green', () => {
     expect(await operations('StopServiceDeployment')).toBe(0)
   })
 
+  it('mode rollback puts the previous revision back through the same blue/green flow', async () => {
+    await loadFixture('django-web-bluegreen')
+    expectRun(await runOnSim(sim, { image: `${REPO}:v2` }), 0, 'succeeded')
+    const back = await runOnSim(sim, { mode: 'rollback' })
+    expectRun(back, 0, 'succeeded')
+    expect(back.outputs['task-definition-arn']).toMatch(/task-definition\/web:1$/)
+    expect(back.stdout).toContain('green is web-tg, blue web-tg-green')
+    expect(await production()).toEqual({ 'web-tg': 100, 'web-tg-green': 0 })
+  })
+
   it('rolls back a green revision that fails its health checks, once, and verifies blue', async () => {
     await loadFixture('django-web-bluegreen', 0)
     await sim.control.setBehaviours({

@@ -117,6 +117,15 @@ describe('CodeDeploy blue/green', () => {
     expect(await count('StopDeployment')).toBe(0)
   })
 
+  it('mode rollback deploys the previous revision through CodeDeploy', async () => {
+    expectRun(await runOnSim(sim, { image: `${REPO}:v2` }), 0, 'succeeded')
+    const back = await runOnSim(sim, { mode: 'rollback' })
+    expectRun(back, 0, 'succeeded')
+    expect(back.outputs['task-definition-arn']).toMatch(/task-definition\/web:1$/)
+    expect(back.outputs['deployment-id']).toMatch(/^d-/)
+    expect(await productionTargetGroup()).toBe('web-tg')
+  })
+
   it('names a failing hook and follows the rollback the deployment group makes itself', async () => {
     await sim.control.setBehaviours({ hooks: { 'smoke-test': { outcome: 'failed' } } })
     const run = await runOnSim(sim, {
