@@ -132,7 +132,9 @@ describe('decideCodeDeploy', () => {
 
   it('is done at Succeeded with the replacement healthy, or at Ready when asked', () => {
     expect(decideCodeDeploy(observation({ status: 'Succeeded' }), context).kind).toBe('done')
-    expect(decideCodeDeploy(observation({ status: 'Ready' }), context).kind).toBe('wait')
+    const waiting = decideCodeDeploy(observation({ status: 'Ready' }), context)
+    expect(waiting.kind).toBe('wait')
+    expect(waiting.progress.line).toContain('waiting for the production reroute (ContinueDeployment)')
     const ready = decideCodeDeploy(observation({ status: 'Ready' }), { ...context, waitUntil: 'ready' })
     expect(ready.kind).toBe('done')
     expect(ready.reason).toContain('Ready: the replacement serves test traffic')

@@ -164,6 +164,10 @@ function progressLine(
   group?: TargetGroupEvidence
 ): string {
   const parts = [`${context.label} ${context.deploymentId}: ${o.status}`]
+  if (o.status === 'Ready' && context.waitUntil === 'succeeded')
+    parts.push(
+      'waiting for the production reroute (ContinueDeployment), or for the group’s wait time to run out'
+    )
   const current = o.lifecycleEvents.find(e => e.status === 'InProgress')
   const done = o.lifecycleEvents.filter(e => e.status === 'Succeeded').length
   if (o.lifecycleEvents.length > 0)
