@@ -321,6 +321,8 @@ __webpack_require__.d(__webpack_exports__, {
   rollOutCodeDeploy: () => (/* binding */ rollOutCodeDeploy)
 });
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var core = __webpack_require__(3360);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
 var dist_cjs = __webpack_require__(7507);
 // EXTERNAL MODULE: ./lib/errors.js
@@ -476,6 +478,7 @@ var watch = __webpack_require__(1012);
 
 
 
+
 async function createDeployment(codedeploy, setup, request, taskDefinitionArn, description, purpose = 'deploy') {
     // A rollback runs no hooks, as CodeDeploy's own rollbacks do: the revision is the known-good
     // one, and a check that failed the deploy must not hold production on the failed revision.
@@ -532,6 +535,9 @@ function rollOutCodeDeploy(setup) {
         if (!deps.codedeploy)
             throw new Error('the CodeDeploy client is missing');
         const cd = { ...deps, codedeploy: deps.codedeploy };
+        // Inputs that mean nothing to CodeDeploy are said out loud rather than silently ignored.
+        if (request.desiredCount !== undefined)
+            core/* warning */.$e('input desired-count: not applied by a CodeDeploy deployment (the replacement task set takes the service’s count)');
         const description = `ecs-ship: ${request.plan.serviceName} → ${(0,decide/* revisionName */.pd)(request.target.arn)}`;
         const deploymentId = await createDeployment(cd.codedeploy, setup, request, request.target.arn, description);
         deps.log(`CreateDeployment: ${deploymentId} (${setup.application} / ${setup.deploymentGroup}) → ${(0,decide/* revisionName */.pd)(request.target.arn)}`);

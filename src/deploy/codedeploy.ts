@@ -4,6 +4,7 @@
 // ends on a known-good revision: follow CodeDeploy's own rollback when it makes one, stop the
 // deployment with auto-rollback when we see the failure first, or redeploy the previous revision
 // when production traffic had already moved and nothing rolls back.
+import * as core from '@actions/core'
 import {
   CreateDeploymentCommand,
   GetDeploymentCommand,
@@ -107,6 +108,11 @@ export function rollOutCodeDeploy(setup: CodeDeploySetup) {
   return async (deps: RolloutDeps, request: RolloutRequest): Promise<RolloutResult> => {
     if (!deps.codedeploy) throw new Error('the CodeDeploy client is missing')
     const cd: CodeDeployDeps = { ...deps, codedeploy: deps.codedeploy }
+    // Inputs that mean nothing to CodeDeploy are said out loud rather than silently ignored.
+    if (request.desiredCount !== undefined)
+      core.warning(
+        'input desired-count: not applied by a CodeDeploy deployment (the replacement task set takes the service’s count)'
+      )
     const description = `ecs-ship: ${request.plan.serviceName} → ${revisionName(request.target.arn)}`
     const deploymentId = await createDeployment(
       cd.codedeploy,
