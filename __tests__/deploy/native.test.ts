@@ -1,6 +1,12 @@
 import type { Service } from '@aws-sdk/client-ecs'
 import { decide, DEFAULT_FAILURE_THRESHOLD, describeBakeLeft } from '../../src/deploy/decide.js'
-import { blueOf, chooseGreen, decideNativeRollback, nativeSetup } from '../../src/deploy/native.js'
+import {
+  blueOf,
+  chooseGreen,
+  decideNativeRollback,
+  decideSettled,
+  nativeSetup
+} from '../../src/deploy/native.js'
 import type { Observation, TrafficView, WatchContext } from '../../src/deploy/observation.js'
 
 const BLUE = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123'
@@ -217,5 +223,17 @@ describe('decideNativeRollback', () => {
     expect(decideNativeRollback(blueBack('ROLLBACK_FAILED', 0, 0), rollback).kind).toBe('failed')
     const late = { ...blueBack('ROLLBACK_IN_PROGRESS', 0, 0), at: 60_000 }
     expect(decideNativeRollback(late, rollback).reason).toMatch(/^timed out after 1 minute/)
+  })
+})
+
+describe('decideSettled', () => {
+  const context = { startedAt: 0, timeoutMs: 60_000 }
+  const at = (status: string, time = 1000) => ({ at: time, serviceDeployment: { arn: SD, status } })
+  it('waits while the deployment or its rollback runs, and is done when ECS ends it either way', () => {
+    expect(decideSettled(at('IN_PROGRESS'), context).kind).toBe('wait')
+    expect(decideSettled(at('ROLLBACK_IN_PROGRESS'), context).kind).toBe('wait')
+    for (const end of ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'])
+      expect(decideSettled(at(end), context)).toMatchObject({ kind: 'done', reason: `it ended ${end}` })
+    expect(decideSettled(at('IN_PROGRESS', 60_000), context).kind).toBe('failed')
   })
 })

@@ -98,6 +98,28 @@ describe('ECS-native blue/green', () => {
     expect(await production()).toEqual({ 'web-tg': 100, 'web-tg-green': 0 })
   })
 
+  it('a deploy that finds another blue/green deployment in flight waits for ECS to finish it', async () => {
+    await loadFixture('django-web-bluegreen')
+    let second: Promise<ActionRun> | undefined
+    const first = await runOnSim(
+      sim,
+      { image: `${REPO}:v2` },
+      {
+        runPost: false,
+        onLine: line => {
+          if (!second && line.startsWith('UpdateService:'))
+            second = runOnSim(sim, { image: `${REPO}:v3` }, { runPost: false })
+        }
+      }
+    )
+    const next = await (second ?? Promise.reject(new Error('the second deploy never started')))
+    expectRun(first, 0, 'succeeded')
+    expectRun(next, 0, 'succeeded')
+    expect(next.stdout).toMatch(/is in flight \(service deployment .*\): waiting for it to settle/)
+    expect(next.outputs['previous-task-definition-arn']).toBe(first.outputs['task-definition-arn'])
+    expect(await production()).toEqual({ 'web-tg': 100, 'web-tg-green': 0 })
+  })
+
   it('rolls back a green revision that fails its health checks, once, and verifies blue', async () => {
     await loadFixture('django-web-bluegreen', 0)
     await sim.control.setBehaviours({

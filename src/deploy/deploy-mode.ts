@@ -10,6 +10,7 @@ import { renderTaskDefinition } from '../taskdef/render.js'
 import { registerRevision } from '../taskdef/revision.js'
 import { inFlightDeployment, waitForInFlight } from './rolling.js'
 import { rolloutClients, rolloutFor } from './strategies.js'
+import { waitForNativeInFlight } from './ecs-native.js'
 import { applyRollout, phase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
 import { backoffFromEnv } from './watch.js'
 
@@ -39,15 +40,25 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
     // Someone else's rollout (or ECS's own rollback) is under way: let it settle, then plan again
     // from what the service runs then, so "previous" is a revision that really finished.
     const elb = await clients.elb()
-    await phase(state, clock, 'Wait for in-flight deployment', () =>
-      waitForInFlight(
-        { ecs, elb, clock, backoff: backoffFromEnv(deps.env), log: line => core.info(line) },
+    const waitDeps = {
+      ecs,
+      elb,
+      clock,
+      backoff: backoffFromEnv(deps.env),
+      log: (line: string) => core.info(line)
+    }
+    const timeoutMs = inputs.waitForMinutes * 60_000
+    await phase(state, clock, 'Wait for in-flight deployment', async () => {
+      // ECS-native green tasks sit in whichever target group was free: follow ECS's own status.
+      if (plan.strategy.strategy === 'ecs-native') return waitForNativeInFlight(waitDeps, plan, timeoutMs)
+      await waitForInFlight(
+        waitDeps,
         plan,
         revisionFacts(inFlight.taskDefinition, current.taskDefinition),
         inFlight,
-        inputs.waitForMinutes * 60_000
+        timeoutMs
       )
-    )
+    })
     ;({ ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients))
   }
 

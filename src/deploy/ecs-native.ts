@@ -4,6 +4,7 @@
 // is already rolling back by itself, and follow the rollback until production traffic is back
 // on blue and blue is healthy.
 import {
+  DescribeServiceDeploymentsCommand,
   ListServiceDeploymentsCommand,
   StopServiceDeploymentCommand,
   type Service
@@ -11,12 +12,19 @@ import {
 import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { credentialErrorMessage, describeError, isCredentialError } from '../errors.js'
 import { DEFAULT_FAILURE_THRESHOLD, revisionName, targetGroupName, type Decision } from './decide.js'
-import { blueOf, chooseGreen, decideNativeRollback, nativeSetup, type NativeSetup } from './native.js'
+import {
+  blueOf,
+  chooseGreen,
+  decideNativeRollback,
+  decideSettled,
+  nativeSetup,
+  type NativeSetup
+} from './native.js'
 import { createObserver, ruleWeights, type ObserveTarget } from './observe.js'
 import type { WatchContext } from './observation.js'
 import { startDeployment, type RolloutDeps, type RolloutRequest, type RolloutResult } from './rolling.js'
-import { watchDeployment } from './watch.js'
-import type { LoadBalancerTarget } from '../plan/service.js'
+import { watchDeployment, watchLoop } from './watch.js'
+import type { LoadBalancerTarget, ServicePlan } from '../plan/service.js'
 
 /** Production weights of every blue/green load balancer, read before the deployment moves them. */
 async function productionWeights(deps: RolloutDeps, setup: NativeSetup) {
@@ -248,4 +256,57 @@ async function rollBackNative(
     ),
     rollback
   }
+}
+
+/**
+ * Waits for another ECS-native deployment of the service (someone else's, or ECS's own rollback)
+ * to end before ours starts, following its service deployment. Fails, with nothing changed,
+ * when it does not end within the timeout.
+ */
+export async function waitForNativeInFlight(
+  deps: RolloutDeps,
+  plan: ServicePlan,
+  timeoutMs: number
+): Promise<void> {
+  let arn = plan.service.currentServiceDeployment
+  if (!arn) {
+    const answer = await deps.ecs.send(
+      new ListServiceDeploymentsCommand({
+        cluster: plan.cluster,
+        service: plan.serviceName,
+        status: ['PENDING', 'IN_PROGRESS', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'STOP_REQUESTED']
+      })
+    )
+    arn = answer.serviceDeployments?.[0]?.serviceDeploymentArn
+  }
+  if (!arn) return
+  const serviceDeploymentArn = arn
+  deps.log(
+    `another deployment of ${plan.serviceName} is in flight (service deployment ${serviceDeploymentArn}): waiting for it to settle before deploying`
+  )
+  const context = { deploymentId: serviceDeploymentArn, startedAt: deps.clock.now(), timeoutMs }
+  const decision = await watchLoop(
+    async () => {
+      const answer = await deps.ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] })
+      )
+      const found = answer.serviceDeployments?.[0]
+      return {
+        at: deps.clock.now(),
+        serviceDeployment: {
+          arn: serviceDeploymentArn,
+          status: found?.status ?? 'UNKNOWN',
+          ...(found?.lifecycleStage !== undefined && { lifecycleStage: found.lifecycleStage })
+        }
+      }
+    },
+    observation => decideSettled(observation, context),
+    context,
+    { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) }
+  )
+  if (decision.kind !== 'done')
+    throw new Error(
+      `the in-flight deployment did not settle in time (${decision.reason}); nothing was changed`
+    )
+  deps.log(`service deployment ${serviceDeploymentArn} settled: ${decision.reason}`)
 }

@@ -164,3 +164,40 @@ export function decideNativeRollback(observation: Observation, context: NativeRo
       : 'blue targets to be healthy'
   return { kind: 'wait', reason: waiting, progress }
 }
+
+const SETTLED = ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']
+
+/**
+ * Whether someone else's ECS-native deployment has settled: ECS says it is over, one way or the
+ * other (a rollback in progress is not over). Its green tasks sit in whichever target group was
+ * free, so the service's own target group says nothing about it; ECS's status is the signal.
+ */
+export function decideSettled(
+  observation: Pick<Observation, 'at' | 'serviceDeployment'>,
+  context: { readonly startedAt: number; readonly timeoutMs: number }
+): Decision {
+  const deployment = observation.serviceDeployment
+  const status = deployment?.status ?? 'UNKNOWN'
+  const line = `in-flight service deployment ${shortArn(deployment?.arn ?? '?')}: ${status}${deployment?.lifecycleStage ? ` · stage ${deployment.lifecycleStage}` : ''}`
+  const progress: Progress = {
+    running: 0,
+    pending: 0,
+    desired: 0,
+    failedTasks: 0,
+    deployments: 0,
+    targetGroups: [],
+    ...(deployment?.lifecycleStage !== undefined && { lifecycleStage: deployment.lifecycleStage }),
+    line
+  }
+  if (SETTLED.includes(status)) return { kind: 'done', reason: `it ended ${status}`, progress }
+  if (observation.at - context.startedAt >= context.timeoutMs) {
+    const minutes = Math.round(context.timeoutMs / 60_000)
+    return {
+      kind: 'failed',
+      reason: `timed out after ${minutes} minute${minutes === 1 ? '' : 's'}; last state: ${line}`,
+      progress,
+      failure: { cause: 'timeout', evidence: [] }
+    }
+  }
+  return { kind: 'wait', reason: `ECS to finish it (${status})`, progress }
+}
