@@ -126,6 +126,27 @@ describe('CodeDeploy blue/green', () => {
     expect(await productionTargetGroup()).toBe('web-tg')
   })
 
+  it('a deploy that finds another CodeDeploy deployment in flight waits for it to end, then deploys', async () => {
+    let second: Promise<ActionRun> | undefined
+    const first = await runOnSim(
+      sim,
+      { image: `${REPO}:v2` },
+      {
+        runPost: false,
+        onLine: line => {
+          if (!second && line.startsWith('CreateDeployment:'))
+            second = runOnSim(sim, { image: `${REPO}:v3` }, { runPost: false })
+        }
+      }
+    )
+    const next = await (second ?? Promise.reject(new Error('the second deploy never started')))
+    expectRun(first, 0, 'succeeded')
+    expectRun(next, 0, 'succeeded')
+    expect(next.stdout).toMatch(/another CodeDeploy deployment is in flight \(d-\w+\): waiting for it to end/)
+    expect(next.outputs['previous-task-definition-arn']).toBe(first.outputs['task-definition-arn'])
+    expect(await productionTargetGroup()).toBe('web-tg')
+  })
+
   it('names a failing hook and follows the rollback the deployment group makes itself', async () => {
     await sim.control.setBehaviours({ hooks: { 'smoke-test': { outcome: 'failed' } } })
     const run = await runOnSim(sim, {

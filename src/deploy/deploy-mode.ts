@@ -8,10 +8,19 @@ import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { loadTaskDefinitionFile } from '../taskdef/load.js'
 import { renderTaskDefinition } from '../taskdef/render.js'
 import { registerRevision } from '../taskdef/revision.js'
-import { inFlightDeployment, waitForInFlight } from './rolling.js'
+import { inFlightDeployment, waitForInFlight as waitForRollingInFlight } from './rolling.js'
 import { rolloutClients, rolloutFor } from './strategies.js'
 import { waitForNativeInFlight } from './ecs-native.js'
-import { applyRollout, phase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
+import {
+  applyRollout,
+  phase,
+  planPhase,
+  revisionFacts,
+  type PlanResult,
+  type RunDeps,
+  type RunState
+} from './run-context.js'
+import type { AwsClients } from '../aws/clients.js'
 import { backoffFromEnv } from './watch.js'
 
 export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps): Promise<void> {
@@ -33,34 +42,12 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
 
   const clients = deps.clients(inputs.region)
   let { ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients)
-  // CodeDeploy refuses a second deployment of a group by itself (DeploymentLimitExceeded).
-  const inFlight =
-    inputs.dryRun || plan.strategy.strategy === 'codedeploy' ? undefined : inFlightDeployment(plan.service)
-  if (inFlight) {
-    // Someone else's rollout (or ECS's own rollback) is under way: let it settle, then plan again
-    // from what the service runs then, so "previous" is a revision that really finished.
-    const elb = await clients.elb()
-    const waitDeps = {
-      ecs,
-      elb,
-      clock,
-      backoff: backoffFromEnv(deps.env),
-      log: (line: string) => core.info(line)
-    }
-    const timeoutMs = inputs.waitForMinutes * 60_000
-    await phase(state, clock, 'Wait for in-flight deployment', async () => {
-      // ECS-native green tasks sit in whichever target group was free: follow ECS's own status.
-      if (plan.strategy.strategy === 'ecs-native') return waitForNativeInFlight(waitDeps, plan, timeoutMs)
-      await waitForInFlight(
-        waitDeps,
-        plan,
-        revisionFacts(inFlight.taskDefinition, current.taskDefinition),
-        inFlight,
-        timeoutMs
-      )
-    })
-    ;({ ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients))
-  }
+  if (
+    !inputs.dryRun &&
+    (await waitForInFlight(inputs, state, deps, clients, { ecs, plan, current, codedeploy }))
+  )
+    // Plan again from what the service runs now, so "previous" is a revision that really finished.
+    ({ ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients))
 
   let image = inputs.image
   if (inputs.build && inputs.dryRun) {
@@ -163,4 +150,53 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   if (result.status === 'succeeded' && !inputs.waitForServiceStability) {
     report.healthGate = 'not checked: wait-for-service-stability is false'
   }
+}
+
+/**
+ * Someone else's rollout (or ECS's or CodeDeploy's own rollback) is under way: wait for it to
+ * settle, within wait-for-minutes, and say so. True when there was one to wait for.
+ */
+async function waitForInFlight(
+  inputs: Inputs,
+  state: RunState,
+  deps: RunDeps,
+  clients: AwsClients,
+  { ecs, plan, current, codedeploy }: PlanResult
+): Promise<boolean> {
+  const { clock } = deps
+  const elb = await clients.elb()
+  const waitDeps = {
+    ecs,
+    elb,
+    clock,
+    backoff: backoffFromEnv(deps.env),
+    log: (line: string) => core.info(line)
+  }
+  const timeoutMs = inputs.waitForMinutes * 60_000
+  const phaseName = 'Wait for in-flight deployment'
+
+  if (plan.strategy.strategy === 'codedeploy' && codedeploy) {
+    const { activeDeployment, waitForCodeDeployInFlight } = await import('./codedeploy-inflight.js')
+    const client = await clients.codedeploy()
+    const active = await activeDeployment(client, codedeploy)
+    if (!active) return false
+    await phase(state, clock, phaseName, () =>
+      waitForCodeDeployInFlight({ ...waitDeps, codedeploy: client }, active, timeoutMs)
+    )
+    return true
+  }
+  const inFlight = inFlightDeployment(plan.service)
+  if (!inFlight) return false
+  await phase(state, clock, phaseName, async () => {
+    // ECS-native green tasks sit in whichever target group was free: follow ECS's own status.
+    if (plan.strategy.strategy === 'ecs-native') return waitForNativeInFlight(waitDeps, plan, timeoutMs)
+    await waitForRollingInFlight(
+      waitDeps,
+      plan,
+      revisionFacts(inFlight.taskDefinition, current.taskDefinition),
+      inFlight,
+      timeoutMs
+    )
+  })
+  return true
 }
