@@ -25,6 +25,8 @@ type EvidencePicker = (
 
 interface Scenario {
   readonly name: string
+  /** The simulator fixture; django-web (a rolling service) unless said. */
+  readonly fixture?: string
   readonly image: string
   readonly behaviours: Behaviours
   readonly expectSuccess: boolean
@@ -73,8 +75,31 @@ const SCENARIOS: readonly Scenario[] = [
     expectSuccess: false,
     evidence: afterStart('target-unhealthy'),
     verdictLine: /roll(ing)? ?back|deploy failed/i
+  },
+  {
+    name: 'bluegreen-success',
+    fixture: 'django-web-bluegreen',
+    image: `${IMAGE_REPO}:v2`,
+    behaviours: {},
+    expectSuccess: true,
+    // ECS-native: complete after the bake time and the clean-up of blue.
+    evidence: afterStart('deployment-completed')
+  },
+  {
+    name: 'codedeploy-success',
+    fixture: 'django-web-codedeploy',
+    image: `${IMAGE_REPO}:v2`,
+    behaviours: {},
+    expectSuccess: true,
+    evidence: afterStart('deployment-completed')
   }
 ]
+
+/** BENCH_SCENARIOS=success,crash-loop runs only those (all by default). */
+const SELECTED = (process.env.BENCH_SCENARIOS ?? '')
+  .split(',')
+  .map(name => name.trim())
+  .filter(Boolean)
 
 interface Measurement {
   readonly verdictLatencyMs?: number
@@ -136,7 +161,7 @@ async function peerTaskDefinitionFile(sim: RunningSimulator, image: string): Pro
 }
 
 async function measure(scenario: Scenario, peerDir?: string): Promise<Measurement> {
-  const sim = await startSimulator({ fixture: 'django-web', timeScale: TIME_SCALE })
+  const sim = await startSimulator({ fixture: scenario.fixture ?? 'django-web', timeScale: TIME_SCALE })
   const simStart = Date.now()
   try {
     await sim.control.setBehaviours(scenario.behaviours)
@@ -241,7 +266,10 @@ async function main(): Promise<void> {
   if (process.env.PEER_ACTION_DIR) tools.push({ name: 'peer', dir: process.env.PEER_ACTION_DIR })
   const results: ScenarioResult[] = []
   for (const scenario of SCENARIOS) {
+    if (SELECTED.length > 0 && !SELECTED.includes(scenario.name)) continue
     for (const tool of tools) {
+      // The peer action knows only rolling updates through UpdateService.
+      if (tool.dir && scenario.fixture !== undefined) continue
       const ms: Measurement[] = []
       for (let i = 0; i < RUNS; i++) {
         process.stderr.write(`bench: ${scenario.name} with ${tool.name}, run ${i + 1}/${RUNS}\n`)

@@ -441,7 +441,7 @@ describe('decide', () => {
       context
     )
     expect(a.progress.line).toBe(
-      'deployment ecs-svc/222: 1/2 running, 1 pending · rollout IN_PROGRESS · web-tg 2/2 healthy · 1 older deployment draining'
+      'deployment ecs-svc/222: 1/2 running, 1 pending · rollout IN_PROGRESS · web-tg 2/2 healthy · 1 older deployment draining (2 running)'
     )
     expect(b.progress.line).toBe(a.progress.line)
   })

@@ -319,3 +319,39 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     expect(described.filter(arn => arn === stoppedTask.taskArn)).toHaveLength(1)
   })
 })
+
+describe('watchLoop', () => {
+  it('does not sleep past a change the decision expects soon, however long it has been quiet', async () => {
+    const { watchLoop } = await import('../../src/deploy/watch.js')
+    const clock = fakeClock(0)
+    const sleeps: number[] = []
+    const sleep = clock.sleep
+    clock.sleep = async ms => {
+      sleeps.push(ms)
+      await sleep(ms)
+    }
+    const progress = (nextChangeWithinMs?: number) => ({
+      running: 0,
+      pending: 0,
+      desired: 0,
+      failedTasks: 0,
+      deployments: 1,
+      targetGroups: [],
+      line: 'quiet',
+      ...(nextChangeWithinMs !== undefined && { nextChangeWithinMs })
+    })
+    let polls = 0
+    const decision = await watchLoop(
+      async () => ++polls,
+      n =>
+        n < 6
+          ? { kind: 'wait', reason: 'baking', progress: progress(n < 4 ? undefined : n === 4 ? 5000 : 0) }
+          : { kind: 'done', reason: 'over', progress: progress() },
+      { deploymentId: 'x', startedAt: 0, timeoutMs: 60 * 60_000 },
+      { clock, log: () => undefined, backoff: BACKOFF }
+    )
+    expect(decision.kind).toBe('done')
+    // Backing off while quiet (2, 3, 4.5 s), then capped at the 5 s hint, then at the minimum.
+    expect(sleeps).toEqual([2000, 3000, 4500, 5000, 2000])
+  })
+})

@@ -56,11 +56,22 @@ export interface Progress {
   readonly deployments: number
   readonly rolloutState?: string
   readonly targetGroups: readonly TargetGroupEvidence[]
+  /**
+   * Tasks the older deployments still run. Part of the line so that the line changes as they
+   * stop: the watch then polls quickly, and the verdict that follows their last stop is not missed
+   * by a backed-off poll.
+   */
+  readonly olderRunning?: number
   /** ECS-native: the service deployment's lifecycle stage and the listener rules' weights. */
   readonly lifecycleStage?: string
   /** While baking: how long is left, coarsely (it is part of the line, which must not change every poll). */
   readonly bakeLeft?: string
   readonly traffic?: readonly TrafficView[]
+  /**
+   * When the next change is expected within this long (ms): the loop does not sleep past it.
+   * ECS-native: the end of the bake time, and the clean-up of blue, after which ECS completes.
+   */
+  readonly nextChangeWithinMs?: number
   /** One line for the log; the loop prints it only when it differs from the last one. */
   readonly line: string
 }
@@ -228,7 +239,9 @@ function progressLine(context: WatchContext, p: Omit<Progress, 'line'>): string 
   for (const t of p.traffic ?? []) parts.push(`${t.rule} ${trafficSplit(t)}`)
   if (p.failedTasks > 0) parts.push(`${p.failedTasks} failed task${p.failedTasks === 1 ? '' : 's'}`)
   if (p.deployments > 1)
-    parts.push(`${p.deployments - 1} older deployment${p.deployments === 2 ? '' : 's'} draining`)
+    parts.push(
+      `${p.deployments - 1} older deployment${p.deployments === 2 ? '' : 's'} draining${p.olderRunning !== undefined ? ` (${p.olderRunning} running)` : ''}`
+    )
   return parts.join(' · ')
 }
 
@@ -247,14 +260,22 @@ export function decide(observation: Observation, context: WatchContext): Decisio
     desired: ours?.desiredCount ?? 0,
     failedTasks: Math.max(ours?.failedTasks ?? 0, failedStops.length),
     deployments: observation.deployments.filter(d => d.status !== 'INACTIVE').length,
+    olderRunning: observation.deployments
+      .filter(d => d.id !== context.deploymentId && d.status !== 'INACTIVE')
+      .reduce((sum, d) => sum + d.runningCount, 0),
     ...(ours?.rolloutState !== undefined && { rolloutState: ours.rolloutState }),
     targetGroups: health.groups,
     ...(observation.serviceDeployment?.lifecycleStage !== undefined && {
       lifecycleStage: observation.serviceDeployment.lifecycleStage
     }),
     ...(bakeLeftMs(observation, context) !== undefined && {
-      bakeLeft: describeBakeLeft(bakeLeftMs(observation, context) ?? 0)
+      bakeLeft: describeBakeLeft(bakeLeftMs(observation, context) ?? 0),
+      nextChangeWithinMs: bakeLeftMs(observation, context)
     }),
+    // Clean-up ends with blue's tasks stopping and ECS completing at once: nothing on the way
+    // changes what we see, so poll at the quickest rate until it does.
+    ...(observation.serviceDeployment?.lifecycleStage === 'CLEAN_UP' &&
+      observation.serviceDeployment.status === 'IN_PROGRESS' && { nextChangeWithinMs: 0 }),
     ...(observation.traffic !== undefined && { traffic: observation.traffic })
   }
   const progress: Progress = { ...base, line: progressLine(context, base) }

@@ -71,6 +71,7 @@ export async function watchLoop<T>(
 
   for (;;) {
     let changed = false
+    let dueWithinMs: number | undefined
     try {
       const decision = judge(await observe())
       errors = 0
@@ -78,6 +79,7 @@ export async function watchLoop<T>(
       changed = decision.progress.line !== lastLine || transitionPending(decision.progress)
       lastLine = decision.progress.line
       lastDecision = decision
+      dueWithinMs = decision.progress.nextChangeWithinMs
       if (decision.kind !== 'wait') return decision
     } catch (error) {
       // Credentials do not heal by waiting; everything else (throttling past the SDK's retries,
@@ -100,9 +102,12 @@ export async function watchLoop<T>(
       }
     }
     delay = nextPollDelay(delay, changed, backoff)
+    // A change the decision expects soon (a bake time running out, the last stage of a
+    // blue/green deployment) is not slept through, however long it has been quiet.
+    const sleepMs = dueWithinMs === undefined ? delay : Math.min(delay, Math.max(backoff.minMs, dueWithinMs))
     const remaining = deadline - clock.now()
     // One last poll exactly at the deadline, so the timeout reports the freshest state.
-    await clock.sleep(Math.max(0, Math.min(delay, remaining)))
+    await clock.sleep(Math.max(0, Math.min(sleepMs, remaining)))
   }
 }
 
