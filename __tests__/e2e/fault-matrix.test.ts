@@ -281,6 +281,18 @@ const BLUE_GREEN_BAD_INPUTS: [string, string, Record<string, string>, RegExp][] 
     /input codedeploy-appspec: /
   ],
   [
+    'preview behind the blue/green catch-all rule',
+    'django-web-bluegreen',
+    {
+      mode: 'preview',
+      'preview-id': '7',
+      'preview-host': 'pr-{id}.preview.example.com',
+      'listener-arn':
+        'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/demo-alb/50dc6c495c0c9188/f2f7dc8efc522ab2'
+    },
+    /input listener-arn: .*matches every request/
+  ],
+  [
     'CodeDeploy: wait-until ready on a group that reroutes by itself',
     'django-web-codedeploy',
     { 'wait-until': 'ready' },

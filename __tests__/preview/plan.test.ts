@@ -376,3 +376,20 @@ describe('validation errors name the input', () => {
     expect(planPreview(input({ rules: [...ninetyNine, ours] })).rule.action).toBe('modify')
   })
 })
+
+describe('a catch-all rule in front of the preview', () => {
+  it('refuses a listener whose earlier rule matches every request, naming listener-arn', () => {
+    const catchAll = rule(1, ['/*'], [], 'path-pattern')
+    expect(() => planPreview(input({ rules: [{ rule: base.defaultRule, tags: [] }, catchAll] }))).toThrow(
+      /input listener-arn: rule .*\/r1 \(priority 1\) matches every request before the preview's rule \(priority \d+\)/
+    )
+  })
+
+  it('lets a specific path rule, or a catch-all after the preview, be', () => {
+    const specific = rule(1, ['/api/*'], [], 'path-pattern')
+    const late = rule(49999 + 1, ['/*'], [], 'path-pattern')
+    expect(() =>
+      planPreview(input({ rules: [{ rule: base.defaultRule, tags: [] }, specific, late] }))
+    ).not.toThrow()
+  })
+})

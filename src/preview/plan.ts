@@ -137,6 +137,29 @@ function routeClash(rules: readonly TaggedRule[], wanted: readonly RuleCondition
     )
 }
 
+/** Path patterns that match every request. */
+const EVERYTHING = new Set(['*', '/*'])
+
+/**
+ * A rule evaluated before `priority` that matches every request (only a catch-all path
+ * condition, such as a blue/green production rule on `/*`): a preview rule after it would
+ * never receive traffic.
+ */
+export function catchAllBefore(rules: readonly TaggedRule[], priority: number): Rule | undefined {
+  return rules
+    .map(r => r.rule)
+    .filter(rule => !rule.IsDefault && Number(rule.Priority) < priority)
+    .find(rule => {
+      const conditions = rule.Conditions ?? []
+      return (
+        conditions.length > 0 &&
+        conditions.every(
+          c => c.Field === 'path-pattern' && (conditionValues(c) ?? []).some(v => EVERYTHING.has(v))
+        )
+      )
+    })
+}
+
 const ecsTags = (tags: PreviewTags): EcsTag[] => Object.entries(tags).map(([key, value]) => ({ key, value }))
 
 /** The base's own tags travel with the clone (cost allocation), except AWS's and ours. */
@@ -296,6 +319,13 @@ export function planPreview(input: PreviewPlanInput): PreviewPlan {
       fail('listener-arn', `no free rule priority between ${PRIORITY_MIN} and ${PRIORITY_MAX}`)
     rule = { action: 'create', priority }
   }
+
+  const shadow = catchAllBefore(others, rule.priority)
+  if (shadow)
+    fail(
+      'listener-arn',
+      `rule ${shadow.RuleArn ?? ''} (priority ${shadow.Priority ?? '?'}) matches every request before the preview's rule (priority ${rule.priority}) would be looked at, so the preview would never receive traffic; use a listener without a catch-all rule for previews`
+    )
 
   return {
     id,
