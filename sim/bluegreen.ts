@@ -17,7 +17,14 @@ import type {
   ServiceDeploymentLifecycleStage
 } from '@aws-sdk/client-ecs'
 import { lifecyclePlan, type LifecycleStep } from './bluegreen-plan.js'
-import { addEvent, circuitBreakerThreshold, requestStop, startTask } from './engine.js'
+import {
+  addEvent,
+  circuitBreakerThreshold,
+  deploymentOwner,
+  replaceTasksFailingTargets,
+  requestStop,
+  startServiceTasks
+} from './engine.js'
 import {
   hexId,
   recordMilestone,
@@ -259,37 +266,12 @@ function replaceTasksFailingHealthChecks(
   svc: SimService,
   traffic: TrafficConfig,
   now: number
-) {
-  const grace = scaled(state, svc.service.healthCheckGracePeriodSeconds ?? 0)
+): void {
   const groups = [traffic.primaryTargetGroupArn, traffic.alternateTargetGroupArn]
     .map(arn => targetGroup(state, arn))
     .filter((tg): tg is SimTargetGroup => tg !== undefined)
-  for (const simTask of svc.deployments.flatMap(d => tasksOf(state, d))) {
-    for (const tg of groups) {
-      const noticeAfter = scaled(state, tg.group.HealthCheckIntervalSeconds ?? 30)
-      const bad = tg.targets.find(
-        t => t.taskArn === simTask.task.taskArn && t.state === 'unhealthy' && now - t.since >= noticeAfter
-      )
-      const startedAt = simTask.task.startedAt?.getTime() ?? now
-      if (!bad || now - startedAt < grace) continue
-      requestStop(
-        state,
-        simTask,
-        {
-          stopCode: 'ServiceSchedulerInitiated',
-          stoppedReason: `Task failed ELB health checks in (target-group ${tg.group.TargetGroupArn})`,
-          failure: true
-        },
-        now
-      )
-      addEvent(
-        svc,
-        now,
-        `(service ${svc.service.serviceName}) (port ${bad.port}) is unhealthy in (target-group ${tg.group.TargetGroupArn}) due to (reason ${bad.description}).`
-      )
-      break
-    }
-  }
+  const tasks = svc.deployments.flatMap(d => tasksOf(state, d))
+  replaceTasksFailingTargets(state, svc, tasks, groups, now, `(service ${svc.service.serviceName})`)
 }
 
 function markServingTasks(state: SimState, svc: SimService, traffic: TrafficConfig): void {
@@ -301,35 +283,14 @@ function markServingTasks(state: SimState, svc: SimService, traffic: TrafficConf
 }
 
 function launchTasks(state: SimState, svc: SimService, dep: SimDeployment, count: number, now: number): void {
-  const service = svc.service
-  const name = service.serviceName ?? ''
-  const started: SimTask[] = []
-  for (let i = 0; i < count; i++) {
-    started.push(
-      startTask(
-        state,
-        {
-          taskDefinitionArn: dep.deployment.taskDefinition ?? '',
-          clusterArn: service.clusterArn ?? '',
-          group: `service:${name}`,
-          startedBy: dep.deployment.id,
-          launchType: service.launchType,
-          networkConfiguration: service.networkConfiguration,
-          platformVersion: service.platformVersion,
-          deploymentId: dep.deployment.id,
-          serviceName: name,
-          tags: service.propagateTags === 'SERVICE' ? svc.tags : []
-        },
-        now
-      )
-    )
-  }
-  if (started.length > 0)
-    addEvent(
-      svc,
-      now,
-      `(service ${name}) has started ${started.length} tasks: ${started.map(t => `(task ${t.task.taskArn?.split('/').at(-1)})`).join(' ')}.`
-    )
+  startServiceTasks(
+    state,
+    svc,
+    deploymentOwner(svc, dep),
+    count,
+    now,
+    `(service ${svc.service.serviceName ?? ''})`
+  )
 }
 
 function stopTasks(

@@ -315,6 +315,112 @@ export function addEvent(service: SimService, now: number, message: string): voi
 
 const taskId = (task: Task) => task.taskArn?.split('/').at(-1) ?? ''
 
+/**
+ * The load balancer's verdict: a task whose target has failed its checks is replaced, but not
+ * before the service's health-check grace period has passed since the task started. ECS learns
+ * of target health by polling ELB, so in practice it reacts some seconds after the target turns
+ * unhealthy; we model that as one health-check interval. Rolling deployments, ECS-native
+ * blue/green and CodeDeploy task sets all go through here; `who` starts the service event.
+ */
+export function replaceTasksFailingTargets(
+  state: SimState,
+  svc: SimService,
+  tasks: readonly SimTask[],
+  groups: readonly SimTargetGroup[],
+  now: number,
+  who: string
+): void {
+  const grace = scaled(state, svc.service.healthCheckGracePeriodSeconds ?? 0)
+  for (const simTask of tasks) {
+    for (const tg of groups) {
+      const noticeAfter = scaled(state, tg.group.HealthCheckIntervalSeconds ?? 30)
+      const bad = tg.targets.find(
+        t => t.taskArn === simTask.task.taskArn && t.state === 'unhealthy' && now - t.since >= noticeAfter
+      )
+      const startedAt = simTask.task.startedAt?.getTime() ?? now
+      if (!bad || now - startedAt < grace) continue
+      requestStop(
+        state,
+        simTask,
+        {
+          stopCode: 'ServiceSchedulerInitiated',
+          stoppedReason: `Task failed ELB health checks in (target-group ${tg.group.TargetGroupArn})`,
+          failure: true
+        },
+        now
+      )
+      addEvent(
+        svc,
+        now,
+        `${who} (port ${bad.port}) is unhealthy in (target-group ${tg.group.TargetGroupArn}) due to (reason ${bad.description}).`
+      )
+      break
+    }
+  }
+}
+
+/** What service tasks are started for: a deployment of the service, or a CodeDeploy task set. */
+export interface TaskOwner {
+  readonly id: string
+  readonly taskDefinition: string
+  readonly launchType?: string
+  readonly networkConfiguration?: NetworkConfiguration
+  readonly platformVersion?: string
+}
+
+/** A service deployment as the owner of its tasks: the service's own launch settings. */
+export function deploymentOwner(svc: SimService, dep: SimDeployment): TaskOwner {
+  const service = svc.service
+  return {
+    id: dep.deployment.id ?? '',
+    taskDefinition: dep.deployment.taskDefinition ?? '',
+    launchType: service.launchType,
+    networkConfiguration: service.networkConfiguration,
+    platformVersion: service.platformVersion
+  }
+}
+
+/** Starts `count` tasks of a service for `owner`, and says so in the service's events. */
+export function startServiceTasks(
+  state: SimState,
+  svc: SimService,
+  owner: TaskOwner,
+  count: number,
+  now: number,
+  who: string
+): SimTask[] {
+  const service = svc.service
+  const name = service.serviceName ?? ''
+  const started: SimTask[] = []
+  for (let i = 0; i < count; i++) {
+    started.push(
+      startTask(
+        state,
+        {
+          taskDefinitionArn: owner.taskDefinition,
+          clusterArn: service.clusterArn ?? '',
+          group: `service:${name}`,
+          startedBy: owner.id,
+          launchType: owner.launchType,
+          networkConfiguration: owner.networkConfiguration,
+          platformVersion: owner.platformVersion,
+          deploymentId: owner.id,
+          serviceName: name,
+          tags: service.propagateTags === 'SERVICE' ? svc.tags : []
+        },
+        now
+      )
+    )
+  }
+  if (started.length > 0)
+    addEvent(
+      svc,
+      now,
+      `${who} has started ${started.length} tasks: ${started.map(t => `(task ${taskId(t.task)})`).join(' ')}.`
+    )
+  return started
+}
+
 export interface StopReason {
   readonly stopCode: Task['stopCode']
   readonly stoppedReason: string
@@ -546,39 +652,14 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
     state.tasks.filter(t => t.plan.deploymentId === dep.deployment.id && t.task.desiredStatus === 'RUNNING')
   const allActive = () => svc.deployments.flatMap(tasksOf)
 
-  // The load balancer's verdict: a target that fails its checks gets its task replaced, but not
-  // before the health-check grace period has passed since the task started. ECS learns of target
-  // health by polling ELB, so in practice it reacts some seconds after the target turns
-  // unhealthy; we model that as one health-check interval.
-  const grace = scaled(state, service.healthCheckGracePeriodSeconds ?? 0)
-  for (const simTask of allActive()) {
-    for (const t of svc.deployments.length ? serviceTargetGroups(state, svc) : []) {
-      const noticeAfter = scaled(state, t.tg.group.HealthCheckIntervalSeconds ?? 30)
-      const bad = t.tg.targets.find(
-        x => x.taskArn === simTask.task.taskArn && x.state === 'unhealthy' && now - x.since >= noticeAfter
-      )
-      const startedAt = simTask.task.startedAt?.getTime() ?? now
-      if (bad && now - startedAt >= grace) {
-        const reason = bad.description
-        requestStop(
-          state,
-          simTask,
-          {
-            stopCode: 'ServiceSchedulerInitiated',
-            stoppedReason: `Task failed ELB health checks in (target-group ${t.tg.group.TargetGroupArn})`,
-            failure: true
-          },
-          now
-        )
-        addEvent(
-          svc,
-          now,
-          `(service ${name}) (port ${bad.port}) is unhealthy in (target-group ${t.tg.group.TargetGroupArn}) due to (reason ${reason}).`
-        )
-        break
-      }
-    }
-  }
+  replaceTasksFailingTargets(
+    state,
+    svc,
+    allActive(),
+    svc.deployments.length ? serviceTargetGroups(state, svc).map(t => t.tg) : [],
+    now,
+    `(service ${name})`
+  )
   for (const simTask of allActive()) if (isHealthy(state, simTask, svc)) simTask.plan.everHealthy = true
 
   const primary = svc.deployments[0]
@@ -683,34 +764,7 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   // Start new tasks up to the desired count, within the maximum percent.
   if (launching) {
     const toStart = Math.min(desired - tasksOf(current).length, maxTotal - allActive().length)
-    const started: SimTask[] = []
-    for (let i = 0; i < toStart; i++) {
-      started.push(
-        startTask(
-          state,
-          {
-            taskDefinitionArn: current.deployment.taskDefinition ?? '',
-            clusterArn: service.clusterArn ?? '',
-            group: `service:${name}`,
-            startedBy: current.deployment.id,
-            launchType: service.launchType,
-            networkConfiguration: service.networkConfiguration,
-            platformVersion: service.platformVersion,
-            deploymentId: current.deployment.id,
-            serviceName: name,
-            tags: service.propagateTags === 'SERVICE' ? svc.tags : []
-          },
-          now
-        )
-      )
-    }
-    if (started.length > 0) {
-      addEvent(
-        svc,
-        now,
-        `(service ${name}) has started ${started.length} tasks: ${started.map(t => `(task ${taskId(t.task)})`).join(' ')}.`
-      )
-    }
+    startServiceTasks(state, svc, deploymentOwner(svc, current), toStart, now, `(service ${name})`)
   }
 
   // Counts, then completion: the primary runs its desired count, all serving, and nothing else runs.

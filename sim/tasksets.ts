@@ -5,16 +5,14 @@
 // checks, and reports STEADY_STATE when the set runs that many tasks, all healthy. Follows the ECS
 // API reference (TaskSet, CreateTaskSet, UpdateServicePrimaryTaskSet, DeleteTaskSet).
 import type { LoadBalancer, NetworkConfiguration, TaskSet } from '@aws-sdk/client-ecs'
-import { addEvent, findTaskDefinition, requestStop, startTask } from './engine.js'
 import {
-  digitsId,
-  ecsArn,
-  nameFromArn,
-  scaled,
-  type SimService,
-  type SimState,
-  type SimTask
-} from './model.js'
+  addEvent,
+  findTaskDefinition,
+  replaceTasksFailingTargets,
+  requestStop,
+  startServiceTasks
+} from './engine.js'
+import { digitsId, ecsArn, nameFromArn, type SimService, type SimState, type SimTask } from './model.js'
 import { AwsError } from './protocol.js'
 
 export interface TaskSetSpec {
@@ -152,7 +150,6 @@ export function isTaskSetTaskHealthy(state: SimState, taskSet: TaskSet, simTask:
   })
 }
 
-const taskId = (simTask: SimTask) => simTask.task.taskArn?.split('/').at(-1) ?? ''
 const label = (svc: SimService, taskSet: TaskSet) =>
   `(service ${svc.service.serviceName}, taskSet ${taskSet.id})`
 
@@ -161,37 +158,11 @@ const label = (svc: SimService, taskSet: TaskSet) =>
  * health-check interval gets its task replaced, once the grace period has passed.
  */
 function replaceUnhealthyTasks(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
-  const grace = scaled(state, svc.service.healthCheckGracePeriodSeconds ?? 0)
-  for (const simTask of taskSetTasks(state, taskSet)) {
-    for (const tg of taskSetTargets(state, taskSet)) {
-      const noticeAfter = scaled(state, tg.group.HealthCheckIntervalSeconds ?? 30)
-      const bad = tg.targets.find(
-        t => t.taskArn === simTask.task.taskArn && t.state === 'unhealthy' && now - t.since >= noticeAfter
-      )
-      const startedAt = simTask.task.startedAt?.getTime() ?? now
-      if (!bad || now - startedAt < grace) continue
-      requestStop(
-        state,
-        simTask,
-        {
-          stopCode: 'ServiceSchedulerInitiated',
-          stoppedReason: `Task failed ELB health checks in (target-group ${tg.group.TargetGroupArn})`,
-          failure: true
-        },
-        now
-      )
-      addEvent(
-        svc,
-        now,
-        `${label(svc, taskSet)} (port ${bad.port}) is unhealthy in (target-group ${tg.group.TargetGroupArn}) due to (reason ${bad.description}).`
-      )
-      break
-    }
-  }
+  const tasks = taskSetTasks(state, taskSet)
+  replaceTasksFailingTargets(state, svc, tasks, taskSetTargets(state, taskSet), now, label(svc, taskSet))
 }
 
 function scaleTaskSet(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
-  const service = svc.service
   const wanted = taskSet.computedDesiredCount ?? 0
   const tasks = taskSetTasks(state, taskSet)
   const extra = tasks.slice(wanted)
@@ -202,31 +173,14 @@ function scaleTaskSet(state: SimState, svc: SimService, taskSet: TaskSet, now: n
   if (extra.length > 0) {
     addEvent(svc, now, `${label(svc, taskSet)} has begun draining connections on ${extra.length} tasks.`)
   }
-  const started = Array.from({ length: Math.max(0, wanted - tasks.length) }, () =>
-    startTask(
-      state,
-      {
-        taskDefinitionArn: taskSet.taskDefinition ?? '',
-        clusterArn: service.clusterArn ?? '',
-        group: `service:${service.serviceName}`,
-        startedBy: taskSet.id,
-        launchType: taskSet.launchType,
-        networkConfiguration: taskSet.networkConfiguration,
-        platformVersion: taskSet.platformVersion,
-        deploymentId: taskSet.id,
-        serviceName: service.serviceName,
-        tags: service.propagateTags === 'SERVICE' ? svc.tags : []
-      },
-      now
-    )
-  )
-  if (started.length > 0) {
-    addEvent(
-      svc,
-      now,
-      `${label(svc, taskSet)} has started ${started.length} tasks: ${started.map(t => `(task ${taskId(t)})`).join(' ')}.`
-    )
+  const owner = {
+    id: taskSet.id ?? '',
+    taskDefinition: taskSet.taskDefinition ?? '',
+    launchType: taskSet.launchType,
+    networkConfiguration: taskSet.networkConfiguration,
+    platformVersion: taskSet.platformVersion
   }
+  startServiceTasks(state, svc, owner, Math.max(0, wanted - tasks.length), now, label(svc, taskSet))
 }
 
 function updateCounts(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
