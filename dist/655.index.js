@@ -307,9 +307,6 @@ function isLoopbackRegistry(registry) {
 
 
 
-function errorName(error) {
-    return error instanceof Error ? error.name : '';
-}
 async function callerAccount(sts) {
     try {
         return (await sts.send(new client_sts_dist_cjs.GetCallerIdentityCommand({}))).Account;
@@ -334,7 +331,7 @@ async function resolveRepository(ecr, sts, reference, region) {
         found = answer.repositories?.[0];
     }
     catch (error) {
-        if (errorName(error) !== 'RepositoryNotFoundException')
+        if ((0,errors/* errorName */.Is)(error) !== 'RepositoryNotFoundException')
             throw error;
     }
     if (found?.repositoryUri === undefined) {
@@ -381,7 +378,7 @@ async function digestOfTag(ecr, repository, tag) {
         return answer.imageDetails?.[0]?.imageDigest;
     }
     catch (error) {
-        if (errorName(error) === 'ImageNotFoundException')
+        if ((0,errors/* errorName */.Is)(error) === 'ImageNotFoundException')
             return undefined;
         throw error;
     }

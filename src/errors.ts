@@ -19,7 +19,8 @@ const CREDENTIAL_ERROR_NAMES = [
   'CredentialsProviderError'
 ]
 
-function errorName(error: unknown): string {
+/** The AWS error code of an SDK error (its name, or Code/code), or '' when it has none. */
+export function errorName(error: unknown): string {
   if (error && typeof error === 'object') {
     const e = error as { name?: unknown; Code?: unknown; code?: unknown }
     for (const candidate of [e.name, e.Code, e.code]) {

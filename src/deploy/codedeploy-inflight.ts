@@ -6,7 +6,7 @@ import {
   ListDeploymentsCommand,
   type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
-import type { Decision, Progress } from './decide.js'
+import { statusProgress, untilEnded, type Decision } from './decide.js'
 import type { CodeDeploySetup } from './codedeploy-setup.js'
 import type { RolloutDeps } from './rolling.js'
 import { watchLoop } from './watch.js'
@@ -33,28 +33,10 @@ export function decideEnded(
   observation: { readonly at: number; readonly status: string },
   context: { readonly deploymentId: string; readonly startedAt: number; readonly timeoutMs: number }
 ): Decision {
-  const line = `in-flight CodeDeploy deployment ${context.deploymentId}: ${observation.status}`
-  const progress: Progress = {
-    running: 0,
-    pending: 0,
-    desired: 0,
-    failedTasks: 0,
-    deployments: 0,
-    targetGroups: [],
-    line
-  }
-  if (!(IN_FLIGHT as readonly string[]).includes(observation.status))
-    return { kind: 'done', reason: `it ended ${observation.status}`, progress }
-  if (observation.at - context.startedAt >= context.timeoutMs) {
-    const minutes = Math.round(context.timeoutMs / 60_000)
-    return {
-      kind: 'failed',
-      reason: `timed out after ${minutes} minute${minutes === 1 ? '' : 's'}; last state: ${line}`,
-      progress,
-      failure: { cause: 'timeout', evidence: [] }
-    }
-  }
-  return { kind: 'wait', reason: `CodeDeploy to end it (${observation.status})`, progress }
+  const { status } = observation
+  const line = `in-flight CodeDeploy deployment ${context.deploymentId}: ${status}`
+  const ended = !(IN_FLIGHT as readonly string[]).includes(status)
+  return untilEnded({ ...observation, ended }, statusProgress(line), context, 'CodeDeploy to end it')
 }
 
 export async function waitForCodeDeployInFlight(

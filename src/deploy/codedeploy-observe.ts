@@ -10,7 +10,7 @@ import {
 import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs'
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { CodeDeployObservation, TaskSetView } from './codedeploy-plan.js'
-import { errorName } from './codedeploy-setup.js'
+import { errorName } from '../errors.js'
 import { toTask } from './observe.js'
 import type { RolloutDeps, RolloutRequest } from './rolling.js'
 

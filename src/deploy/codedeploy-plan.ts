@@ -8,7 +8,9 @@ import type { LoadBalancerTarget } from '../plan/service.js'
 import {
   describeStoppedTask,
   isFailureStop,
+  targetCountEvidence,
   targetGroupName,
+  timedOutAfter,
   type Decision,
   type FailureCause,
   type Progress,
@@ -191,19 +193,7 @@ export function decideCodeDeploy(o: CodeDeployObservation, context: CodeDeployCo
       : (replacement?.desiredCount ?? 0)
   const targets = o.targetGroup?.targets ?? []
   const group: TargetGroupEvidence | undefined = context.targetGroupArn
-    ? {
-        targetGroupArn: context.targetGroupArn,
-        healthy: targets.filter(t => t.state === 'healthy').length,
-        expected,
-        targets: targets.map(t => ({
-          task: '-',
-          id: t.id,
-          port: t.port ?? 0,
-          state: t.state,
-          ...(t.reason !== undefined && { reason: t.reason }),
-          ...(t.description !== undefined && { description: t.description })
-        }))
-      }
+    ? targetCountEvidence(context.targetGroupArn, targets, expected)
     : undefined
   const failedStops = o.stoppedTasks.filter(isFailureStop)
   const progress: Progress = {
@@ -282,10 +272,9 @@ export function decideCodeDeploy(o: CodeDeployObservation, context: CodeDeployCo
     }
   }
   if (o.at - context.startedAt >= context.timeoutMs) {
-    const minutes = Math.round(context.timeoutMs / 60_000)
     return failed(
       'timeout',
-      `timed out after ${minutes} minute${minutes === 1 ? '' : 's'} waiting for CodeDeploy ${context.label} ${context.deploymentId}; last state: ${progress.line}`,
+      `${timedOutAfter(context.timeoutMs)} waiting for CodeDeploy ${context.label} ${context.deploymentId}; last state: ${progress.line}`,
       stopEvidence
     )
   }

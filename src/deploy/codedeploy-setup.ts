@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { AwsClients } from '../aws/clients.js'
-import { ActionError } from '../errors.js'
+import { ActionError, errorName } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import type { ServicePlan } from '../plan/service.js'
 import { parseAppSpec, type AppSpec } from './codedeploy-plan.js'
@@ -27,9 +27,6 @@ export interface CodeDeploySetup {
   readonly blueTargetGroupArn?: string
   readonly greenTargetGroupArn?: string
 }
-
-export const errorName = (error: unknown): string =>
-  error && typeof error === 'object' && 'name' in error ? String((error as { name: unknown }).name) : ''
 
 async function readGroup(
   codedeploy: CodeDeployClient,

@@ -11,7 +11,7 @@ import {
   StopDeploymentCommand,
   type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
-import { credentialErrorMessage, describeError, isCredentialError, ActionError } from '../errors.js'
+import { ActionError, describeError, errorName } from '../errors.js'
 import {
   appSpecRevision,
   decideCodeDeploy,
@@ -20,10 +20,22 @@ import {
   type CodeDeployObservation
 } from './codedeploy-plan.js'
 import { codeDeployObserver, type CodeDeployDeps } from './codedeploy-observe.js'
-import { errorName, type CodeDeploySetup } from './codedeploy-setup.js'
+import type { CodeDeploySetup } from './codedeploy-setup.js'
 import { DEFAULT_FAILURE_THRESHOLD, revisionName, type Decision } from './decide.js'
-import type { RolloutDeps, RolloutRequest, RolloutResult } from './rolling.js'
+import {
+  concludeRollout,
+  rollbackOutcome,
+  type FailedResult,
+  type RolloutDeps,
+  type RolloutRequest,
+  type RolloutResult
+} from './rolling.js'
 import { watchLoop } from './watch.js'
+
+// The one module the rest of the action loads on demand for CodeDeploy services: one bundle chunk
+// holds the setup, the in-flight wait and the rollout, instead of one chunk for each.
+export { describeCodeDeploySetup, loadCodeDeploySetup } from './codedeploy-setup.js'
+export { activeDeployment, waitForCodeDeployInFlight } from './codedeploy-inflight.js'
 
 async function createDeployment(
   codedeploy: CodeDeployClient,
@@ -139,33 +151,11 @@ export function rollOutCodeDeploy(setup: CodeDeploySetup) {
       },
       request.target.arn
     )
-    if (decision.kind === 'done') {
-      deps.log(`healthy: ${decision.reason}`)
-      return {
-        status: 'succeeded',
-        deploymentId,
-        taskDefinitionArn: request.target.arn,
-        rolledBack: false,
-        decision
-      }
-    }
-    for (const line of decision.kind === 'failed' ? decision.failure.evidence : []) deps.log(`  ${line}`)
-    const failedResult = (why: string): RolloutResult => ({
-      status: 'failed',
-      deploymentId,
-      taskDefinitionArn: request.target.arn,
-      rolledBack: false,
-      reason: why,
-      decision
-    })
-    try {
-      return await recover(cd, setup, request, deploymentId, decision, last, failedResult)
-    } catch (error) {
-      const why = isCredentialError(error) ? credentialErrorMessage(error) : describeError(error)
-      return failedResult(
-        `deploy failed: ${decision.reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${why}. The service needs attention now.`
-      )
-    }
+    // Recovery runs whatever rollback-on-failure says: CodeDeploy's own rollback is followed even
+    // when it is off, so the verdict says where the service ended.
+    return concludeRollout(deps, request, deploymentId, decision, failedResult =>
+      recover(cd, setup, request, deploymentId, decision, last, failedResult)
+    )
   }
 }
 
@@ -177,7 +167,7 @@ async function recover(
   deploymentId: string,
   decision: Decision,
   last: CodeDeployObservation | undefined,
-  failedResult: (why: string) => RolloutResult
+  failedResult: FailedResult
 ): Promise<RolloutResult> {
   const reason = decision.reason
   const stillRunning = last !== undefined && !['Succeeded', 'Failed', 'Stopped'].includes(last.status)
@@ -251,21 +241,5 @@ async function recover(
     byEcs: false,
     startedBy
   }
-  if (rollbackDecision.kind === 'done') {
-    return {
-      status: 'rolled-back',
-      deploymentId,
-      taskDefinitionArn: request.previous.arn,
-      rolledBack: true,
-      reason: `deploy failed: ${reason}; rolled back to ${request.previous.arn} (${rollbackDecision.reason})`,
-      decision,
-      rollback
-    }
-  }
-  return {
-    ...failedResult(
-      `deploy failed: ${reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${rollbackDecision.reason}. The service needs attention now.`
-    ),
-    rollback
-  }
+  return rollbackOutcome(request, deploymentId, decision, rollback, failedResult, rollbackDecision.reason)
 }

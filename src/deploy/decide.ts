@@ -374,10 +374,9 @@ export function decide(observation: Observation, context: WatchContext): Decisio
   // 5. Out of time: say what we were still waiting for, and the last state seen.
   const elapsed = observation.at - context.startedAt
   if (elapsed >= context.timeoutMs) {
-    const minutes = Math.round(context.timeoutMs / 60_000)
     return failed(
       'timeout',
-      `timed out after ${minutes} minute${minutes === 1 ? '' : 's'} waiting for ${waiting}; last state: ${progress.line}`,
+      `${timedOutAfter(context.timeoutMs)} waiting for ${waiting}; last state: ${progress.line}`,
       [...health.unhealthyEvidence, ...stopEvidence]
     )
   }
@@ -446,4 +445,70 @@ function stageWait(deployment: ServiceDeploymentView, at: number, context: Watch
     return `ECS to finish the bake time (about ${Math.ceil(leftMs / 1000)} s left)`
   }
   return `ECS to finish the deployment (stage ${stage})`
+}
+
+/** `timed out after 30 minutes`: how the watches word their timeout. */
+export function timedOutAfter(timeoutMs: number): string {
+  const minutes = Math.round(timeoutMs / 60_000)
+  return `timed out after ${minutes} minute${minutes === 1 ? '' : 's'}`
+}
+
+/**
+ * The verdict of a watch that only waits for something else to end (a deployment in flight):
+ * done once it has, failed at the timeout with the last state, else wait.
+ */
+export function untilEnded(
+  observation: { readonly at: number; readonly status: string; readonly ended: boolean },
+  progress: Progress,
+  context: { readonly startedAt: number; readonly timeoutMs: number },
+  /** Who ends it, for the wait reason: `ECS to finish it`. */
+  waitingFor: string
+): Decision {
+  if (observation.ended) return { kind: 'done', reason: `it ended ${observation.status}`, progress }
+  if (observation.at - context.startedAt >= context.timeoutMs)
+    return {
+      kind: 'failed',
+      reason: `${timedOutAfter(context.timeoutMs)}; last state: ${progress.line}`,
+      progress,
+      failure: { cause: 'timeout', evidence: [] }
+    }
+  return { kind: 'wait', reason: `${waitingFor} (${observation.status})`, progress }
+}
+
+/** Progress for a watch that sees a status line, not tasks and targets. */
+export function statusProgress(line: string, extra: Partial<Omit<Progress, 'line'>> = {}): Progress {
+  return {
+    running: 0,
+    pending: 0,
+    desired: 0,
+    failedTasks: 0,
+    deployments: 0,
+    targetGroups: [],
+    ...extra,
+    line
+  }
+}
+
+/**
+ * A target group's health counted by targets, not by tasks: for watches that do not map tasks to
+ * targets (a blue/green rollback, a CodeDeploy task set), every target there counts.
+ */
+export function targetCountEvidence(
+  targetGroupArn: string,
+  targets: readonly TargetView[],
+  expected: number
+): TargetGroupEvidence {
+  return {
+    targetGroupArn,
+    healthy: targets.filter(t => t.state === 'healthy').length,
+    expected,
+    targets: targets.map(t => ({
+      task: '-',
+      id: t.id,
+      port: t.port ?? 0,
+      state: t.state,
+      ...(t.reason !== undefined && { reason: t.reason }),
+      ...(t.description !== undefined && { description: t.description })
+    }))
+  }
 }

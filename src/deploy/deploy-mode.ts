@@ -2,7 +2,6 @@
 // register only when something changed, migrate, roll out behind the health gate (with
 // rollback on failure). Dry-run stops after the diff; an unchanged definition stops there too.
 import * as core from '@actions/core'
-import { ActionError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { loadTaskDefinitionFile } from '../taskdef/load.js'
@@ -13,7 +12,10 @@ import { rolloutClients, rolloutFor } from './strategies.js'
 import { waitForNativeInFlight } from './ecs-native.js'
 import {
   applyRollout,
+  imagePhase,
+  migratePhase,
   phase,
+  requirePhaseHooks,
   planPhase,
   revisionFacts,
   type PlanResult,
@@ -33,12 +35,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
         loadTaskDefinitionFile(inputs.taskDefinitionPath as string)
       )
     : undefined
-  if (inputs.build && !deps.hooks.buildImage) {
-    throw new ActionError('input ecr-repository: the image phase is not available in this build')
-  }
-  if (inputs.migrate && !deps.hooks.runMigrations) {
-    throw new ActionError('input migrate-command: the migrate phase is not available in this build')
-  }
+  requirePhaseHooks(inputs, deps.hooks)
 
   const clients = deps.clients(inputs.region)
   let { ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients)
@@ -49,21 +46,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
     // Plan again from what the service runs now, so "previous" is a revision that really finished.
     ({ ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients))
 
-  let image = inputs.image
-  if (inputs.build && inputs.dryRun) {
-    // Pushing an image is a change: a dry run shows the tag it would deploy instead.
-    image = `${inputs.build.ecrRepository}:${inputs.build.imageTag}`
-    core.info(`dry run: no image is built; the diff shows ${image}, which the build would push`)
-  } else if (inputs.build && deps.hooks.buildImage) {
-    // The image phase: its result's imageUri (by digest) becomes the deployed image.
-    const build = deps.hooks.buildImage
-    const result = await phase(state, clock, 'Image', () =>
-      build(inputs, { clients, taskDefinition: fileSource ?? current })
-    )
-    report.imageResult = result
-    image = result.imageUri
-  }
-  if (image !== undefined) report.image = image
+  const image = await imagePhase(inputs, state, deps, clients, fileSource ?? current)
 
   const { rendered, diff } = await phase(state, clock, 'Task definition', async () => {
     // A file without tags keeps the running revision's tags: losing them is never what was meant.
@@ -112,21 +95,14 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
         })
   report.taskDefinitionArn = targetArn
 
-  if (inputs.migrate && deps.hooks.runMigrations) {
-    // The migrate phase: after register, before UpdateService; a failure stops here.
-    const migrate = deps.hooks.runMigrations
-    const containers = rendered.containers
-    const result = await phase(state, clock, 'Migrate', () =>
-      migrate(inputs, { clients, plan, taskDefinitionArn: targetArn, containers })
-    )
-    report.migrateResult = result
-    if (!result.succeeded) {
-      const failed = result.tasks.find(t => !t.succeeded)
-      throw new ActionError(
-        `migration failed${failed ? `: ${failed.command.join(' ')}: ${failed.reason ?? `exit ${failed.exitCode ?? '?'}`}` : ''}; the service was not changed`
-      )
-    }
-  }
+  // The migrate phase: after register, before UpdateService; a failure stops here.
+  await migratePhase(
+    inputs,
+    state,
+    deps,
+    { clients, plan, taskDefinitionArn: targetArn, containers: rendered.containers },
+    'the service'
+  )
 
   const elb = await clients.elb()
   const rollout = rolloutFor(plan.strategy.strategy, codedeploy)
@@ -176,7 +152,7 @@ async function waitForInFlight(
   const phaseName = 'Wait for in-flight deployment'
 
   if (plan.strategy.strategy === 'codedeploy' && codedeploy) {
-    const { activeDeployment, waitForCodeDeployInFlight } = await import('./codedeploy-inflight.js')
+    const { activeDeployment, waitForCodeDeployInFlight } = await import('./codedeploy.js')
     const client = await clients.codedeploy()
     const active = await activeDeployment(client, codedeploy)
     if (!active) return false

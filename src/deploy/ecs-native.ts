@@ -10,7 +10,7 @@ import {
   type Service
 } from '@aws-sdk/client-ecs'
 import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { credentialErrorMessage, describeError, isCredentialError } from '../errors.js'
+import { errorName } from '../errors.js'
 import { DEFAULT_FAILURE_THRESHOLD, revisionName, targetGroupName, type Decision } from './decide.js'
 import {
   blueOf,
@@ -22,7 +22,15 @@ import {
 } from './native.js'
 import { createObserver, ruleWeights, type ObserveTarget } from './observe.js'
 import type { WatchContext } from './observation.js'
-import { startDeployment, type RolloutDeps, type RolloutRequest, type RolloutResult } from './rolling.js'
+import {
+  concludeRollout,
+  rollbackOutcome,
+  startDeployment,
+  type FailedResult,
+  type RolloutDeps,
+  type RolloutRequest,
+  type RolloutResult
+} from './rolling.js'
 import { watchDeployment, watchLoop } from './watch.js'
 import type { LoadBalancerTarget, ServicePlan } from '../plan/service.js'
 
@@ -110,9 +118,6 @@ function context(
   }
 }
 
-const errorName = (error: unknown): string =>
-  error && typeof error === 'object' && 'name' in error ? String((error as { name: unknown }).name) : ''
-
 export async function rollOutNative(deps: RolloutDeps, request: RolloutRequest): Promise<RolloutResult> {
   const { plan } = request
   const setup = nativeSetup(plan.service)
@@ -152,38 +157,18 @@ export async function rollOutNative(deps: RolloutDeps, request: RolloutRequest):
     watchContext,
     { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) }
   )
-  if (decision.kind === 'done') {
-    deps.log(`healthy: ${decision.reason}`)
-    return {
-      status: 'succeeded',
-      deploymentId,
-      taskDefinitionArn: request.target.arn,
-      rolledBack: false,
-      decision
-    }
-  }
-  for (const line of decision.kind === 'failed' ? decision.failure.evidence : []) deps.log(`  ${line}`)
-  const failedResult = (why: string): RolloutResult => ({
-    status: 'failed',
+  // ECS's own rollback is followed even with rollback-on-failure off: the verdict must say where
+  // the service ended.
+  const ecsRollsBack = decision.kind === 'failed' && decision.failure.cause === 'ecs-rollback'
+  return concludeRollout(
+    deps,
+    request,
     deploymentId,
-    taskDefinitionArn: request.target.arn,
-    rolledBack: false,
-    reason: why,
-    decision
-  })
-  if (
-    !request.rollbackOnFailure &&
-    !(decision.kind === 'failed' && decision.failure.cause === 'ecs-rollback')
+    decision,
+    request.rollbackOnFailure || ecsRollsBack
+      ? failedResult => rollBackNative(deps, request, follow, deploymentId, decision, failedResult)
+      : undefined
   )
-    return failedResult(`deploy failed: ${decision.reason} (rollback-on-failure is off)`)
-  try {
-    return await rollBackNative(deps, request, follow, deploymentId, decision, failedResult)
-  } catch (error) {
-    const why = isCredentialError(error) ? credentialErrorMessage(error) : describeError(error)
-    return failedResult(
-      `deploy failed: ${decision.reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${why}. The service needs attention now.`
-    )
-  }
 }
 
 async function rollBackNative(
@@ -192,7 +177,7 @@ async function rollBackNative(
   follow: Follow,
   deploymentId: string,
   decision: Decision,
-  failedResult: (why: string) => RolloutResult
+  failedResult: FailedResult
 ): Promise<RolloutResult> {
   let byEcs = decision.kind === 'failed' && decision.failure.cause === 'ecs-rollback'
   if (byEcs) {
@@ -239,23 +224,7 @@ async function rollBackNative(
     byEcs,
     startedBy: byEcs ? 'ECS (its own rollback)' : 'ecs-ship (StopServiceDeployment ROLLBACK)'
   }
-  if (rollbackDecision.kind === 'done') {
-    return {
-      status: 'rolled-back',
-      deploymentId,
-      taskDefinitionArn: request.previous.arn,
-      rolledBack: true,
-      reason: `deploy failed: ${decision.reason}; rolled back to ${request.previous.arn} (${rollbackDecision.reason})`,
-      decision,
-      rollback
-    }
-  }
-  return {
-    ...failedResult(
-      `deploy failed: ${decision.reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${rollbackDecision.reason}. The service needs attention now.`
-    ),
-    rollback
-  }
+  return rollbackOutcome(request, deploymentId, decision, rollback, failedResult, rollbackDecision.reason)
 }
 
 /**

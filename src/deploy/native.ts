@@ -6,8 +6,12 @@ import type { Service } from '@aws-sdk/client-ecs'
 import { ActionError } from '../errors.js'
 import type { LoadBalancerTarget } from '../plan/service.js'
 import {
+  statusProgress,
+  targetCountEvidence,
   targetGroupName,
+  timedOutAfter,
   trafficSplit,
+  untilEnded,
   type Decision,
   type Progress,
   type TargetGroupEvidence
@@ -94,22 +98,13 @@ function shortArn(arn: string): string {
 export function decideNativeRollback(observation: Observation, context: NativeRollbackContext): Decision {
   const deployment = observation.serviceDeployment
   const status = deployment?.status ?? 'UNKNOWN'
-  const groups: TargetGroupEvidence[] = context.blueTargetGroupArns.map(arn => {
-    const targets = observation.targetGroups.find(g => g.arn === arn)?.targets ?? []
-    return {
-      targetGroupArn: arn,
-      healthy: targets.filter(t => t.state === 'healthy').length,
-      expected: context.desiredCount,
-      targets: targets.map(t => ({
-        task: '-',
-        id: t.id,
-        port: t.port ?? 0,
-        state: t.state,
-        ...(t.reason !== undefined && { reason: t.reason }),
-        ...(t.description !== undefined && { description: t.description })
-      }))
-    }
-  })
+  const groups: TargetGroupEvidence[] = context.blueTargetGroupArns.map(arn =>
+    targetCountEvidence(
+      arn,
+      observation.targetGroups.find(g => g.arn === arn)?.targets ?? [],
+      context.desiredCount
+    )
+  )
   const production = observation.traffic?.find(t => t.rule === 'production')
   const onBlue = (production?.weights ?? [])
     .filter(w => context.blueTargetGroupArns.includes(w.targetGroupArn))
@@ -149,10 +144,9 @@ export function decideNativeRollback(observation: Observation, context: NativeRo
     }
   }
   if (observation.at - context.startedAt >= context.timeoutMs) {
-    const minutes = Math.round(context.timeoutMs / 60_000)
     return {
       kind: 'failed',
-      reason: `timed out after ${minutes} minute${minutes === 1 ? '' : 's'} waiting for the rollback; last state: ${progress.line}`,
+      reason: `${timedOutAfter(context.timeoutMs)} waiting for the rollback; last state: ${progress.line}`,
       progress,
       failure: { cause: 'timeout', evidence: [] }
     }
@@ -179,25 +173,13 @@ export function decideSettled(
   const deployment = observation.serviceDeployment
   const status = deployment?.status ?? 'UNKNOWN'
   const line = `in-flight service deployment ${shortArn(deployment?.arn ?? '?')}: ${status}${deployment?.lifecycleStage ? ` · stage ${deployment.lifecycleStage}` : ''}`
-  const progress: Progress = {
-    running: 0,
-    pending: 0,
-    desired: 0,
-    failedTasks: 0,
-    deployments: 0,
-    targetGroups: [],
-    ...(deployment?.lifecycleStage !== undefined && { lifecycleStage: deployment.lifecycleStage }),
-    line
-  }
-  if (SETTLED.includes(status)) return { kind: 'done', reason: `it ended ${status}`, progress }
-  if (observation.at - context.startedAt >= context.timeoutMs) {
-    const minutes = Math.round(context.timeoutMs / 60_000)
-    return {
-      kind: 'failed',
-      reason: `timed out after ${minutes} minute${minutes === 1 ? '' : 's'}; last state: ${line}`,
-      progress,
-      failure: { cause: 'timeout', evidence: [] }
-    }
-  }
-  return { kind: 'wait', reason: `ECS to finish it (${status})`, progress }
+  const progress = statusProgress(line, {
+    ...(deployment?.lifecycleStage !== undefined && { lifecycleStage: deployment.lifecycleStage })
+  })
+  return untilEnded(
+    { at: observation.at, status, ended: SETTLED.includes(status) },
+    progress,
+    context,
+    'ECS to finish it'
+  )
 }

@@ -23,7 +23,16 @@ import { loadTaskDefinitionFile } from '../taskdef/load.js'
 import { renderTaskDefinition, type TaskDefinitionSource } from '../taskdef/render.js'
 import { describeRevision, registerRevision } from '../taskdef/revision.js'
 import { newDeploymentId, settleRollout } from './rolling.js'
-import { applyRollout, phase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
+import {
+  applyRollout,
+  imagePhase,
+  migratePhase,
+  phase,
+  requirePhaseHooks,
+  revisionFacts,
+  type RunDeps,
+  type RunState
+} from './run-context.js'
 import { backoffFromEnv } from './watch.js'
 
 /** ECS's limit for a task-definition family name. */
@@ -62,10 +71,7 @@ export async function previewMode(inputs: Inputs, state: RunState, deps: RunDeps
         loadTaskDefinitionFile(inputs.taskDefinitionPath as string)
       )
     : undefined
-  if (inputs.build && !deps.hooks.buildImage)
-    throw new ActionError('input ecr-repository: the image phase is not available in this build')
-  if (inputs.migrate && !deps.hooks.runMigrations)
-    throw new ActionError('input migrate-command: the migrate phase is not available in this build')
+  requirePhaseHooks(inputs, deps.hooks)
 
   const clients = deps.clients(inputs.region)
   const ecs = await clients.ecs()
@@ -90,19 +96,7 @@ export async function previewMode(inputs: Inputs, state: RunState, deps: RunDeps
   report.previewUrl = plan.url
   if (previewCurrent) report.previousTaskDefinitionArn = previewCurrent.arn
 
-  let image = inputs.image
-  if (inputs.build && inputs.dryRun) {
-    image = `${inputs.build.ecrRepository}:${inputs.build.imageTag}`
-    core.info(`dry run: no image is built; the diff shows ${image}, which the build would push`)
-  } else if (inputs.build && deps.hooks.buildImage) {
-    const build = deps.hooks.buildImage
-    const result = await phase(state, clock, 'Image', () =>
-      build(inputs, { clients, taskDefinition: fileSource ?? base })
-    )
-    report.imageResult = result
-    image = result.imageUri
-  }
-  if (image !== undefined) report.image = image
+  const image = await imagePhase(inputs, state, deps, clients, fileSource ?? base)
 
   // A preview starts from the base's running revision (or the file), so it tracks the base's
   // settings; the diff is against what the preview runs now, or the base on the first push.
@@ -149,25 +143,14 @@ export async function previewMode(inputs: Inputs, state: RunState, deps: RunDeps
   })
   report.taskDefinitionArn = targetArn
 
-  if (inputs.migrate && deps.hooks.runMigrations) {
-    // In the base's network (the preview's is a copy of it), before the preview changes.
-    const migrate = deps.hooks.runMigrations
-    const result = await phase(state, clock, 'Migrate', () =>
-      migrate(inputs, {
-        clients,
-        plan: basePlan,
-        taskDefinitionArn: targetArn,
-        containers: rendered.containers
-      })
-    )
-    report.migrateResult = result
-    if (!result.succeeded) {
-      const failed = result.tasks.find(t => !t.succeeded)
-      throw new ActionError(
-        `migration failed${failed ? `: ${failed.command.join(' ')}: ${failed.reason ?? `exit ${failed.exitCode ?? '?'}`}` : ''}; the preview was not changed`
-      )
-    }
-  }
+  // In the base's network (the preview's is a copy of it), before the preview changes.
+  await migratePhase(
+    inputs,
+    state,
+    deps,
+    { clients, plan: basePlan, taskDefinitionArn: targetArn, containers: rendered.containers },
+    'the preview'
+  )
 
   const applied = await phase(state, clock, 'Preview resources', () =>
     applyPreview(plan, { ecs, elb }, targetArn)

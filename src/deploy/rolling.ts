@@ -221,6 +221,33 @@ export async function settleRollout(
     watchContext(request, request.target, deploymentId, 'deployment', deps.clock.now()),
     request.plan
   )
+  return concludeRollout(
+    deps,
+    request,
+    deploymentId,
+    decision,
+    request.rollbackOnFailure
+      ? failedResult => rollBack(deps, request, deploymentId, decision, failedResult)
+      : undefined
+  )
+}
+
+/** A failed rollout's result, with the reason the job fails with. */
+export type FailedResult = (why: string) => RolloutResult
+
+/**
+ * How every strategy ends a watched rollout: succeeded when the decision is done; otherwise the
+ * evidence is logged and `recover` (none when rollback-on-failure is off) puts a known-good
+ * revision back. A rollback that throws (expired credentials mid-rollback, say) still tells
+ * both stories.
+ */
+export async function concludeRollout(
+  deps: RolloutDeps,
+  request: RolloutRequest,
+  deploymentId: string,
+  decision: Decision,
+  recover: ((failedResult: FailedResult) => Promise<RolloutResult>) | undefined
+): Promise<RolloutResult> {
   if (decision.kind === 'done') {
     deps.log(`healthy: ${decision.reason}`)
     return {
@@ -231,9 +258,8 @@ export async function settleRollout(
       decision
     }
   }
-  const reason = decision.reason
   for (const line of decision.kind === 'failed' ? decision.failure.evidence : []) deps.log(`  ${line}`)
-  const failedResult = (why: string): RolloutResult => ({
+  const failedResult: FailedResult = why => ({
     status: 'failed',
     deploymentId,
     taskDefinitionArn: request.target.arn,
@@ -241,16 +267,44 @@ export async function settleRollout(
     reason: why,
     decision
   })
-
-  if (!request.rollbackOnFailure) return failedResult(`deploy failed: ${reason} (rollback-on-failure is off)`)
+  if (!recover) return failedResult(`deploy failed: ${decision.reason} (rollback-on-failure is off)`)
   try {
-    return await rollBack(deps, request, deploymentId, decision, failedResult)
+    return await recover(failedResult)
   } catch (error) {
-    // Credentials that expired mid-rollback: still tell both stories, plainly.
     const why = isCredentialError(error) ? credentialErrorMessage(error) : describeError(error)
     return failedResult(
-      `deploy failed: ${reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${why}. The service needs attention now.`
+      `deploy failed: ${decision.reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${why}. The service needs attention now.`
     )
+  }
+}
+
+/** The result once a rollback has been watched to its verdict: rolled back, or failed twice, loudly. */
+export function rollbackOutcome(
+  request: RolloutRequest,
+  deploymentId: string,
+  decision: Decision,
+  rollback: NonNullable<RolloutResult['rollback']>,
+  failedResult: FailedResult,
+  /** How the healthy rollback is described in the reason. */
+  healthyAs: string
+): RolloutResult {
+  const previous = request.previous.arn
+  if (rollback.decision.kind === 'done') {
+    return {
+      status: 'rolled-back',
+      deploymentId,
+      taskDefinitionArn: previous,
+      rolledBack: true,
+      reason: `deploy failed: ${decision.reason}; rolled back to ${previous} (${healthyAs})`,
+      decision,
+      rollback
+    }
+  }
+  return {
+    ...failedResult(
+      `deploy failed: ${decision.reason}; THE ROLLBACK TO ${previous} FAILED TOO: ${rollback.decision.reason}. The service needs attention now.`
+    ),
+    rollback
   }
 }
 
@@ -259,7 +313,7 @@ async function rollBack(
   request: RolloutRequest,
   deploymentId: string,
   decision: Decision,
-  failedResult: (why: string) => RolloutResult
+  failedResult: FailedResult
 ): Promise<RolloutResult> {
   const { plan, previous } = request
   const reason = decision.reason
@@ -309,23 +363,7 @@ async function rollBack(
     plan
   )
   const rollback = { deploymentId: rollbackId, decision: rollbackDecision, byEcs }
-  if (rollbackDecision.kind === 'done') {
-    return {
-      status: 'rolled-back',
-      deploymentId,
-      taskDefinitionArn: previous.arn,
-      rolledBack: true,
-      reason: `deploy failed: ${reason}; rolled back to ${previous.arn} (healthy)`,
-      decision,
-      rollback
-    }
-  }
   for (const line of rollbackDecision.kind === 'failed' ? rollbackDecision.failure.evidence : [])
     deps.log(`  ${line}`)
-  return {
-    ...failedResult(
-      `deploy failed: ${reason}; THE ROLLBACK TO ${previous.arn} FAILED TOO: ${rollbackDecision.reason}. The service needs attention now.`
-    ),
-    rollback
-  }
+  return rollbackOutcome(request, deploymentId, decision, rollback, failedResult, 'healthy')
 }

@@ -157,11 +157,69 @@ export async function planPhase(
   if (plan.strategy.strategy === 'codedeploy') {
     // The application, the group and the AppSpec file are read now: a typo fails before any change.
     // Loaded only for CodeDeploy services, with the CodeDeploy client it brings.
-    const { describeCodeDeploySetup, loadCodeDeploySetup } = await import('./codedeploy-setup.js')
+    const { describeCodeDeploySetup, loadCodeDeploySetup } = await import('./codedeploy.js')
     codedeploy = await loadCodeDeploySetup(inputs, clients, plan)
     const lines = describeCodeDeploySetup(codedeploy)
     for (const line of lines) core.info(line)
     report.plan = [...(report.plan ?? []), ...lines]
   }
   return { ecs, plan, current, ...(codedeploy !== undefined && { codedeploy }) }
+}
+
+/** A run that needs a phase this build lacks fails before anything changes. */
+export function requirePhaseHooks(inputs: Inputs, hooks: PhaseHooks): void {
+  if (inputs.build && !hooks.buildImage)
+    throw new ActionError('input ecr-repository: the image phase is not available in this build')
+  if (inputs.migrate && !hooks.runMigrations)
+    throw new ActionError('input migrate-command: the migrate phase is not available in this build')
+}
+
+/**
+ * The image phase: with ecr-repository, the image built and pushed (by digest), or in a dry run
+ * the tag the build would push; else the image input. Recorded in the report.
+ */
+export async function imagePhase(
+  inputs: Inputs,
+  state: RunState,
+  deps: RunDeps,
+  clients: AwsClients,
+  taskDefinition: TaskDefinitionSource
+): Promise<string | undefined> {
+  let image = inputs.image
+  if (inputs.build && inputs.dryRun) {
+    // Pushing an image is a change: a dry run shows the tag it would deploy instead.
+    image = `${inputs.build.ecrRepository}:${inputs.build.imageTag}`
+    core.info(`dry run: no image is built; the diff shows ${image}, which the build would push`)
+  } else if (inputs.build && deps.hooks.buildImage) {
+    // Its result's imageUri (by digest) becomes the deployed image.
+    const build = deps.hooks.buildImage
+    const result = await phase(state, deps.clock, 'Image', () => build(inputs, { clients, taskDefinition }))
+    state.report.imageResult = result
+    image = result.imageUri
+  }
+  if (image !== undefined) state.report.image = image
+  return image
+}
+
+/**
+ * The migrate phase, when migrate-command is set: after the revision is registered, before the
+ * service changes. A failed command fails the run, saying that `unchanged` was not changed.
+ */
+export async function migratePhase(
+  inputs: Inputs,
+  state: RunState,
+  deps: RunDeps,
+  context: Parameters<NonNullable<PhaseHooks['runMigrations']>>[1],
+  unchanged: string
+): Promise<void> {
+  const migrate = deps.hooks.runMigrations
+  if (!inputs.migrate || !migrate) return
+  const result = await phase(state, deps.clock, 'Migrate', () => migrate(inputs, context))
+  state.report.migrateResult = result
+  if (!result.succeeded) {
+    const failed = result.tasks.find(t => !t.succeeded)
+    throw new ActionError(
+      `migration failed${failed ? `: ${failed.command.join(' ')}: ${failed.reason ?? `exit ${failed.exitCode ?? '?'}`}` : ''}; ${unchanged} was not changed`
+    )
+  }
 }

@@ -7,7 +7,7 @@ import {
   type ECRClient
 } from '@aws-sdk/client-ecr'
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
-import { ActionError } from '../errors.js'
+import { ActionError, errorName } from '../errors.js'
 import { splitRepositoryUri, type RepositoryReference } from './repository.js'
 
 export interface ResolvedRepository {
@@ -18,10 +18,6 @@ export interface ResolvedRepository {
   readonly uri: string
   /** The account that owns it, when known (ECR's registryId). */
   readonly registryId?: string
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : ''
 }
 
 async function callerAccount(sts: STSClient): Promise<string | undefined> {

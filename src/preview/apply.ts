@@ -10,7 +10,7 @@ import {
   ModifyTargetGroupAttributesCommand,
   type Action
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { ActionError } from '../errors.js'
+import { ActionError, errorName } from '../errors.js'
 import { elbTags, targetGroupByName, type PreviewDeps } from './load.js'
 import { isOurs } from './names.js'
 import type { PreviewPlan } from './plan.js'
@@ -43,9 +43,6 @@ function deploymentFor(service: Service | undefined, taskDefinitionArn: string):
 
 /** Another run racing us for a priority: try the next few before giving up. */
 const PRIORITY_RETRIES = 5
-
-const errorName = (error: unknown): string =>
-  error && typeof error === 'object' && 'name' in error ? String((error as { name: unknown }).name) : ''
 
 async function ensureTargetGroup(plan: PreviewPlan, deps: PreviewDeps): Promise<string> {
   const { elb } = deps

@@ -4,7 +4,7 @@
 import * as core from '@actions/core'
 import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { DeleteRuleCommand, DeleteTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { ActionError } from '../errors.js'
+import { ActionError, errorName } from '../errors.js'
 import { backoffFromEnv } from '../deploy/watch.js'
 import { nextPollDelay } from '../util/backoff.js'
 import type { Clock } from '../util/clock.js'
@@ -33,9 +33,6 @@ export interface DestroyResult {
 
 /** How long a target group may stay in use after its service is deleted before we give up. */
 const TARGET_GROUP_WAIT_MS = 5 * 60_000
-
-const errorName = (error: unknown): string =>
-  error && typeof error === 'object' && 'name' in error ? String((error as { name: unknown }).name) : ''
 
 async function deleteTargetGroup(
   deps: PreviewDeps & { clock: Clock },

@@ -15,7 +15,7 @@ import {
   type TargetGroup
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Inputs } from '../inputs.js'
-import { ActionError } from '../errors.js'
+import { ActionError, errorName } from '../errors.js'
 import { nameOf, previewServiceName, previewSettings, previewTargetGroupName } from './names.js'
 import { requireBaseService, type PreviewPlanInput, type TaggedRule } from './plan.js'
 
@@ -26,9 +26,6 @@ export interface PreviewDeps {
 
 /** DescribeTags takes at most 20 ARNs per call. */
 const TAGS_PER_CALL = 20
-
-const errorName = (error: unknown): string =>
-  error && typeof error === 'object' && 'name' in error ? String((error as { name: unknown }).name) : ''
 
 /** Tags of many ELB resources, keyed by ARN. */
 export async function elbTags(

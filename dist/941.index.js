@@ -1,21 +1,35 @@
-export const id = 813;
-export const ids = [813,849];
+export const id = 941;
+export const ids = [941];
 export const modules = {
 
-/***/ 1877:
+/***/ 2941:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   WS: () => (/* binding */ parseAppSpec),
-/* harmony export */   Zl: () => (/* binding */ renderAppSpec),
-/* harmony export */   lz: () => (/* binding */ decideCodeDeploy),
-/* harmony export */   q$: () => (/* binding */ appSpecRevision)
-/* harmony export */ });
-/* unused harmony export describeLifecycleFailure */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8815);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(452);
-/* harmony import */ var _decide_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4515);
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  activeDeployment: () => (/* reexport */ activeDeployment),
+  describeCodeDeploySetup: () => (/* reexport */ describeCodeDeploySetup),
+  loadCodeDeploySetup: () => (/* reexport */ loadCodeDeploySetup),
+  rollOutCodeDeploy: () => (/* binding */ rollOutCodeDeploy),
+  waitForCodeDeployInFlight: () => (/* reexport */ waitForCodeDeployInFlight)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var core = __webpack_require__(3360);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
+var dist_cjs = __webpack_require__(7507);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __webpack_require__(452);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./lib/deploy/decide.js
+var decide = __webpack_require__(4515);
+;// CONCATENATED MODULE: ./lib/deploy/codedeploy-plan.js
 // CodeDeploy blue/green, the pure part: the AppSpec (from the user's file or generated from the
 // service's load balancer), what the deployment group allows, and the verdict on one poll of a
 // deployment. No AWS calls here: codedeploy.ts gathers the data and carries the decisions out.
@@ -25,15 +39,15 @@ export const modules = {
 
 /** Parses and checks an AppSpec file's text; errors name the file and, for syntax, the line. */
 function parseAppSpec(text, file) {
-    const document = (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .parseDocument */ .Tp)(text, { prettyErrors: false });
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false });
     const syntax = document.errors[0];
     if (syntax) {
         const line = text.slice(0, syntax.pos[0]).split('\n').length;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`input codedeploy-appspec: ${file}:${line}: ${syntax.message}`);
+        throw new errors/* ActionError */.lZ(`input codedeploy-appspec: ${file}:${line}: ${syntax.message}`);
     }
     const spec = document.toJS();
     const fail = (problem) => {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`input codedeploy-appspec: ${file}: ${problem}`);
+        throw new errors/* ActionError */.lZ(`input codedeploy-appspec: ${file}: ${problem}`);
     };
     if (!spec || typeof spec !== 'object' || Array.isArray(spec))
         fail('is not an AppSpec (a mapping is expected)');
@@ -65,7 +79,7 @@ function renderAppSpec(taskDefinitionArn, template, loadBalancer) {
         };
     }
     if (!loadBalancer)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ('input codedeploy-appspec: the service has no load balancer to build an AppSpec from; give an AppSpec file');
+        throw new errors/* ActionError */.lZ('input codedeploy-appspec: the service has no load balancer to build an AppSpec from; give an AppSpec file');
     return {
         version: 0.0,
         Resources: [
@@ -89,7 +103,7 @@ function appSpecRevision(spec) {
     const content = JSON.stringify(spec);
     return {
         revisionType: 'AppSpecContent',
-        appSpecContent: { content, sha256: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(content).digest('hex') }
+        appSpecContent: { content, sha256: (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex') }
     };
 }
 const FINISHED_BADLY = ['Failed', 'Stopped'];
@@ -111,7 +125,7 @@ function progressLine(o, context, group) {
     for (const set of o.taskSets)
         parts.push(`${set.label} ${set.runningCount}/${set.desiredCount} running, ${set.trafficWeight}% traffic`);
     if (group)
-        parts.push(`${(0,_decide_js__WEBPACK_IMPORTED_MODULE_3__/* .targetGroupName */ .IT)(group.targetGroupArn)} ${group.healthy}/${group.expected} healthy`);
+        parts.push(`${(0,decide/* targetGroupName */.IT)(group.targetGroupArn)} ${group.healthy}/${group.expected} healthy`);
     return parts.join(' · ');
 }
 /** The verdict on one poll of a CodeDeploy deployment (ours, or the rollback of it). */
@@ -126,21 +140,9 @@ function decideCodeDeploy(o, context) {
         : (replacement?.desiredCount ?? 0);
     const targets = o.targetGroup?.targets ?? [];
     const group = context.targetGroupArn
-        ? {
-            targetGroupArn: context.targetGroupArn,
-            healthy: targets.filter(t => t.state === 'healthy').length,
-            expected,
-            targets: targets.map(t => ({
-                task: '-',
-                id: t.id,
-                port: t.port ?? 0,
-                state: t.state,
-                ...(t.reason !== undefined && { reason: t.reason }),
-                ...(t.description !== undefined && { description: t.description })
-            }))
-        }
+        ? (0,decide/* targetCountEvidence */.kc)(context.targetGroupArn, targets, expected)
         : undefined;
-    const failedStops = o.stoppedTasks.filter(_decide_js__WEBPACK_IMPORTED_MODULE_3__/* .isFailureStop */ .F2);
+    const failedStops = o.stoppedTasks.filter(decide/* isFailureStop */.F2);
     const progress = {
         running: replacement?.runningCount ?? 0,
         pending: replacement?.pendingCount ?? 0,
@@ -157,7 +159,7 @@ function decideCodeDeploy(o, context) {
         progress,
         failure: { cause, evidence }
     });
-    const stopEvidence = failedStops.map(_decide_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStoppedTask */ .us);
+    const stopEvidence = failedStops.map(decide/* describeStoppedTask */.us);
     const failedEvent = o.lifecycleEvents.find(e => e.status === 'Failed');
     const hookEvidence = failedEvent?.diagnostics?.logTail
         ? failedEvent.diagnostics.logTail.split('\n').filter(line => line.trim() !== '')
@@ -175,7 +177,7 @@ function decideCodeDeploy(o, context) {
         if (unhealthy.length > 0) {
             const first = unhealthy[0];
             const why = [first?.reason, first?.description].filter(Boolean).join(': ');
-            return failed('targets-unhealthy', `replacement tasks fail their load balancer health checks: target ${first?.id ?? '?'} is unhealthy in ${(0,_decide_js__WEBPACK_IMPORTED_MODULE_3__/* .targetGroupName */ .IT)(context.targetGroupArn ?? '')}${why ? ` (${why})` : ''}`, [
+            return failed('targets-unhealthy', `replacement tasks fail their load balancer health checks: target ${first?.id ?? '?'} is unhealthy in ${(0,decide/* targetGroupName */.IT)(context.targetGroupArn ?? '')}${why ? ` (${why})` : ''}`, [
                 ...unhealthy.map(t => `target ${t.id}:${t.port ?? '?'} ${t.state}${t.reason ? ` (${t.reason})` : ''}`),
                 ...stopEvidence
             ]);
@@ -186,7 +188,7 @@ function decideCodeDeploy(o, context) {
     const healthy = !group || (group.expected > 0 && group.healthy >= group.expected);
     if (arrived && healthy) {
         const where = group
-            ? `; ${(0,_decide_js__WEBPACK_IMPORTED_MODULE_3__/* .targetGroupName */ .IT)(group.targetGroupArn)} ${group.healthy}/${group.expected} healthy`
+            ? `; ${(0,decide/* targetGroupName */.IT)(group.targetGroupArn)} ${group.healthy}/${group.expected} healthy`
             : '';
         const what = o.status === 'Ready'
             ? 'Ready: the replacement serves test traffic and waits for the production reroute'
@@ -198,143 +200,16 @@ function decideCodeDeploy(o, context) {
         };
     }
     if (o.at - context.startedAt >= context.timeoutMs) {
-        const minutes = Math.round(context.timeoutMs / 60_000);
-        return failed('timeout', `timed out after ${minutes} minute${minutes === 1 ? '' : 's'} waiting for CodeDeploy ${context.label} ${context.deploymentId}; last state: ${progress.line}`, stopEvidence);
+        return failed('timeout', `${(0,decide/* timedOutAfter */.mf)(context.timeoutMs)} waiting for CodeDeploy ${context.label} ${context.deploymentId}; last state: ${progress.line}`, stopEvidence);
     }
     const reason = arrived ? 'targets to be healthy' : `CodeDeploy to finish (${o.status})`;
     return { kind: 'wait', reason, progress };
 }
 
-
-/***/ }),
-
-/***/ 2849:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ errorName),
-/* harmony export */   describeCodeDeploySetup: () => (/* binding */ describeCodeDeploySetup),
-/* harmony export */   loadCodeDeploySetup: () => (/* binding */ loadCodeDeploySetup)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7507);
-/* harmony import */ var _aws_sdk_client_elastic_load_balancing_v2__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(586);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(452);
-/* harmony import */ var _codedeploy_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1877);
-/* harmony import */ var _decide_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4515);
-// CodeDeploy, before anything changes: the application and deployment group as they are, the
-// AppSpec file checked, and the pair of target groups (which one is blue now). A typo in an input
-// fails here, with the input's name, before a revision is registered.
-
-
-
-
-
-
-const errorName = (error) => error && typeof error === 'object' && 'name' in error ? String(error.name) : '';
-async function readGroup(codedeploy, application, deploymentGroup) {
-    try {
-        const answer = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__.GetDeploymentGroupCommand({ applicationName: application, deploymentGroupName: deploymentGroup }));
-        if (!answer.deploymentGroupInfo)
-            throw new Error('GetDeploymentGroup returned no deployment group');
-        return answer.deploymentGroupInfo;
-    }
-    catch (error) {
-        const name = errorName(error);
-        if (name === 'ApplicationDoesNotExistException')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`input codedeploy-application: application ${application} does not exist`);
-        if (name === 'DeploymentGroupDoesNotExistException')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`input codedeploy-deployment-group: deployment group ${deploymentGroup} does not exist in application ${application}`);
-        throw error;
-    }
-}
-function readAppSpecFile(path) {
-    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`input codedeploy-appspec: ${path} does not exist`);
-    return (0,_codedeploy_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .parseAppSpec */ .WS)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8'), path);
-}
-/** Everything a CodeDeploy rollout needs, checked before anything in AWS changes. */
-async function loadCodeDeploySetup(inputs, clients, plan) {
-    const application = inputs.codedeploy.application ?? `AppECS-${plan.cluster}-${plan.serviceName}`;
-    const deploymentGroup = inputs.codedeploy.deploymentGroup ?? `DgpECS-${plan.cluster}-${plan.serviceName}`;
-    const appspec = inputs.codedeploy.appspecPath ? readAppSpecFile(inputs.codedeploy.appspecPath) : undefined;
-    const group = await readGroup(await clients.codedeploy(), application, deploymentGroup);
-    const ready = group.blueGreenDeploymentConfiguration?.deploymentReadyOption;
-    if (inputs.waitUntil === 'ready' && ready?.actionOnTimeout !== 'STOP_DEPLOYMENT')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`input wait-until: \`ready\` needs a deployment group that waits for a manual reroute (deploymentReadyOption STOP_DEPLOYMENT); ${deploymentGroup} continues on its own`);
-    const rollback = group.autoRollbackConfiguration;
-    const autoRollback = rollback?.enabled === true && (rollback.events ?? []).includes('DEPLOYMENT_FAILURE');
-    // The pair of target groups: blue is the one the PRIMARY task set serves from now.
-    const names = (group.loadBalancerInfo?.targetGroupPairInfoList?.[0]?.targetGroups ?? [])
-        .map(t => t.name)
-        .filter((n) => typeof n === 'string');
-    let blue;
-    let green;
-    if (names.length === 2) {
-        const elb = await clients.elb();
-        const found = await elb.send(new _aws_sdk_client_elastic_load_balancing_v2__WEBPACK_IMPORTED_MODULE_4__.DescribeTargetGroupsCommand({ Names: names }));
-        const arns = (found.TargetGroups ?? []).map(t => t.TargetGroupArn).filter((a) => !!a);
-        const primary = plan.service.taskSets?.find(s => s.status === 'PRIMARY');
-        const serving = primary?.loadBalancers?.[0]?.targetGroupArn ?? plan.targetGroupArns[0];
-        blue = arns.find(a => a === serving) ?? arns[0];
-        green = arns.find(a => a !== blue);
-    }
-    return {
-        application,
-        deploymentGroup,
-        ...(inputs.codedeploy.deploymentConfig !== undefined && {
-            deploymentConfig: inputs.codedeploy.deploymentConfig
-        }),
-        ...(appspec !== undefined && { appspec }),
-        waitUntil: inputs.waitUntil,
-        autoRollback,
-        ...(blue !== undefined && { blueTargetGroupArn: blue }),
-        ...(green !== undefined && { greenTargetGroupArn: green })
-    };
-}
-/** The plan's lines for the log and the summary. */
-function describeCodeDeploySetup(setup) {
-    return [
-        `CodeDeploy: application ${setup.application}, deployment group ${setup.deploymentGroup}${setup.deploymentConfig ? `, config ${setup.deploymentConfig}` : ''}`,
-        `AppSpec: ${setup.appspec ? `from the file${setup.appspec.Hooks?.length ? `, ${setup.appspec.Hooks.length} hook(s)` : ''}` : "generated from the service's load balancer"}`,
-        ...(setup.greenTargetGroupArn && setup.blueTargetGroupArn
-            ? [
-                `replacement in ${(0,_decide_js__WEBPACK_IMPORTED_MODULE_5__/* .targetGroupName */ .IT)(setup.greenTargetGroupArn)}, original in ${(0,_decide_js__WEBPACK_IMPORTED_MODULE_5__/* .targetGroupName */ .IT)(setup.blueTargetGroupArn)}`
-            ]
-            : []),
-        `on failure: ${setup.autoRollback ? 'the deployment group rolls back by itself' : 'ecs-ship rolls back (the group has no automatic rollback)'}`,
-        `done when: ${setup.waitUntil === 'ready' ? 'Ready (replacement on test traffic, waiting for the reroute)' : 'Succeeded'}`
-    ];
-}
-
-
-/***/ }),
-
-/***/ 1813:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  rollOutCodeDeploy: () => (/* binding */ rollOutCodeDeploy)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
-var core = __webpack_require__(3360);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
-var dist_cjs = __webpack_require__(7507);
-// EXTERNAL MODULE: ./lib/errors.js
-var errors = __webpack_require__(452);
-// EXTERNAL MODULE: ./lib/deploy/codedeploy-plan.js
-var codedeploy_plan = __webpack_require__(1877);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __webpack_require__(212);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
 var client_elastic_load_balancing_v2_dist_cjs = __webpack_require__(586);
-// EXTERNAL MODULE: ./lib/deploy/codedeploy-setup.js
-var codedeploy_setup = __webpack_require__(2849);
 // EXTERNAL MODULE: ./lib/deploy/observe.js
 var observe = __webpack_require__(4023);
 ;// CONCATENATED MODULE: ./lib/deploy/codedeploy-observe.js
@@ -376,7 +251,7 @@ function codeDeployObserver(deps, request, deploymentId, targetGroupArn, taskDef
         }
         catch (error) {
             // For a moment after CreateDeployment there are no targets yet.
-            if ((0,codedeploy_setup/* errorName */.I)(error) === 'DeploymentNotStartedException')
+            if ((0,errors/* errorName */.Is)(error) === 'DeploymentNotStartedException')
                 return undefined;
             throw error;
         }
@@ -460,10 +335,133 @@ function codeDeployObserver(deps, request, deploymentId, targetGroupArn, taskDef
     };
 }
 
-// EXTERNAL MODULE: ./lib/deploy/decide.js
-var decide = __webpack_require__(4515);
+// EXTERNAL MODULE: ./lib/deploy/rolling.js
+var rolling = __webpack_require__(8946);
 // EXTERNAL MODULE: ./lib/deploy/watch.js
 var watch = __webpack_require__(1012);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./lib/deploy/codedeploy-setup.js
+// CodeDeploy, before anything changes: the application and deployment group as they are, the
+// AppSpec file checked, and the pair of target groups (which one is blue now). A typo in an input
+// fails here, with the input's name, before a revision is registered.
+
+
+
+
+
+
+async function readGroup(codedeploy, application, deploymentGroup) {
+    try {
+        const answer = await codedeploy.send(new dist_cjs.GetDeploymentGroupCommand({ applicationName: application, deploymentGroupName: deploymentGroup }));
+        if (!answer.deploymentGroupInfo)
+            throw new Error('GetDeploymentGroup returned no deployment group');
+        return answer.deploymentGroupInfo;
+    }
+    catch (error) {
+        const name = (0,errors/* errorName */.Is)(error);
+        if (name === 'ApplicationDoesNotExistException')
+            throw new errors/* ActionError */.lZ(`input codedeploy-application: application ${application} does not exist`);
+        if (name === 'DeploymentGroupDoesNotExistException')
+            throw new errors/* ActionError */.lZ(`input codedeploy-deployment-group: deployment group ${deploymentGroup} does not exist in application ${application}`);
+        throw error;
+    }
+}
+function readAppSpecFile(path) {
+    if (!(0,external_node_fs_.existsSync)(path))
+        throw new errors/* ActionError */.lZ(`input codedeploy-appspec: ${path} does not exist`);
+    return parseAppSpec((0,external_node_fs_.readFileSync)(path, 'utf8'), path);
+}
+/** Everything a CodeDeploy rollout needs, checked before anything in AWS changes. */
+async function loadCodeDeploySetup(inputs, clients, plan) {
+    const application = inputs.codedeploy.application ?? `AppECS-${plan.cluster}-${plan.serviceName}`;
+    const deploymentGroup = inputs.codedeploy.deploymentGroup ?? `DgpECS-${plan.cluster}-${plan.serviceName}`;
+    const appspec = inputs.codedeploy.appspecPath ? readAppSpecFile(inputs.codedeploy.appspecPath) : undefined;
+    const group = await readGroup(await clients.codedeploy(), application, deploymentGroup);
+    const ready = group.blueGreenDeploymentConfiguration?.deploymentReadyOption;
+    if (inputs.waitUntil === 'ready' && ready?.actionOnTimeout !== 'STOP_DEPLOYMENT')
+        throw new errors/* ActionError */.lZ(`input wait-until: \`ready\` needs a deployment group that waits for a manual reroute (deploymentReadyOption STOP_DEPLOYMENT); ${deploymentGroup} continues on its own`);
+    const rollback = group.autoRollbackConfiguration;
+    const autoRollback = rollback?.enabled === true && (rollback.events ?? []).includes('DEPLOYMENT_FAILURE');
+    // The pair of target groups: blue is the one the PRIMARY task set serves from now.
+    const names = (group.loadBalancerInfo?.targetGroupPairInfoList?.[0]?.targetGroups ?? [])
+        .map(t => t.name)
+        .filter((n) => typeof n === 'string');
+    let blue;
+    let green;
+    if (names.length === 2) {
+        const elb = await clients.elb();
+        const found = await elb.send(new client_elastic_load_balancing_v2_dist_cjs.DescribeTargetGroupsCommand({ Names: names }));
+        const arns = (found.TargetGroups ?? []).map(t => t.TargetGroupArn).filter((a) => !!a);
+        const primary = plan.service.taskSets?.find(s => s.status === 'PRIMARY');
+        const serving = primary?.loadBalancers?.[0]?.targetGroupArn ?? plan.targetGroupArns[0];
+        blue = arns.find(a => a === serving) ?? arns[0];
+        green = arns.find(a => a !== blue);
+    }
+    return {
+        application,
+        deploymentGroup,
+        ...(inputs.codedeploy.deploymentConfig !== undefined && {
+            deploymentConfig: inputs.codedeploy.deploymentConfig
+        }),
+        ...(appspec !== undefined && { appspec }),
+        waitUntil: inputs.waitUntil,
+        autoRollback,
+        ...(blue !== undefined && { blueTargetGroupArn: blue }),
+        ...(green !== undefined && { greenTargetGroupArn: green })
+    };
+}
+/** The plan's lines for the log and the summary. */
+function describeCodeDeploySetup(setup) {
+    return [
+        `CodeDeploy: application ${setup.application}, deployment group ${setup.deploymentGroup}${setup.deploymentConfig ? `, config ${setup.deploymentConfig}` : ''}`,
+        `AppSpec: ${setup.appspec ? `from the file${setup.appspec.Hooks?.length ? `, ${setup.appspec.Hooks.length} hook(s)` : ''}` : "generated from the service's load balancer"}`,
+        ...(setup.greenTargetGroupArn && setup.blueTargetGroupArn
+            ? [
+                `replacement in ${(0,decide/* targetGroupName */.IT)(setup.greenTargetGroupArn)}, original in ${(0,decide/* targetGroupName */.IT)(setup.blueTargetGroupArn)}`
+            ]
+            : []),
+        `on failure: ${setup.autoRollback ? 'the deployment group rolls back by itself' : 'ecs-ship rolls back (the group has no automatic rollback)'}`,
+        `done when: ${setup.waitUntil === 'ready' ? 'Ready (replacement on test traffic, waiting for the reroute)' : 'Succeeded'}`
+    ];
+}
+
+;// CONCATENATED MODULE: ./lib/deploy/codedeploy-inflight.js
+// Another CodeDeploy deployment of the group in flight (someone else's deploy, or CodeDeploy's own
+// rollback): CodeDeploy would refuse ours (DeploymentLimitExceeded), so a deploy waits for it to
+// end, within wait-for-minutes, before it registers anything.
+
+
+
+/** Statuses of a deployment that has not ended; Ready waits for a manual reroute. */
+const IN_FLIGHT = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+async function activeDeployment(codedeploy, setup) {
+    const answer = await codedeploy.send(new dist_cjs.ListDeploymentsCommand({
+        applicationName: setup.application,
+        deploymentGroupName: setup.deploymentGroup,
+        includeOnlyStatuses: [...IN_FLIGHT]
+    }));
+    return answer.deployments?.[0];
+}
+/** Pure: has the deployment ended, and if not, is there still time to wait? */
+function decideEnded(observation, context) {
+    const { status } = observation;
+    const line = `in-flight CodeDeploy deployment ${context.deploymentId}: ${status}`;
+    const ended = !IN_FLIGHT.includes(status);
+    return (0,decide/* untilEnded */.rr)({ ...observation, ended }, (0,decide/* statusProgress */.ID)(line), context, 'CodeDeploy to end it');
+}
+async function waitForCodeDeployInFlight(deps, deploymentId, timeoutMs) {
+    deps.log(`another CodeDeploy deployment is in flight (${deploymentId}): waiting for it to end before deploying`);
+    const context = { deploymentId, startedAt: deps.clock.now(), timeoutMs };
+    const decision = await (0,watch/* watchLoop */.Mc)(async () => {
+        const answer = await deps.codedeploy.send(new dist_cjs.GetDeploymentCommand({ deploymentId }));
+        return { at: deps.clock.now(), status: answer.deploymentInfo?.status ?? 'Unknown' };
+    }, observation => decideEnded(observation, context), context, { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) });
+    if (decision.kind !== 'done')
+        throw new Error(`the in-flight CodeDeploy deployment ${deploymentId} did not end in time (${decision.reason}); nothing was changed`);
+    deps.log(`CodeDeploy deployment ${deploymentId} ended: ${decision.reason}`);
+}
+
 ;// CONCATENATED MODULE: ./lib/deploy/codedeploy.js
 // CodeDeploy blue/green for services with the CODE_DEPLOY controller: read the deployment group
 // (before anything changes), CreateDeployment with the AppSpec, follow it event by event with the
@@ -479,17 +477,21 @@ var watch = __webpack_require__(1012);
 
 
 
+// The one module the rest of the action loads on demand for CodeDeploy services: one bundle chunk
+// holds the setup, the in-flight wait and the rollout, instead of one chunk for each.
+
+
 async function createDeployment(codedeploy, setup, request, taskDefinitionArn, description, purpose = 'deploy') {
     // A rollback runs no hooks, as CodeDeploy's own rollbacks do: the revision is the known-good
     // one, and a check that failed the deploy must not hold production on the failed revision.
     const template = purpose === 'rollback' && setup.appspec ? { ...setup.appspec, Hooks: undefined } : setup.appspec;
-    const spec = (0,codedeploy_plan/* renderAppSpec */.Zl)(taskDefinitionArn, template, request.plan.loadBalancers[0]);
+    const spec = renderAppSpec(taskDefinitionArn, template, request.plan.loadBalancers[0]);
     try {
         const answer = await codedeploy.send(new dist_cjs.CreateDeploymentCommand({
             applicationName: setup.application,
             deploymentGroupName: setup.deploymentGroup,
             ...(setup.deploymentConfig !== undefined && { deploymentConfigName: setup.deploymentConfig }),
-            revision: (0,codedeploy_plan/* appSpecRevision */.q$)(spec),
+            revision: appSpecRevision(spec),
             description
         }));
         if (!answer.deploymentId)
@@ -497,7 +499,7 @@ async function createDeployment(codedeploy, setup, request, taskDefinitionArn, d
         return answer.deploymentId;
     }
     catch (error) {
-        if ((0,codedeploy_setup/* errorName */.I)(error) === 'DeploymentLimitExceededException')
+        if ((0,errors/* errorName */.Is)(error) === 'DeploymentLimitExceededException')
             throw new errors/* ActionError */.lZ(`another CodeDeploy deployment of ${setup.deploymentGroup} is in progress; the service was not changed (${(0,errors/* describeError */.Uc)(error)})`);
         throw error;
     }
@@ -511,7 +513,7 @@ async function follow(deps, request, context, taskDefinitionArn) {
     };
     const observe = codeDeployObserver(deps, request, context.deploymentId, context.targetGroupArn, taskDefinitionArn);
     let last;
-    const decision = await (0,watch/* watchLoop */.Mc)(async () => (last = await observe()), observation => (0,codedeploy_plan/* decideCodeDeploy */.lz)(observation, full), full, { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) });
+    const decision = await (0,watch/* watchLoop */.Mc)(async () => (last = await observe()), observation => decideCodeDeploy(observation, full), full, { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) });
     return { decision, ...(last !== undefined && { last }) };
 }
 /** Polls for the rollback deployment: at most this many times, ECS_SHIP_POLL_MIN_MS apart (2 s: a minute). */
@@ -551,33 +553,9 @@ function rollOutCodeDeploy(setup) {
             waitUntil: setup.waitUntil,
             ...(setup.greenTargetGroupArn !== undefined && { targetGroupArn: setup.greenTargetGroupArn })
         }, request.target.arn);
-        if (decision.kind === 'done') {
-            deps.log(`healthy: ${decision.reason}`);
-            return {
-                status: 'succeeded',
-                deploymentId,
-                taskDefinitionArn: request.target.arn,
-                rolledBack: false,
-                decision
-            };
-        }
-        for (const line of decision.kind === 'failed' ? decision.failure.evidence : [])
-            deps.log(`  ${line}`);
-        const failedResult = (why) => ({
-            status: 'failed',
-            deploymentId,
-            taskDefinitionArn: request.target.arn,
-            rolledBack: false,
-            reason: why,
-            decision
-        });
-        try {
-            return await recover(cd, setup, request, deploymentId, decision, last, failedResult);
-        }
-        catch (error) {
-            const why = (0,errors/* isCredentialError */._j)(error) ? (0,errors/* credentialErrorMessage */.dU)(error) : (0,errors/* describeError */.Uc)(error);
-            return failedResult(`deploy failed: ${decision.reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${why}. The service needs attention now.`);
-        }
+        // Recovery runs whatever rollback-on-failure says: CodeDeploy's own rollback is followed even
+        // when it is off, so the verdict says where the service ended.
+        return (0,rolling/* concludeRollout */.NS)(deps, request, deploymentId, decision, failedResult => recover(cd, setup, request, deploymentId, decision, last, failedResult));
     };
 }
 /** After a failure: find or start the rollback, follow it, and say where the service ended. */
@@ -598,7 +576,7 @@ async function recover(deps, setup, request, deploymentId, decision, last, faile
         }
         catch (error) {
             // It finished (failed, and maybe rolled back) between our last poll and this call.
-            if ((0,codedeploy_setup/* errorName */.I)(error) !== 'DeploymentAlreadyCompletedException')
+            if ((0,errors/* errorName */.Is)(error) !== 'DeploymentAlreadyCompletedException')
                 throw error;
             deps.log(`${deploymentId} had already finished; looking for its rollback`);
         }
@@ -637,21 +615,7 @@ async function recover(deps, setup, request, deploymentId, decision, last, faile
         byEcs: false,
         startedBy
     };
-    if (rollbackDecision.kind === 'done') {
-        return {
-            status: 'rolled-back',
-            deploymentId,
-            taskDefinitionArn: request.previous.arn,
-            rolledBack: true,
-            reason: `deploy failed: ${reason}; rolled back to ${request.previous.arn} (${rollbackDecision.reason})`,
-            decision,
-            rollback
-        };
-    }
-    return {
-        ...failedResult(`deploy failed: ${reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${rollbackDecision.reason}. The service needs attention now.`),
-        rollback
-    };
+    return (0,rolling/* rollbackOutcome */.pl)(request, deploymentId, decision, rollback, failedResult, rollbackDecision.reason);
 }
 
 
