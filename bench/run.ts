@@ -3,7 +3,7 @@
 // API calls it makes, how fast it starts, and how big it is. Prints a table and writes
 // bench/results.json. PEER_ACTION_DIR=<dir containing another action's dist/index.js> runs the same
 // scenarios with that action (inputs mapped for aws-actions/amazon-ecs-deploy-task-definition).
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ECSClient, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs'
@@ -182,6 +182,7 @@ async function measure(scenario: Scenario, peerDir?: string): Promise<Measuremen
       inputs,
       env,
       entry: peerDir ? join(peerDir, 'dist/index.js') : undefined,
+      ...(peerDir && existsSync(join(peerDir, 'action.yml')) && { actionYml: join(peerDir, 'action.yml') }),
       runPost: false,
       timeoutMs: 15 * 60_000,
       onSpawn: () => (spawnedAt = Date.now()),

@@ -1,19 +1,22 @@
 // Shared set-up of the end-to-end tests: one simulator per test file, reset to the django-web
 // fixture before each test, and the bundled action run against it as the runner runs it.
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { startSimulator } from '../../sim/index.js'
 import type { RunningSimulator } from '../../sim/contract.js'
-import { REPO_ROOT, runAction, type ActionRun, type RunActionOptions } from '../../scripts/lib/run-action.js'
+import {
+  bundledEntry,
+  runAction,
+  type ActionRun,
+  type RunActionOptions
+} from '../../scripts/lib/run-action.js'
 
 export const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
-const DIST = join(REPO_ROOT, 'dist/index.js')
 
 /** Registers beforeAll/afterAll/beforeEach for a simulator; call at the top of a test file. */
 export function useSimulator(timeScale = 0.05, fixture = 'django-web'): () => RunningSimulator {
   let sim: RunningSimulator | undefined
   beforeAll(async () => {
-    if (!existsSync(DIST))
+    if (!existsSync(bundledEntry()))
       throw new Error('dist/index.js is missing: run `npm run bundle` before the end-to-end tests')
     sim = await startSimulator({ timeScale })
   })

@@ -11,6 +11,11 @@ import { parse as parseYaml } from 'yaml'
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
 
+/** dist/index.js, or the bundle ECS_SHIP_ENTRY names (a bundle built elsewhere, to try a change). */
+export function bundledEntry(): string {
+  return process.env.ECS_SHIP_ENTRY || join(REPO_ROOT, 'dist/index.js')
+}
+
 export interface ActionRun {
   readonly exitCode: number | null
   readonly signal: NodeJS.Signals | null
@@ -28,6 +33,8 @@ export interface RunActionOptions {
   /** Extra environment (AWS_ENDPOINT_URL, credentials, GITHUB_SHA …). */
   readonly env?: Record<string, string>
   readonly entry?: string
+  /** The action.yml whose defaults apply: another action's, when entry is that action's bundle. */
+  readonly actionYml?: string
   readonly cwd?: string
   /** Kill the main step after this long (a bound, never a test assertion). Default 5 minutes. */
   readonly timeoutMs?: number
@@ -44,8 +51,9 @@ interface ActionYaml {
   inputs: Record<string, { default?: string; required?: boolean }>
 }
 
-export function actionDefaults(): Record<string, string> {
-  const doc = parseYaml(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as ActionYaml
+/** The defaults an action.yml declares (ours unless another action's file is named). */
+export function actionDefaults(actionYml = join(REPO_ROOT, 'action.yml')): Record<string, string> {
+  const doc = parseYaml(readFileSync(actionYml, 'utf8')) as ActionYaml
   const defaults: Record<string, string> = {}
   for (const [name, spec] of Object.entries(doc.inputs)) {
     // The runner evaluates expressions in defaults; ${{ github.token }} becomes a token.
@@ -124,7 +132,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     GITHUB_PATH: join(dir, 'path')
   }
   for (const file of Object.values(files)) writeFileSync(file, '')
-  const inputs = { ...actionDefaults(), ...options.inputs }
+  const inputs = { ...actionDefaults(options.actionYml), ...options.inputs }
   const inputEnv: Record<string, string> = {}
   for (const [name, value] of Object.entries(inputs)) inputEnv[`INPUT_${name.toUpperCase()}`] = value
 
@@ -146,7 +154,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...files
   }
   const env = { ...baseEnv, ...options.env, ...inputEnv }
-  const entry = options.entry ?? join(REPO_ROOT, 'dist/index.js')
+  const entry = options.entry ?? bundledEntry()
   const cwd = options.cwd ?? REPO_ROOT
   try {
     const main = await runNode(entry, env, cwd, options.timeoutMs ?? 300_000, options.echo ?? false, options.onSpawn, options.onLine)
