@@ -61,3 +61,16 @@ export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   return name && !message.includes(name) ? `${name}: ${message}` : message
 }
+
+/**
+ * The action stopped following a deployment it had started (credentials expired or denied, polls
+ * failing): the deployment goes on without it. Carries the deployment's id for the outputs.
+ */
+export class LostTrackError extends ActionError {
+  constructor(
+    message: string,
+    readonly deploymentId: string
+  ) {
+    super(message)
+  }
+}

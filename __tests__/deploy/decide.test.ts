@@ -379,6 +379,31 @@ const rows: Row[] = [
     'every target healthy in web-tg (2/2)'
   ],
   [
+    'bridge mode: an old task healthy on the same instance, another port, does not count for ours',
+    observe({
+      tasks: [1, 2].map(n =>
+        task(n, {
+          privateIp: undefined,
+          instanceId: 'i-1',
+          bindings: [{ containerName: 'web', containerPort: 8000, hostPort: 32768 + n }]
+        })
+      ),
+      targetGroups: [
+        {
+          arn: TG,
+          targets: [
+            { id: 'i-1', port: 32769, state: 'healthy' },
+            { id: 'i-1', port: 32770, state: 'initial', reason: 'Elb.InitialHealthChecking' },
+            { id: 'i-1', port: 32700, state: 'healthy' }
+          ]
+        }
+      ]
+    }),
+    { networkMode: 'bridge' },
+    'wait',
+    'targets to be healthy (web-tg 1/2)'
+  ],
+  [
     'timeout: names what it waited for and the last state',
     observe({
       at: 30 * 60_000,

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { inFlightDeployment, rollOut, type RolloutRequest } from '../../src/deploy/rolling.js'
+import { LostTrackError } from '../../src/errors.js'
 import type { ObserveTarget } from '../../src/deploy/observe.js'
 import type { DeploymentView, Observation, TaskView } from '../../src/deploy/observation.js'
 import { planFromService } from '../../src/plan/service.js'
@@ -335,5 +336,64 @@ describe('inFlightDeployment', () => {
     ['no deployments', [], undefined]
   ])('%s', (_name, deployments, expected) => {
     expect(inFlightDeployment({ deployments })?.id).toBe(expected)
+  })
+})
+
+describe('keepTrack', () => {
+  it('turns credentials that expire mid-watch into an error that names the started deployment', async () => {
+    ecsMock.on(UpdateServiceCommand).resolves({
+      service: { deployments: sdk([dep('ecs-svc/new', NEW, { rolloutState: 'IN_PROGRESS' })]) }
+    })
+    const expired = Object.assign(new Error('The security token included in the request is expired'), {
+      name: 'ExpiredTokenException'
+    })
+    const s = scripted({
+      'ecs-svc/new': () => {
+        throw expired
+      }
+    })
+    const failure = await rollOut(deps(s), request()).catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(LostTrackError)
+    expect((failure as LostTrackError).deploymentId).toBe('ecs-svc/new')
+    expect((failure as LostTrackError).message).toMatch(
+      /^stopped following deployment ecs-svc\/new of web:8: the AWS credentials have expired .*\. ECS carries on with it, and nothing was rolled back\. .*mode: rollback to put .*web:7 back\.$/
+    )
+    // Nothing was rolled back: only our own UpdateService was made.
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1)
+  })
+})
+
+describe('rollback timing', () => {
+  it('says how long the rollback took, from the failure verdict to its own', async () => {
+    ecsMock
+      .on(UpdateServiceCommand, { taskDefinition: NEW })
+      .resolves({ service: { deployments: sdk([dep('ecs-svc/new', NEW, { rolloutState: 'IN_PROGRESS' })]) } })
+      .on(UpdateServiceCommand, { taskDefinition: OLD })
+      .resolves({
+        service: { deployments: sdk([dep('ecs-svc/back', OLD, { rolloutState: 'IN_PROGRESS' })]) }
+      })
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [{ deployments: sdk([dep('ecs-svc/new', NEW, { rolloutState: 'IN_PROGRESS' })]) }]
+    })
+    let backSince: number | undefined
+    const s = scripted({
+      'ecs-svc/new': at => ({
+        at,
+        deployments: [dep('ecs-svc/new', NEW, { rolloutState: 'IN_PROGRESS', runningCount: 0 })],
+        tasks: [crashed(1, 'ecs-svc/new'), crashed(2, 'ecs-svc/new')],
+        targetGroups: [{ arn: TG, targets: [] }]
+      }),
+      // The rollback's tasks turn healthy 30 s after it started.
+      'ecs-svc/back': at => {
+        backSince ??= at
+        const o = healthyObservation(at, 'ecs-svc/back', OLD, 5)
+        return at - backSince < 30_000
+          ? { ...o, deployments: [dep('ecs-svc/back', OLD, { rolloutState: 'IN_PROGRESS' })] }
+          : o
+      }
+    })
+    const result = await rollOut(deps(s), request())
+    expect(result.status).toBe('rolled-back')
+    expect(result.rollbackDurationMs).toBeGreaterThanOrEqual(30_000)
   })
 })

@@ -1,5 +1,6 @@
 import { mockClient } from 'aws-sdk-client-mock'
 import {
+  DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
@@ -264,6 +265,61 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(1)
     expect(second.tasks).toHaveLength(1)
   })
+  it('bridge tasks: their container instance is looked up once, and the target is instance + host port', async () => {
+    const bridgeTask: Task = {
+      taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/demo/br1',
+      startedBy: OURS,
+      taskDefinitionArn: NEW,
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      containerInstanceArn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/demo/ci-1',
+      containers: [
+        {
+          name: 'web',
+          lastStatus: 'RUNNING',
+          networkBindings: [{ containerPort: 8000, hostPort: 32771, protocol: 'tcp' }]
+        }
+      ]
+    }
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [{ deployments: [deployment(1)] }] })
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
+      .resolves({ taskArns: [bridgeTask.taskArn as string] })
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] })
+    ecsMock.on(DescribeTasksCommand).resolves({ tasks: [bridgeTask] })
+    ecsMock.on(DescribeContainerInstancesCommand).resolves({
+      containerInstances: [
+        { containerInstanceArn: bridgeTask.containerInstanceArn as string, ec2InstanceId: 'i-0abc' }
+      ]
+    })
+    elbMock.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] })
+    const clock = fakeClock(0)
+    const observer = createObserver(
+      new ECSClient({ region: 'us-east-1' }),
+      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+      {
+        cluster: 'demo',
+        service: 'web',
+        targetGroupArns: [TG],
+        deploymentId: OURS,
+        watchContainerHealth: false
+      },
+      clock
+    )
+    const first = await observer.observe()
+    clock.advance(60_000)
+    await observer.observe()
+    expect(first.tasks[0]).toMatchObject({
+      instanceId: 'i-0abc',
+      bindings: [{ containerName: 'web', containerPort: 8000, hostPort: 32771 }]
+    })
+    expect(ecsMock.commandCalls(DescribeContainerInstancesCommand)).toHaveLength(1)
+    expect(ecsMock.commandCalls(DescribeContainerInstancesCommand)[0]?.args[0].input).toEqual({
+      cluster: 'demo',
+      containerInstances: [bridgeTask.containerInstanceArn]
+    })
+  })
+
   it('lists tasks again when the counts move, and never describes a STOPPED task twice', async () => {
     const stoppedTask: Task = {
       ...runningTask,

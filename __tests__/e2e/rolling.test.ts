@@ -89,6 +89,26 @@ describe('rolling deploy on the simulator', () => {
     expect(run.stdout).toMatch(/exited 3/)
     expect(run.outputs['task-definition-arn']).toBe(run.outputs['previous-task-definition-arn'])
     expect(run.summary).toContain('↩️ rolled back')
+    // The summary keeps the revision that failed, where the service ended, and times the rollback.
+    expect(run.summary).toMatch(/\| revision \| web:1 → web:2; the service is back on web:1 \|/)
+    expect(run.summary).toMatch(/\| Rollout \| [\d.]+ s \| failed \|/)
+    expect(run.summary).toMatch(/\| Rollback \| [\d.]+ s \| ok \|/)
+    expect(run.summary).toContain('### Rollback health: healthy')
+  })
+
+  it('gates a service without a load balancer on its tasks, and says so', async () => {
+    const run = await deploy({ service: 'worker', image: `${REPO}:v2` })
+    expectRun(run, 0, 'succeeded')
+    expect(run.stdout).toContain(
+      'health gate: no load balancer; tasks RUNNING and container health checks only'
+    )
+    expect(run.stdout).toMatch(
+      /healthy: 1\/1 tasks RUNNING; no load balancer and no container health check: gated on tasks RUNNING only/
+    )
+    expect(names(mutating(await sim.control.calls()))).toEqual([
+      'ecs:RegisterTaskDefinition',
+      'ecs:UpdateService'
+    ])
   })
 
   it('rolls back a revision whose targets fail the load balancer health check, with ELB’s reason', async () => {

@@ -57,3 +57,15 @@ describe('readServicePlan', () => {
     )
   })
 })
+
+describe('planFromService: load balancers', () => {
+  it('keeps classic load balancers apart: they have no target groups for the health gate', () => {
+    const service = payload().services[0] as Record<string, unknown>
+    const plan = planFromService('demo', {
+      ...service,
+      loadBalancers: [{ loadBalancerName: 'legacy-elb', containerName: 'web', containerPort: 8000 }]
+    } as never)
+    expect(plan.classicLoadBalancers).toEqual(['legacy-elb'])
+    expect(plan.targetGroupArns).toEqual([])
+  })
+})

@@ -1,6 +1,8 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs'
 import {
+  checkContainerChoice,
   chooseContainers,
+  deployedImages,
   mergeEnvironment,
   renderTaskDefinition,
   READ_ONLY_FIELDS
@@ -96,5 +98,34 @@ describe('chooseContainers', () => {
 describe('mergeEnvironment', () => {
   it('starts a list when the container has none', () => {
     expect(mergeEnvironment(undefined, new Map([['A', 'x=y']]))).toEqual([{ name: 'A', value: 'x=y' }])
+  })
+})
+
+describe('checkContainerChoice', () => {
+  const withImage = { containerNames: [], setsImage: true, environment: new Map<string, string>() }
+
+  it('names the containers a render would change, before anything is rendered', () => {
+    expect(checkContainerChoice(described(), withImage)).toEqual(['web'])
+    expect(checkContainerChoice(described(), { ...withImage, setsImage: false })).toEqual([])
+  })
+
+  it('fails on a container-name typo even when nothing would be set', () => {
+    expect(() =>
+      checkContainerChoice(described(), { ...withImage, setsImage: false, containerNames: ['wbe'] })
+    ).toThrow('container-name: the task definition has no container "wbe"; its containers are: web, log-router')
+  })
+})
+
+describe('deployedImages', () => {
+  it('shows the image set on the chosen containers, else the essential containers’ images', () => {
+    const set = renderTaskDefinition(described(), {
+      containerNames: [],
+      image: 'repo/web@sha256:abc',
+      environment: new Map()
+    })
+    expect(deployedImages(set)).toEqual(['repo/web@sha256:abc'])
+    const unchanged = renderTaskDefinition(described(), { containerNames: [], environment: new Map() })
+    const containers = described().taskDefinition.containerDefinitions as ContainerDefinition[]
+    expect(deployedImages(unchanged)).toEqual([containers.find(c => c.name === 'web')?.image])
   })
 })

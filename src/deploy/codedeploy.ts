@@ -24,6 +24,7 @@ import type { CodeDeploySetup } from './codedeploy-setup.js'
 import { DEFAULT_FAILURE_THRESHOLD, revisionName, type Decision } from './decide.js'
 import {
   concludeRollout,
+  keepTrack,
   rollbackOutcome,
   type FailedResult,
   type RolloutDeps,
@@ -140,16 +141,18 @@ export function rollOutCodeDeploy(setup: CodeDeploySetup) {
       deps.log('wait-for-service-stability is false: not following the CodeDeploy deployment')
       return { status: 'succeeded', deploymentId, taskDefinitionArn: request.target.arn, rolledBack: false }
     }
-    const { decision, last } = await follow(
-      cd,
-      request,
-      {
-        label: 'deployment',
-        deploymentId,
-        waitUntil: setup.waitUntil,
-        ...(setup.greenTargetGroupArn !== undefined && { targetGroupArn: setup.greenTargetGroupArn })
-      },
-      request.target.arn
+    const { decision, last } = await keepTrack(request, deploymentId, 'CodeDeploy', () =>
+      follow(
+        cd,
+        request,
+        {
+          label: 'deployment',
+          deploymentId,
+          waitUntil: setup.waitUntil,
+          ...(setup.greenTargetGroupArn !== undefined && { targetGroupArn: setup.greenTargetGroupArn })
+        },
+        request.target.arn
+      )
     )
     // Recovery runs whatever rollback-on-failure says: CodeDeploy's own rollback is followed even
     // when it is off, so the verdict says where the service ended.

@@ -5,13 +5,13 @@ import * as core from '@actions/core'
 import type { Inputs } from '../inputs.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { loadTaskDefinitionFile } from '../taskdef/load.js'
-import { renderTaskDefinition } from '../taskdef/render.js'
+import { checkContainerChoice, deployedImages, renderTaskDefinition } from '../taskdef/render.js'
 import { registerRevision } from '../taskdef/revision.js'
 import { inFlightDeployment, waitForInFlight as waitForRollingInFlight } from './rolling.js'
 import { rolloutClients, rolloutFor } from './strategies.js'
 import { waitForNativeInFlight } from './ecs-native.js'
 import {
-  applyRollout,
+  rolloutPhase,
   imagePhase,
   migratePhase,
   phase,
@@ -39,6 +39,11 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
 
   const clients = deps.clients(inputs.region)
   let { ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients)
+  checkContainerChoice(fileSource ?? current, {
+    containerNames: inputs.containerNames,
+    setsImage: inputs.image !== undefined || inputs.build !== undefined,
+    environment: inputs.environmentVariables
+  })
   if (
     !inputs.dryRun &&
     (await waitForInFlight(inputs, state, deps, clients, { ecs, plan, current, codedeploy }))
@@ -70,6 +75,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
     return { rendered, diff }
   })
   report.diff = diff
+  if (report.image === undefined) report.image = deployedImages(rendered).join(', ') || undefined
 
   if (inputs.dryRun) {
     report.status = 'dry-run'
@@ -82,6 +88,10 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
     report.taskDefinitionArn = plan.taskDefinitionArn
     report.reason = `the service already runs this task definition (${plan.taskDefinitionArn}); nothing registered or deployed`
     core.info(report.reason)
+    if (inputs.desiredCount !== undefined && inputs.desiredCount !== plan.desiredCount)
+      core.warning(
+        `input desired-count: ${inputs.desiredCount} was not applied, because nothing else changed and nothing was deployed (the service keeps ${plan.desiredCount}); set force-new-deployment: true to deploy with it`
+      )
     return
   }
 
@@ -107,7 +117,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
   const elb = await clients.elb()
   const rollout = rolloutFor(plan.strategy.strategy, codedeploy)
   const extraClients = await rolloutClients(plan.strategy.strategy, clients)
-  const result = await phase(state, clock, 'Rollout', () =>
+  const result = await rolloutPhase(state, clock, targetArn, () =>
     rollout(
       { ecs, elb, ...extraClients, clock, backoff: backoffFromEnv(deps.env), log: line => core.info(line) },
       {
@@ -122,7 +132,6 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
       }
     )
   )
-  applyRollout(report, result)
   if (result.status === 'succeeded' && !inputs.waitForServiceStability) {
     report.healthGate = 'not checked: wait-for-service-stability is false'
   }

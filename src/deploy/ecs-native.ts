@@ -24,6 +24,7 @@ import { createObserver, ruleWeights, type ObserveTarget } from './observe.js'
 import type { WatchContext } from './observation.js'
 import {
   concludeRollout,
+  keepTrack,
   rollbackOutcome,
   startDeployment,
   type FailedResult,
@@ -144,18 +145,20 @@ export async function rollOutNative(deps: RolloutDeps, request: RolloutRequest):
   }
 
   const watchContext = context(request, follow, deploymentId, 'deployment', deps.clock.now())
-  const decision = await watchDeployment(
-    observerFor(
-      deps,
-      observeTarget(
-        request,
-        follow,
-        deploymentId,
-        green.map(g => g.targetGroupArn)
-      )
-    ),
-    watchContext,
-    { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) }
+  const decision = await keepTrack(request, deploymentId, 'ECS', () =>
+    watchDeployment(
+      observerFor(
+        deps,
+        observeTarget(
+          request,
+          follow,
+          deploymentId,
+          green.map(g => g.targetGroupArn)
+        )
+      ),
+      watchContext,
+      { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) }
+    )
   )
   // ECS's own rollback is followed even with rollback-on-failure off: the verdict must say where
   // the service ended.

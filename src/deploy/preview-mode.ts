@@ -24,7 +24,7 @@ import { renderTaskDefinition, type TaskDefinitionSource } from '../taskdef/rend
 import { describeRevision, registerRevision } from '../taskdef/revision.js'
 import { newDeploymentId, settleRollout } from './rolling.js'
 import {
-  applyRollout,
+  rolloutPhase,
   imagePhase,
   migratePhase,
   phase,
@@ -156,7 +156,7 @@ export async function previewMode(inputs: Inputs, state: RunState, deps: RunDeps
     applyPreview(plan, { ecs, elb }, targetArn)
   )
 
-  const result = await phase(state, clock, 'Rollout', async () => {
+  const result = await rolloutPhase(state, clock, targetArn, async () => {
     const servicePlan = await readServicePlan(ecs, inputs.cluster, applied.serviceName)
     const deploymentId = applied.deploymentId ?? newDeploymentId(servicePlan.service, targetArn)
     const previous = previewCurrent
@@ -177,7 +177,6 @@ export async function previewMode(inputs: Inputs, state: RunState, deps: RunDeps
       deploymentId
     )
   })
-  applyRollout(report, result)
   if (result.status === 'failed' && !previewCurrent) {
     report.reason = `preview ${plan.id} failed: ${result.decision?.reason ?? result.reason ?? 'unknown'}; the preview was created by this run, so there is no earlier revision to go back to (preview-destroy removes it)`
   }

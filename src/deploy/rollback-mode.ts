@@ -11,7 +11,7 @@ import type { ContainerDefinition } from '@aws-sdk/client-ecs'
 import { ActionError } from '../errors.js'
 import { findPreviousRevision, parseRollbackTo, withRevision } from './rollback-target.js'
 import { rolloutClients, rolloutFor } from './strategies.js'
-import { applyRollout, phase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
+import { phase, rolloutPhase, planPhase, revisionFacts, type RunDeps, type RunState } from './run-context.js'
 import { backoffFromEnv } from './watch.js'
 
 /** `registry:5000/web:v1` or `web@sha256:…` → the repository part, without tag or digest. */
@@ -115,7 +115,7 @@ export async function rollbackMode(inputs: Inputs, state: RunState, deps: RunDep
   const elb = await clients.elb()
   const rollout = rolloutFor(plan.strategy.strategy, codedeploy)
   const extraClients = await rolloutClients(plan.strategy.strategy, clients)
-  const result = await phase(state, deps.clock, 'Rollout', () =>
+  const result = await rolloutPhase(state, deps.clock, arn, () =>
     rollout(
       {
         ecs,
@@ -137,7 +137,6 @@ export async function rollbackMode(inputs: Inputs, state: RunState, deps: RunDep
       }
     )
   )
-  applyRollout(report, result)
   if (result.status === 'failed')
     report.reason = `rollback to ${arn} failed: ${result.decision?.reason ?? result.reason}`
 }

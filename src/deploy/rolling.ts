@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { credentialErrorMessage, describeError, isCredentialError } from '../errors.js'
+import { credentialErrorMessage, describeError, isCredentialError, LostTrackError } from '../errors.js'
 import type { BackoffSettings } from '../util/backoff.js'
 import type { Clock } from '../util/clock.js'
 import type { ServicePlan } from '../plan/service.js'
@@ -46,6 +46,8 @@ export interface RolloutResult {
   /** Plain-words reason, for failures (and the rolled-back message). */
   readonly reason?: string
   readonly decision?: Decision
+  /** How long the rollback took, from the failure verdict to its own verdict (for the phase table). */
+  readonly rollbackDurationMs?: number
   readonly rollback?: {
     readonly deploymentId: string
     readonly decision: Decision
@@ -216,10 +218,12 @@ export async function settleRollout(
     return { status: 'succeeded', deploymentId, taskDefinitionArn: request.target.arn, rolledBack: false }
   }
 
-  const decision = await watch(
-    deps,
-    watchContext(request, request.target, deploymentId, 'deployment', deps.clock.now()),
-    request.plan
+  const decision = await keepTrack(request, deploymentId, 'ECS', () =>
+    watch(
+      deps,
+      watchContext(request, request.target, deploymentId, 'deployment', deps.clock.now()),
+      request.plan
+    )
   )
   return concludeRollout(
     deps,
@@ -230,6 +234,29 @@ export async function settleRollout(
       ? failedResult => rollBack(deps, request, deploymentId, decision, failedResult)
       : undefined
   )
+}
+
+/**
+ * Follows a deployment this run started. If following it becomes impossible (credentials expire
+ * or are denied mid-wait, the polls keep failing), the deployment still goes on without us: the
+ * error says so and carries its id, instead of a bare AWS error that hides what was started.
+ */
+export async function keepTrack<T>(
+  request: RolloutRequest,
+  deploymentId: string,
+  carriedOnBy: 'ECS' | 'CodeDeploy',
+  follow: () => Promise<T>
+): Promise<T> {
+  try {
+    return await follow()
+  } catch (error) {
+    throw new LostTrackError(
+      `stopped following deployment ${deploymentId} of ${revisionName(request.target.arn)}: ${describeError(error).replace(/\.?$/, '.')} ` +
+        `${carriedOnBy} carries on with it, and nothing was rolled back. Re-run to follow it to a verdict, ` +
+        `or run mode: rollback to put ${request.previous.arn} back.`,
+      deploymentId
+    )
+  }
 }
 
 /** A failed rollout's result, with the reason the job fails with. */
@@ -268,14 +295,17 @@ export async function concludeRollout(
     decision
   })
   if (!recover) return failedResult(`deploy failed: ${decision.reason} (rollback-on-failure is off)`)
+  const rollbackStart = deps.clock.now()
+  let result: RolloutResult
   try {
-    return await recover(failedResult)
+    result = await recover(failedResult)
   } catch (error) {
     const why = isCredentialError(error) ? credentialErrorMessage(error) : describeError(error)
-    return failedResult(
+    result = failedResult(
       `deploy failed: ${decision.reason}; THE ROLLBACK TO ${request.previous.arn} FAILED TOO: ${why}. The service needs attention now.`
     )
   }
+  return { ...result, rollbackDurationMs: deps.clock.now() - rollbackStart }
 }
 
 /** The result once a rollback has been watched to its verdict: rolled back, or failed twice, loudly. */

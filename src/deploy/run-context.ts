@@ -3,7 +3,11 @@
 // hooks through which other phases (image, migrate) are plugged in by the orchestrator.
 import * as core from '@actions/core'
 import type { AwsClients } from '../aws/clients.js'
-import { ActionError } from '../errors.js'
+import { ActionError, describeError, errorName, LostTrackError } from '../errors.js'
+import {
+  DescribeTargetHealthCommand,
+  type ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Inputs, MigrateCommandParser } from '../inputs.js'
 import type { ImageResult, MigrateResult, PhaseTiming } from '../phases.js'
 import { describePlan, readServicePlan, type ServicePlan } from '../plan/service.js'
@@ -60,14 +64,16 @@ export async function phase<T>(
   state: RunState,
   clock: Clock,
   name: string,
-  fn: () => Promise<T>
+  fn: () => Promise<T>,
+  /** The outcome of a phase that reports failure in its result rather than by throwing. */
+  outcomeOf: (result: T) => PhaseTiming['outcome'] = () => 'ok'
 ): Promise<T> {
   return core.group(name, async () => {
     const start = clock.now()
     state.current = name
     try {
       const result = await fn()
-      state.timings.push({ phase: name, durationMs: clock.now() - start, outcome: 'ok' })
+      state.timings.push({ phase: name, durationMs: clock.now() - start, outcome: outcomeOf(result) })
       return result
     } catch (error) {
       state.timings.push({ phase: name, durationMs: clock.now() - start, outcome: 'failed' })
@@ -79,34 +85,78 @@ export async function phase<T>(
 export function revisionFacts(arn: string, taskDefinition: object): RevisionFacts {
   const definition = taskDefinition as {
     networkMode?: unknown
-    containerDefinitions?: { healthCheck?: unknown }[]
+    containerDefinitions?: { healthCheck?: unknown; essential?: unknown }[]
   }
   const containers = definition.containerDefinitions ?? []
   return {
     arn,
     networkMode: typeof definition.networkMode === 'string' ? definition.networkMode : 'bridge',
-    containerHealthChecks: containers.some(c => c.healthCheck !== undefined && c.healthCheck !== null)
+    // ECS derives a task's health from its essential containers only: a check on a sidecar alone
+    // leaves the task's health UNKNOWN, so gating on it would wait for ever.
+    containerHealthChecks: containers.some(
+      c => c.essential !== false && c.healthCheck !== undefined && c.healthCheck !== null
+    )
   }
 }
 
-export function applyRollout(report: Mutable<ReportData>, result: RolloutResult): void {
+/**
+ * The rollout phase of every mode. Its result goes into the report: the revision tried and the one
+ * the service runs afterwards, the evidence of both the rollout and any rollback. A rollback gets
+ * its own row in the phase table, so a rolled-back deploy never reads "Rollout ok".
+ */
+export async function rolloutPhase(
+  state: RunState,
+  clock: Clock,
+  attemptedArn: string,
+  roll: () => Promise<RolloutResult>
+): Promise<RolloutResult> {
+  let result: RolloutResult
+  try {
+    result = await phase(state, clock, 'Rollout', roll, r => (r.status === 'succeeded' ? 'ok' : 'failed'))
+  } catch (error) {
+    // The deployment was started and goes on: its id is still an output.
+    if (error instanceof LostTrackError) state.report.deploymentId = error.deploymentId
+    throw error
+  }
+  const rollout = state.timings.at(-1)
+  if (result.rollbackDurationMs !== undefined && rollout?.phase === 'Rollout') {
+    state.timings.splice(
+      -1,
+      1,
+      { ...rollout, durationMs: Math.max(0, rollout.durationMs - result.rollbackDurationMs) },
+      {
+        phase: 'Rollback',
+        durationMs: result.rollbackDurationMs,
+        outcome: result.status === 'rolled-back' ? 'ok' : 'failed'
+      }
+    )
+  }
+  applyRollout(state.report, attemptedArn, result)
+  return result
+}
+
+function applyRollout(report: Mutable<ReportData>, attemptedArn: string, result: RolloutResult): void {
   report.status = result.status
   report.deploymentId = result.deploymentId
+  report.attemptedTaskDefinitionArn = attemptedArn
   report.taskDefinitionArn = result.taskDefinitionArn
   if (result.reason) report.reason = result.reason
-  const decision = result.rollback?.decision.kind === 'done' ? result.rollback.decision : result.decision
+  const decision = result.decision
   if (decision) {
     report.evidence = decision.progress.targetGroups
     if (decision.kind === 'done') report.healthGate = decision.reason
   }
-  if (result.decision?.kind === 'failed') report.failureEvidence = result.decision.failure.evidence
+  if (decision?.kind === 'failed') report.failureEvidence = decision.failure.evidence
   if (result.rollback) {
+    const rollback = result.rollback.decision
     report.rollback = {
       deploymentId: result.rollback.deploymentId,
       byEcs: result.rollback.byEcs,
       ...(result.rollback.startedBy !== undefined && { startedBy: result.rollback.startedBy }),
-      healthy: result.rollback.decision.kind === 'done',
-      reason: result.rollback.decision.reason
+      healthy: rollback.kind === 'done',
+      reason: rollback.reason,
+      evidence: rollback.progress.targetGroups,
+      ...(rollback.kind === 'failed' && { failureEvidence: rollback.failure.evidence })
     }
   }
 }
@@ -128,14 +178,20 @@ export async function planPhase(
   clients: AwsClients
 ): Promise<PlanResult> {
   const ecs = await clients.ecs()
-  const { plan, current } = await phase(state, deps.clock, 'Plan', async () => {
+  const { plan, current, health } = await phase(state, deps.clock, 'Plan', async () => {
     const plan = await readServicePlan(ecs, inputs.cluster, inputs.service)
     for (const line of describePlan(plan)) core.info(line)
     const current = await describeRevision(ecs, plan.taskDefinitionArn)
-    return { plan, current }
+    const health = await targetHealthNow(await clients.elb(), plan.targetGroupArns)
+    for (const line of health) core.info(line)
+    for (const name of plan.classicLoadBalancers)
+      core.warning(
+        `classic load balancer ${name}: ecs-ship cannot read its instance health, so it is not part of the health gate`
+      )
+    return { plan, current, health }
   })
   const report = state.report
-  report.plan = describePlan(plan)
+  report.plan = [...describePlan(plan), ...health]
   report.strategy = plan.strategy.strategy
   report.previousTaskDefinitionArn = plan.taskDefinitionArn
   if (inputs.waitUntil === 'ready' && plan.strategy.strategy !== 'codedeploy')
@@ -164,6 +220,36 @@ export async function planPhase(
     report.plan = [...(report.plan ?? []), ...lines]
   }
   return { ecs, plan, current, ...(codedeploy !== undefined && { codedeploy }) }
+}
+
+/**
+ * The service's targets as they are now, one line per target group. Read before any change, so a
+ * role without elasticloadbalancing:DescribeTargetHealth (or a target group that is gone) fails
+ * the run while nothing has been touched, not half-way through the rollout.
+ */
+async function targetHealthNow(
+  elb: ElasticLoadBalancingV2Client,
+  targetGroupArns: readonly string[]
+): Promise<string[]> {
+  const lines: string[] = []
+  for (const arn of targetGroupArns) {
+    let answer
+    try {
+      answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
+    } catch (error) {
+      if (errorName(error) === 'TargetGroupNotFoundException')
+        throw new ActionError(
+          `target group ${arn} of the service was not found (deleted?): ${describeError(error)}`
+        )
+      throw error
+    }
+    const targets = answer?.TargetHealthDescriptions ?? []
+    const healthy = targets.filter(t => t.TargetHealth?.State === 'healthy').length
+    lines.push(
+      `target group ${targetGroupName(arn)} now: ${healthy} of ${targets.length} registered targets healthy`
+    )
+  }
+  return lines
 }
 
 /** A run that needs a phase this build lacks fails before anything changes. */

@@ -19,6 +19,8 @@ export interface ServicePlan {
   readonly desiredCount: number
   readonly runningCount: number
   readonly loadBalancers: readonly LoadBalancerTarget[]
+  /** Classic load balancers by name: they have no target groups, so the health gate cannot see them. */
+  readonly classicLoadBalancers: readonly string[]
   /** Distinct target groups, in the service's order. */
   readonly targetGroupArns: readonly string[]
   readonly strategy: StrategyChoice
@@ -62,8 +64,10 @@ export function planFromService(cluster: string, service: Service): ServicePlan 
   }
   if (!service.taskDefinition) throw new ActionError(`service ${name} has no task definition`)
   const loadBalancers: LoadBalancerTarget[] = []
+  const classicLoadBalancers: string[] = []
   for (const lb of service.loadBalancers ?? []) {
     // Classic load balancers (loadBalancerName) have no target groups to check.
+    if (!lb.targetGroupArn && lb.loadBalancerName) classicLoadBalancers.push(lb.loadBalancerName)
     if (lb.targetGroupArn && lb.containerName && lb.containerPort !== undefined) {
       loadBalancers.push({
         targetGroupArn: lb.targetGroupArn,
@@ -81,6 +85,7 @@ export function planFromService(cluster: string, service: Service): ServicePlan 
     desiredCount: service.desiredCount ?? 0,
     runningCount: service.runningCount ?? 0,
     loadBalancers,
+    classicLoadBalancers,
     targetGroupArns: [...new Set(loadBalancers.map(lb => lb.targetGroupArn))],
     strategy: chooseStrategy(service),
     healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds ?? 0,

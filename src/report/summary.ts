@@ -17,6 +17,9 @@ export interface ReportData {
   readonly reason?: string
   readonly strategy?: string
   readonly previousTaskDefinitionArn?: string
+  /** The revision this run deployed (after a rollback, not the one the service runs). */
+  readonly attemptedTaskDefinitionArn?: string
+  /** The revision the service runs (or is meant to run) when the run ends. */
   readonly taskDefinitionArn?: string
   readonly deploymentId?: string
   readonly image?: string
@@ -34,6 +37,9 @@ export interface ReportData {
     readonly startedBy?: string
     readonly healthy: boolean
     readonly reason: string
+    /** The targets of the rollback's deployment, as last seen. */
+    readonly evidence?: readonly TargetGroupEvidence[]
+    readonly failureEvidence?: readonly string[]
   }
   readonly imageResult?: ImageResult
   readonly migrateResult?: MigrateResult
@@ -102,10 +108,9 @@ function migrateSection(migrate: MigrateResult): string[] {
   return lines
 }
 
-function evidenceSection(data: ReportData): string[] {
-  const lines: string[] = ['### Health evidence', '']
-  if (data.healthGate) lines.push(data.healthGate, '')
-  for (const group of data.evidence ?? []) {
+function targetTables(groups: readonly TargetGroupEvidence[]): string[] {
+  const lines: string[] = []
+  for (const group of groups) {
     lines.push(
       `**${cell(targetGroupName(group.targetGroupArn))}**: ${group.healthy}/${group.expected} healthy`,
       ''
@@ -121,10 +126,41 @@ function evidenceSection(data: ReportData): string[] {
       lines.push('')
     }
   }
-  if (data.failureEvidence && data.failureEvidence.length > 0) {
-    lines.push('What failed:', '', ...data.failureEvidence.slice(0, 10).map(e => `- ${cell(e)}`), '')
-  }
   return lines
+}
+
+function whatFailed(evidence: readonly string[] | undefined): string[] {
+  if (!evidence || evidence.length === 0) return []
+  return ['What failed:', '', ...evidence.slice(0, 10).map(e => `- ${cell(e)}`), '']
+}
+
+function evidenceSection(data: ReportData): string[] {
+  const lines: string[] = ['### Health evidence', '']
+  if (data.healthGate) lines.push(data.healthGate, '')
+  lines.push(...targetTables(data.evidence ?? []), ...whatFailed(data.failureEvidence))
+  return lines
+}
+
+/** The rollback's own targets, apart from those of the deployment that failed. */
+function rollbackSection(rollback: NonNullable<ReportData['rollback']>): string[] {
+  return [
+    `### Rollback health: ${rollback.healthy ? 'healthy' : 'FAILED'}`,
+    '',
+    `${cell(rollback.reason)}`,
+    '',
+    ...targetTables(rollback.evidence ?? []),
+    ...whatFailed(rollback.failureEvidence)
+  ]
+}
+
+/** `web:7 → web:8`, and where the service ended up when that is not the revision deployed. */
+function revisionRow(data: ReportData): string | undefined {
+  const deployed = data.attemptedTaskDefinitionArn ?? data.taskDefinitionArn
+  if (!data.previousTaskDefinitionArn && !deployed) return undefined
+  const name = (arn: string | undefined) => (arn ? revisionName(arn) : '?')
+  const row = `${name(data.previousTaskDefinitionArn)} → ${name(deployed)}`
+  const now = data.taskDefinitionArn
+  return now && deployed && now !== deployed ? `${row}; the service is back on ${revisionName(now)}` : row
 }
 
 export function renderSummary(data: ReportData): string {
@@ -137,12 +173,7 @@ export function renderSummary(data: ReportData): string {
     ['cluster', data.cluster],
     ['service', data.service],
     ['strategy', data.strategy],
-    [
-      'revision',
-      data.previousTaskDefinitionArn || data.taskDefinitionArn
-        ? `${data.previousTaskDefinitionArn ? revisionName(data.previousTaskDefinitionArn) : '?'} → ${data.taskDefinitionArn ? revisionName(data.taskDefinitionArn) : '?'}`
-        : undefined
-    ],
+    ['revision', revisionRow(data)],
     ['preview', data.previewUrl],
     ['image', data.image ? `\`${data.image}\`` : undefined],
     ['deployment', data.deploymentId],
@@ -167,6 +198,7 @@ export function renderSummary(data: ReportData): string {
   if (data.healthGate || (data.evidence?.length ?? 0) > 0 || (data.failureEvidence?.length ?? 0) > 0) {
     lines.push(...evidenceSection(data))
   }
+  if (data.rollback) lines.push(...rollbackSection(data.rollback))
   if (data.plan && data.plan.length > 0) {
     lines.push('<details><summary>Plan</summary>', '', fence(data.plan), '', '</details>', '')
   }

@@ -101,6 +101,39 @@ export function mergeEnvironment(
   return merged
 }
 
+/**
+ * The containers a render will change, checked without rendering: the deploy calls it right after
+ * the plan, so a typo in container-name fails before an image is pushed or an in-flight deployment
+ * is waited for. Named containers are checked even when nothing is set on them.
+ */
+export function checkContainerChoice(
+  source: TaskDefinitionSource,
+  options: {
+    readonly containerNames: readonly string[]
+    readonly setsImage: boolean
+    readonly environment: ReadonlyMap<string, string>
+  }
+): string[] {
+  const containers = (source.taskDefinition.containerDefinitions ?? []) as ContainerDefinition[]
+  const wantsChange = options.setsImage || options.environment.size > 0
+  return wantsChange || options.containerNames.length > 0
+    ? chooseContainers(containers, options.containerNames)
+    : []
+}
+
+/**
+ * The image(s) a rendered definition deploys, for the report: those of the containers that got
+ * the image, else those of its essential containers.
+ */
+export function deployedImages(rendered: RenderedTaskDefinition): string[] {
+  const containers = (rendered.input.containerDefinitions ?? []) as ContainerDefinition[]
+  const shown =
+    rendered.containers.length > 0
+      ? containers.filter(c => c.name !== undefined && rendered.containers.includes(c.name))
+      : containers.filter(c => c.essential !== false)
+  return [...new Set(shown.map(c => c.image).filter((image): image is string => !!image))]
+}
+
 export function renderTaskDefinition(
   source: TaskDefinitionSource,
   options: RenderOptions
@@ -108,11 +141,7 @@ export function renderTaskDefinition(
   const definition = stripReadOnly(source.taskDefinition)
   const containers = (definition.containerDefinitions ?? []) as ContainerDefinition[]
   const wantsChange = options.image !== undefined || options.environment.size > 0
-  // Named containers are checked even when nothing is set on them: a typo must not pass silently.
-  const chosen =
-    wantsChange || options.containerNames.length > 0
-      ? chooseContainers(containers, options.containerNames)
-      : []
+  const chosen = checkContainerChoice(source, { ...options, setsImage: options.image !== undefined })
 
   const containerDefinitions = containers.map(container => {
     if (!wantsChange || !container.name || !chosen.includes(container.name)) return container
