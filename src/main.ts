@@ -16,6 +16,7 @@ import { cancellationMessage } from './report/cancellation.js'
 import { renderSummary, type ReportData, type RunStatus } from './report/summary.js'
 import { systemClock, type Clock } from './util/clock.js'
 import { parseMigrateCommands } from './migrate/command.js'
+import { migrationInFlightMessage } from './migrate/cancel.js'
 
 export type { PhaseHooks } from './deploy/run-context.js'
 
@@ -39,10 +40,10 @@ export interface PostCleanup {
   run(): Promise<void>
 }
 
-/** The post step logs out of the registries the image phase logged in to. */
+/** The post step removes the buildx builder the image phase created, and logs out of its registries. */
 export const postCleanups: PostCleanup[] = [
   {
-    name: 'log out of the image registry',
+    name: 'remove the buildx builder and log out of the image registry',
     run: async () => (await import('./image/index.js')).imageLogoutCleanup.run()
   }
 ]
@@ -68,7 +69,10 @@ function setOutputs(report: ReportData): void {
     core.setOutput('image-tag', report.imageResult.imageTag)
     core.setOutput('image-built', report.imageResult.imageBuilt ? 'true' : 'false')
   }
-  const lastMigrate = report.migrateResult?.tasks.at(-1)
+  // The last task that really ran: a refused or unstarted command has no ARN and no exit code.
+  const lastMigrate = [...(report.migrateResult?.tasks ?? [])]
+    .reverse()
+    .find(task => task.taskArn !== undefined)
   if (lastMigrate?.taskArn) core.setOutput('migrate-task-arn', lastMigrate.taskArn)
   if (lastMigrate?.exitCode !== undefined) core.setOutput('migrate-exit-code', String(lastMigrate.exitCode))
 }
@@ -97,7 +101,11 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
   // A cancelled workflow gets SIGINT then SIGTERM: say what state the service is left in, then exit
   // promptly (the runner kills the process a few seconds later anyway).
   const onSignal = (signal: NodeJS.Signals): void => {
-    const message = cancellationMessage(state.report, state.current)
+    // The migrate phase's own listener never gets to speak (this one exits first), so its
+    // message about the task left running is taken from here.
+    const message =
+      (state.current === 'Migrate' ? migrationInFlightMessage() : undefined) ??
+      cancellationMessage(state.report, state.current)
     core.error(`${message} (${signal})`)
     process.exit(1)
   }

@@ -4,6 +4,9 @@ import {
   buildahBuildArgs,
   buildahPushArgs,
   buildahSettings,
+  builderCreateArgs,
+  builderInspectArgs,
+  builderRemoveArgs,
   dockerBuildArgs,
   dockerCacheFlags,
   imageReferences,
@@ -317,6 +320,44 @@ describe('dockerBuildArgs', () => {
     ]
   ])('%s', (_name, change, expected) => {
     expect(dockerBuildArgs({ ...BASE, ...change }, META)).toEqual(expected)
+  })
+})
+
+describe('dockerBuildArgs with a builder of this run', () => {
+  test('--builder comes right after `build`, and nothing else changes', () => {
+    const plan: BuildPlan = { ...BASE, cache: 'registry' }
+    const [buildx, build, ...rest] = dockerBuildArgs(plan, META)
+    expect(dockerBuildArgs(plan, META, 'ecs-ship-1a2b3c4d')).toEqual([
+      buildx,
+      build,
+      '--builder',
+      'ecs-ship-1a2b3c4d',
+      ...rest
+    ])
+  })
+})
+
+describe('buildx builder commands', () => {
+  test.each<[string, string[], string[]]>([
+    ['inspect the current builder', builderInspectArgs(), ['buildx', 'inspect']],
+    [
+      'create a docker-container builder, without making it the current one',
+      builderCreateArgs('ecs-ship-1a2b3c4d'),
+      [
+        'buildx',
+        'create',
+        '--name',
+        'ecs-ship-1a2b3c4d',
+        '--driver',
+        'docker-container',
+        '--driver-opt',
+        'network=host'
+      ]
+    ],
+    ['remove it', builderRemoveArgs('ecs-ship-1a2b3c4d'), ['buildx', 'rm', 'ecs-ship-1a2b3c4d']]
+  ])('%s', (_name, argv, expected) => {
+    expect(argv).toEqual(expected)
+    expect(argv).not.toContain('--use')
   })
 })
 

@@ -66,11 +66,15 @@ export function dockerCacheFlags(repository: string, cache: CacheMode): string[]
   }
 }
 
-/** `docker buildx build --push …`; the pushed digest is read from `metadataFile`. */
-export function dockerBuildArgs(plan: BuildPlan, metadataFile: string): string[] {
+/**
+ * `docker buildx build --push …`; the pushed digest is read from `metadataFile`. `builder` names
+ * the buildx builder to use; without it, buildx uses the current one.
+ */
+export function dockerBuildArgs(plan: BuildPlan, metadataFile: string, builder?: string): string[] {
   return [
     'buildx',
     'build',
+    ...(builder !== undefined ? ['--builder', builder] : []),
     '--push',
     '--file',
     plan.dockerfile,
@@ -81,6 +85,25 @@ export function dockerBuildArgs(plan: BuildPlan, metadataFile: string): string[]
     metadataFile,
     plan.context
   ]
+}
+
+/** Prints the current builder (BUILDX_BUILDER or `docker buildx use` decide which): its driver. */
+export function builderInspectArgs(): string[] {
+  return ['buildx', 'inspect']
+}
+
+/**
+ * A BuildKit container for this run only. It is not made the current builder (no --use), so the
+ * job's later steps keep theirs; every build names it with --builder. network=host lets it reach
+ * what the docker daemon itself reaches, a registry on the runner's loopback included.
+ */
+export function builderCreateArgs(name: string): string[] {
+  return ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--driver-opt', 'network=host']
+}
+
+/** Removes the builder and its BuildKit container (and the cache that lived in it). */
+export function builderRemoveArgs(name: string): string[] {
+  return ['buildx', 'rm', name]
 }
 
 function buildahGlobalFlags(settings: BuildahSettings): string[] {
@@ -102,9 +125,12 @@ export function buildahSettings(env: Readonly<Record<string, string | undefined>
 }
 
 /**
- * `buildah bud`: builds into local storage. The cache is buildah's local layer cache (--layers)
- * for `registry` and `gha` alike: buildah 1.28 has no remote cache export, and `gha` is a
- * BuildKit backend.
+ * `buildah bud`: builds into local storage. The cache is buildah's layer cache in this machine's
+ * storage (--layers), for `registry` and `gha` alike, and the build phase says so in a warning.
+ * `gha` is a BuildKit backend that buildah cannot use. buildah does have a remote cache
+ * (--cache-from/--cache-to), but it pushes every cached step as a tag of a repository: in the
+ * app's own ECR repository that would bury its tags, and a separate cache repository would have
+ * to exist first.
  */
 export function buildahBuildArgs(plan: BuildPlan, settings: BuildahSettings): string[] {
   return [

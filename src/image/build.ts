@@ -1,5 +1,6 @@
-// The image phase: find the repository, reuse the tag when it is already there, otherwise log in,
-// build, push, and return the digest that was pushed. The order matters: every check that needs
+// The image phase: find the repository, reuse the tag when it is already there, otherwise make
+// sure there is a buildx builder that can do the build, log in, build, push, and return the digest
+// that was pushed. The order matters: every check that needs
 // no AWS call runs first, the token is masked before anything could print it, and the platform is
 // checked before a minute of building.
 import * as core from '@actions/core'
@@ -12,7 +13,7 @@ import { join } from 'node:path'
 import { ActionError } from '../errors.js'
 import type { ImageInputs } from '../inputs.js'
 import type { ImageResult } from '../phases.js'
-import { lastLines, type Exec, type ExecResult } from '../process/exec.js'
+import type { Exec } from '../process/exec.js'
 import { systemClock, type Clock } from '../util/clock.js'
 import {
   buildahBuildArgs,
@@ -23,8 +24,10 @@ import {
   loginArgs,
   type BuildPlan
 } from './argv.js'
+import { chooseDockerBuilder, recordBuilder } from './buildx.js'
 import { digestFromBuildahDigestFile, digestFromDockerMetadata, imageUriWithDigest } from './digest.js'
 import { digestOfTag, registryCredentials, resolveRepository, type ResolvedRepository } from './ecr.js'
+import { commandFailed } from './failure.js'
 import { recordLogin } from './logout.js'
 import { choosePlatforms } from './platform.js'
 import { isLoopbackRegistry, parseRepositoryReference } from './repository.js'
@@ -44,24 +47,22 @@ export interface ImageDeps {
   readonly mask?: (secret: string) => void
   /** Records a login for the post step; core state in the action. */
   readonly recordLogin?: typeof recordLogin
-}
-
-function failed(what: string, result: ExecResult): never {
-  const tail = lastLines(result.stderr || result.stdout, 5)
-  throw new ActionError(
-    `${what} failed (exit ${result.exitCode})${tail.length > 0 ? `:\n${tail.join('\n')}` : ''}`
-  )
+  /** Records a buildx builder created for this run, for the post step; core state in the action. */
+  readonly recordBuilder?: (name: string) => void
+  /** Names a buildx builder created for this run (random in the action). */
+  readonly builderName?: () => string
 }
 
 async function buildWithDocker(
   exec: Exec,
   plan: BuildPlan,
   dir: string,
-  env: ImageDeps['env']
+  env: Readonly<Record<string, string | undefined>>,
+  builder: string | undefined
 ): Promise<string> {
   const metadataFile = join(dir, 'metadata.json')
-  const result = await exec.run('docker', dockerBuildArgs(plan, metadataFile), { ...(env && { env }) })
-  if (result.exitCode !== 0) failed('docker buildx build', result)
+  const result = await exec.run('docker', dockerBuildArgs(plan, metadataFile, builder), { env })
+  if (result.exitCode !== 0) commandFailed('docker buildx build', result)
   return digestFromDockerMetadata(readFileSync(metadataFile, 'utf8'))
 }
 
@@ -73,7 +74,7 @@ async function buildWithBuildah(
 ): Promise<string> {
   const settings = buildahSettings(env)
   const build = await exec.run('buildah', buildahBuildArgs(plan, settings), { env })
-  if (build.exitCode !== 0) failed('buildah bud', build)
+  if (build.exitCode !== 0) commandFailed('buildah bud', build)
   const digests: string[] = []
   for (const [index, reference] of imageReferences(plan).entries()) {
     const digestFile = join(dir, `digest-${index}`)
@@ -82,7 +83,7 @@ async function buildWithBuildah(
       buildahPushArgs(reference, digestFile, plan.insecureRegistry, settings),
       { env }
     )
-    if (push.exitCode !== 0) failed(`buildah push ${reference}`, push)
+    if (push.exitCode !== 0) commandFailed(`buildah push ${reference}`, push)
     digests.push(digestFromBuildahDigestFile(readFileSync(digestFile, 'utf8')))
   }
   // Every tag is the same local image, so every push must name the same manifest.
@@ -107,6 +108,21 @@ function buildPlan(build: ImageInputs, repository: ResolvedRepository, platforms
   }
 }
 
+/** What buildah makes of the cache input, said when it builds (see buildahBuildArgs). */
+function warnAboutBuildahCache(cache: ImageInputs['cache']): void {
+  if (cache === 'registry') {
+    core.warning(
+      "input cache: with builder buildah, `registry` is buildah's layer cache on this machine: no cache " +
+        'image is pushed to or read from ECR, so a fresh runner builds every step again. Use builder docker ' +
+        'for a cache image in ECR, or cache: none to build without a cache.'
+    )
+  } else if (cache === 'gha') {
+    core.warning(
+      'input cache: `gha` is a BuildKit cache that buildah cannot use; buildah uses its layer cache on this machine'
+    )
+  }
+}
+
 export async function buildAndPushImage(build: ImageInputs, deps: ImageDeps): Promise<ImageResult> {
   const env = deps.env ?? process.env
   const clock = deps.clock ?? systemClock
@@ -114,11 +130,6 @@ export async function buildAndPushImage(build: ImageInputs, deps: ImageDeps): Pr
 
   validateImageInputs(build, env)
   const platforms = choosePlatforms(build.platforms, deps.runtimePlatform)
-  if (build.builder === 'buildah' && build.cache === 'gha') {
-    core.warning(
-      'input cache: `gha` is a BuildKit cache that buildah cannot use; buildah uses its local layer cache'
-    )
-  }
 
   const repository = await resolveRepository(
     deps.ecr,
@@ -151,24 +162,34 @@ export async function buildAndPushImage(build: ImageInputs, deps: ImageDeps): Pr
     }
   }
 
+  if (build.builder === 'buildah') warnAboutBuildahCache(build.cache)
+  const plan = buildPlan(build, repository, platforms)
+  const dockerBuilder =
+    build.builder === 'docker'
+      ? await chooseDockerBuilder(plan, {
+          exec: deps.exec,
+          env,
+          recordBuilder: deps.recordBuilder ?? recordBuilder,
+          ...(deps.builderName !== undefined && { newName: deps.builderName })
+        })
+      : undefined
+
   const credentials = await registryCredentials(deps.ecr, mask, repository.registryId)
-  const insecure = isLoopbackRegistry(repository.registry)
   ;(deps.recordLogin ?? recordLogin)({ builder: build.builder, registry: repository.registry })
   const login = await deps.exec.run(
     build.builder,
-    loginArgs(build.builder, repository.registry, insecure, credentials.username),
+    loginArgs(build.builder, repository.registry, plan.insecureRegistry, credentials.username),
     { input: credentials.password, env }
   )
-  if (login.exitCode !== 0) failed(`${build.builder} login to ${repository.registry}`, login)
+  if (login.exitCode !== 0) commandFailed(`${build.builder} login to ${repository.registry}`, login)
 
-  const plan = buildPlan(build, repository, platforms)
   core.info(`building ${imageReferences(plan).join(', ')} for ${platforms.join(', ')} with ${build.builder}`)
   const started = clock.now()
   const dir = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), 'ecs-ship-image-'))
   try {
     const digest =
       build.builder === 'docker'
-        ? await buildWithDocker(deps.exec, plan, dir, env)
+        ? await buildWithDocker(deps.exec, plan, dir, env, dockerBuilder)
         : await buildWithBuildah(deps.exec, plan, dir, env)
     core.info(`pushed ${repository.uri}@${digest} in ${Math.round((clock.now() - started) / 1000)}s`)
     return result(digest, true)

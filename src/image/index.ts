@@ -1,5 +1,6 @@
 // The image phase's public face: what the orchestrator (src/main.ts) wires in. `imagePhase` has
-// the shape of PhaseHooks.buildImage, and `imageLogoutCleanup` is the post step's cleanup.
+// the shape of PhaseHooks.buildImage, and `imageLogoutCleanup` is the post step's cleanup: it
+// removes the buildx builder the run created, if any, and logs out of the registries.
 import type { RuntimePlatform } from '@aws-sdk/client-ecs'
 import { createAwsClients, type AwsClients } from '../aws/clients.js'
 import { ActionError } from '../errors.js'
@@ -8,10 +9,12 @@ import type { ImageResult } from '../phases.js'
 import { createExec, type Exec } from '../process/exec.js'
 import type { TaskDefinitionSource } from '../taskdef/render.js'
 import { buildAndPushImage } from './build.js'
+import { removeBuilders } from './buildx.js'
 import { logoutRegistries } from './logout.js'
 import { parseRepositoryReference } from './repository.js'
 
 export { buildAndPushImage, type ImageDeps } from './build.js'
+export { removeBuilders, type RemoveBuildersDeps } from './buildx.js'
 export { logoutRegistries, type LogoutDeps } from './logout.js'
 export { validateImageInputs } from './validate.js'
 
@@ -40,8 +43,12 @@ export async function imagePhase(
   })
 }
 
-/** For postCleanups in src/main.ts. */
+/** For postCleanups in src/main.ts. Neither half throws: each failure is a warning. */
 export const imageLogoutCleanup = {
-  name: 'log out of the image registry',
-  run: (): Promise<void> => logoutRegistries({ exec: createExec() })
+  name: 'remove the buildx builder and log out of the image registry',
+  run: async (): Promise<void> => {
+    const exec = createExec()
+    await removeBuilders({ exec })
+    await logoutRegistries({ exec })
+  }
 }
