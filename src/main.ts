@@ -27,6 +27,9 @@ export type { PhaseHooks } from './deploy/run-context.js'
  */
 export const phaseHooks: PhaseHooks = {
   parseMigrateCommands,
+  checkImageInputs: async inputs => {
+    if (inputs.build) (await import('./image/validate.js')).validateImageInputs(inputs.build, process.env)
+  },
   buildImage: async (inputs, context) => (await import('./image/index.js')).imagePhase(inputs, context),
   runMigrations: async (inputs, context) => {
     const { createMigrateHook } = await import('./migrate/hook.js')

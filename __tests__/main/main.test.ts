@@ -102,6 +102,23 @@ describe('run', () => {
   afterEach(() => stdout.mockRestore())
   const printed = () => stdout.mock.calls.map(c => String(c[0])).join('')
 
+  it('a missing Dockerfile fails before any AWS call, in a dry run too', async () => {
+    const context = mkdtempSync(join(tmpdir(), 'ecs-ship-context-'))
+    try {
+      const result = await runWith({
+        'ecr-repository': 'web',
+        'image-tag': 'v2',
+        'build-context': context,
+        'dry-run': 'true'
+      })
+      expect(result.failed).toBe(true)
+      expect(ecsMock.calls()).toHaveLength(0)
+      expect(result.summary).toContain(`input dockerfile: "${join(context, 'Dockerfile')}" does not exist`)
+    } finally {
+      rmSync(context, { recursive: true, force: true })
+    }
+  })
+
   it('fails on a bad input before any AWS call, and still writes the summary', async () => {
     const result = await runWith({ 'wait-for-minutes': 'forever' })
     expect(result.failed).toBe(true)

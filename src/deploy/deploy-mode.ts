@@ -15,7 +15,7 @@ import {
   imagePhase,
   migratePhase,
   phase,
-  requirePhaseHooks,
+  checkPhaseInputs,
   planPhase,
   revisionFacts,
   type PlanResult,
@@ -35,7 +35,7 @@ export async function deployMode(inputs: Inputs, state: RunState, deps: RunDeps)
         loadTaskDefinitionFile(inputs.taskDefinitionPath as string)
       )
     : undefined
-  requirePhaseHooks(inputs, deps.hooks)
+  await checkPhaseInputs(inputs, deps.hooks)
 
   const clients = deps.clients(inputs.region)
   let { ecs, plan, current, codedeploy } = await planPhase(inputs, state, deps, clients)

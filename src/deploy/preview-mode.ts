@@ -28,7 +28,7 @@ import {
   imagePhase,
   migratePhase,
   phase,
-  requirePhaseHooks,
+  checkPhaseInputs,
   revisionFacts,
   type RunDeps,
   type RunState
@@ -71,7 +71,7 @@ export async function previewMode(inputs: Inputs, state: RunState, deps: RunDeps
         loadTaskDefinitionFile(inputs.taskDefinitionPath as string)
       )
     : undefined
-  requirePhaseHooks(inputs, deps.hooks)
+  await checkPhaseInputs(inputs, deps.hooks)
 
   const clients = deps.clients(inputs.region)
   const ecs = await clients.ecs()

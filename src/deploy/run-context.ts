@@ -27,6 +27,8 @@ import type { ECSClient } from '@aws-sdk/client-ecs'
  */
 export interface PhaseHooks {
   readonly parseMigrateCommands?: MigrateCommandParser
+  /** Checks the build inputs against the disk (context, Dockerfile, secrets' variables) before any AWS call. */
+  readonly checkImageInputs?: (inputs: Inputs) => Promise<void>
   /** Builds and pushes (or reuses) the image; its imageUri becomes the deployed image. */
   readonly buildImage?: (
     inputs: Inputs,
@@ -252,12 +254,17 @@ async function targetHealthNow(
   return lines
 }
 
-/** A run that needs a phase this build lacks fails before anything changes. */
-export function requirePhaseHooks(inputs: Inputs, hooks: PhaseHooks): void {
+/**
+ * Before any AWS call: a run that needs a phase this build lacks fails, and the build inputs are
+ * checked against the disk, so a missing Dockerfile fails before a plan, a wait for someone
+ * else's deployment, or a dry run that would otherwise say all is well.
+ */
+export async function checkPhaseInputs(inputs: Inputs, hooks: PhaseHooks): Promise<void> {
   if (inputs.build && !hooks.buildImage)
     throw new ActionError('input ecr-repository: the image phase is not available in this build')
   if (inputs.migrate && !hooks.runMigrations)
     throw new ActionError('input migrate-command: the migrate phase is not available in this build')
+  if (inputs.build && hooks.checkImageInputs) await hooks.checkImageInputs(inputs)
 }
 
 /**
