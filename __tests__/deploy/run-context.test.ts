@@ -1,6 +1,15 @@
 import type { Decision, Progress, TargetGroupEvidence } from '../../src/deploy/decide.js'
 import type { RolloutResult } from '../../src/deploy/rolling.js'
-import { revisionFacts, rolloutPhase, type RunState } from '../../src/deploy/run-context.js'
+import {
+  migratePhase,
+  revisionFacts,
+  rolloutPhase,
+  type PhaseHooks,
+  type RunDeps,
+  type RunState
+} from '../../src/deploy/run-context.js'
+import type { Inputs } from '../../src/inputs.js'
+import type { MigrateTaskResult } from '../../src/phases.js'
 import { LostTrackError } from '../../src/errors.js'
 import { renderSummary } from '../../src/report/summary.js'
 import { fakeClock } from '../../src/util/clock.js'
@@ -132,5 +141,62 @@ describe('rolloutPhase', () => {
     ).rejects.toBe(lost)
     expect(state.report.deploymentId).toBe('ecs-svc/new')
     expect(state.timings).toEqual([{ phase: 'Rollout', durationMs: 0, outcome: 'failed' }])
+  })
+})
+
+describe('migratePhase', () => {
+  const task = (succeeded: boolean): MigrateTaskResult => ({
+    command: ['python', 'manage.py', 'migrate'],
+    taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/demo/m1',
+    ...(succeeded ? { exitCode: 0 } : { exitCode: 1, reason: 'exit 1' }),
+    durationMs: 1000,
+    lastLogLines: [],
+    succeeded
+  })
+  const inputs = { migrate: { commands: [] } } as unknown as Inputs
+  const context = {} as Parameters<typeof migratePhase>[3]
+  const deps = (runMigrations: PhaseHooks['runMigrations']): RunDeps => ({
+    clock: fakeClock(0),
+    env: {},
+    clients: () => {
+      throw new Error('not used')
+    },
+    hooks: { runMigrations }
+  })
+
+  it('a failed migration is a failed Migrate row, and the run fails saying the service was not changed', async () => {
+    const state = newState()
+    await expect(
+      migratePhase(
+        inputs,
+        state,
+        deps(async () => ({ tasks: [task(false)], succeeded: false })),
+        context,
+        'the service'
+      )
+    ).rejects.toThrow('migration failed: python manage.py migrate: exit 1; the service was not changed')
+    expect(state.timings).toEqual([{ phase: 'Migrate', durationMs: 0, outcome: 'failed' }])
+    expect(state.report.migrateResult?.tasks).toHaveLength(1)
+  })
+
+  it('a phase stopped half-way (credentials) still reports what ran', async () => {
+    const state = newState()
+    const aborted = Object.assign(new Error('the AWS credentials have expired'), {
+      migrateResult: { tasks: [task(true)], succeeded: false }
+    })
+    await expect(
+      migratePhase(
+        inputs,
+        state,
+        deps(async () => {
+          throw aborted
+        }),
+        context,
+        'the service'
+      )
+    ).rejects.toBe(aborted)
+    expect(state.report.migrateResult?.tasks[0]?.taskArn).toBe(
+      'arn:aws:ecs:us-east-1:123456789012:task/demo/m1'
+    )
   })
 })

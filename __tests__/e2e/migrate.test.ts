@@ -2,6 +2,10 @@
 // run as the GitHub runner runs it, against the local AWS simulator. A migration runs after the
 // new revision is registered and before the service is touched; a failing one stops the deploy
 // and leaves the service as it was.
+//
+// A timeout is not run here: migrate-timeout-minutes is a whole number of minutes on the action's
+// real clock, so it would take a real minute. __tests__/migrate/simulator.test.ts runs it against
+// the simulator with a scaled clock.
 import { DescribeServicesCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs'
 import type { CallRecord, RunningSimulator } from '../../sim/contract.js'
 import type { ActionRun } from '../../scripts/lib/run-action.js'
@@ -25,6 +29,18 @@ function explain(run: ActionRun): string {
   return `exit ${run.exitCode}, status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`
 }
 
+/** The job log's ::error:: line (what the run failed with). */
+const errorLine = (run: ActionRun): string =>
+  run.stdout.split('\n').find(l => l.startsWith('::error::')) ?? ''
+
+/** The lines of the Migrate phase's group (groups do not nest: no other group may open inside). */
+function migrateGroupLines(run: ActionRun): string[] {
+  const lines = run.stdout.split('\n')
+  const start = lines.indexOf('::group::Migrate')
+  const end = lines.indexOf('::endgroup::', start)
+  return start >= 0 && end > start ? lines.slice(start + 1, end) : []
+}
+
 describe('migrate on the simulator, end to end', () => {
   it('runs the migration with the new revision, then deploys', async () => {
     const logLines = ['Running migrations:', '  Applying shop.0042_orders... OK']
@@ -33,8 +49,10 @@ describe('migrate on the simulator, end to end', () => {
     if (run.exitCode !== 0 || run.outputs.status !== 'succeeded') throw new Error(explain(run))
     expect(run.outputs['migrate-exit-code']).toBe('0')
     expect(run.outputs['migrate-task-arn']).toMatch(/^arn:aws:ecs:[a-z0-9-]+:\d{12}:task\//)
-    expect(run.stdout).toContain('::group::Migrate: python manage.py migrate --no-input')
-    expect(run.stdout).toContain('  Applying shop.0042_orders... OK')
+    const group = migrateGroupLines(run)
+    expect(group[0]).toBe('==> migrate: python manage.py migrate --no-input')
+    expect(group).toContain('  Applying shop.0042_orders... OK')
+    expect(group.filter(l => l.startsWith('::group::'))).toEqual([])
     expect(mutating(await sim.control.calls())).toEqual([
       'ecs:RegisterTaskDefinition',
       'ecs:RunTask',
@@ -94,6 +112,59 @@ describe('migrate on the simulator, end to end', () => {
     } finally {
       ecs.destroy()
     }
+  })
+
+  it('a migrate task that cannot start: fails the job with the reason, in the log and the summary', async () => {
+    const image = `${REPO}:v6`
+    await sim.control.setBehaviours({
+      images: {
+        [image]: {
+          kind: 'cannot-start',
+          stopCode: 'TaskFailedToStart',
+          stoppedReason:
+            'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref'
+        }
+      }
+    })
+    const run = await deploy({ image, 'migrate-command': MIGRATE })
+    if (run.exitCode !== 1) throw new Error(explain(run))
+    expect(run.outputs.status).toBe('failed')
+    expect(errorLine(run)).toMatch(
+      /migration failed: python manage\.py migrate --no-input: the image could not be pulled.*CannotPullContainerError.*the service was not changed/
+    )
+    expect(run.outputs['migrate-task-arn']).toMatch(/:task\//)
+    expect(run.outputs['migrate-exit-code']).toBeUndefined()
+    expect(run.summary).toContain('### Migrations')
+    expect(run.summary).toMatch(
+      /\| `python manage\.py migrate --no-input` \| - \| .* \| the image could not be pulled/
+    )
+    expect(mutating(await sim.control.calls())).toEqual(['ecs:RegisterTaskDefinition', 'ecs:RunTask'])
+  })
+
+  it('a RunTask call that fails: a Migrations row says the task could not be started, nothing else changes', async () => {
+    // Server errors on every try: the SDK retries, then RunTask throws.
+    await sim.control.setFaults([{ operation: 'ecs:RunTask', serverErrorRatio: 1 }])
+    const run = await deploy({ image: `${REPO}:v7`, 'migrate-command': MIGRATE })
+    if (run.exitCode !== 1) throw new Error(explain(run))
+    const reason = /the task could not be started: (?:ServerException|ServiceUnavailableException)/
+    expect(errorLine(run)).toMatch(/migration failed: python manage\.py migrate --no-input: /)
+    expect(errorLine(run)).toMatch(reason)
+    expect(run.summary).toContain('### Migrations')
+    expect(run.summary).toMatch(reason)
+    expect(run.outputs['migrate-task-arn']).toBeUndefined()
+    expect(mutating(await sim.control.calls())).toEqual(['ecs:RegisterTaskDefinition'])
+  })
+
+  it('RunTask refused by IAM (iam:PassRole): fails at once with the plain message, nothing else changes', async () => {
+    await sim.control.setFaults([{ operation: 'ecs:RunTask', accessDenied: true }])
+    const run = await deploy({ image: `${REPO}:v8`, 'migrate-command': MIGRATE })
+    if (run.exitCode !== 1) throw new Error(explain(run))
+    expect(errorLine(run)).toMatch(
+      /^::error::AWS denied access \(AccessDeniedException\): .*not authorized.*The role needs the permission named above\.$/
+    )
+    const calls = await sim.control.calls()
+    expect(calls.filter(c => c.operation === 'RunTask')).toHaveLength(1)
+    expect(mutating(calls)).toEqual(['ecs:RegisterTaskDefinition'])
   })
 
   it('refuses a migrate-command with an unclosed quote before anything changes', async () => {

@@ -43,7 +43,7 @@ function setup(containers: { name: string; essential?: boolean }[]) {
   const hook = createMigrateHook({
     clock: fakeClock(),
     env: { ECS_SHIP_POLL_MIN_MS: '10', ECS_SHIP_POLL_MAX_MS: '20' },
-    output: { info: () => {}, warning: () => {}, startGroup: () => {}, endGroup: () => {} }
+    output: { info: () => {}, warning: () => {} }
   })
   return { ecsMock, clients, plan, hook }
 }

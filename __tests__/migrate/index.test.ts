@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs'
 import { fixtureJson } from '../../__fixtures__/load.js'
-import { runMigrations, type MigrateOutput } from '../../src/migrate/index.js'
+import { MigrateAbortedError, runMigrations, type MigrateOutput } from '../../src/migrate/index.js'
 import { ActionError } from '../../src/errors.js'
 import { fakeClock } from '../../src/util/clock.js'
 import type { MigrateInputs } from '../../src/inputs.js'
@@ -44,27 +44,26 @@ const MIGRATE: MigrateInputs = {
 }
 const BACKOFF = { minMs: 2000, maxMs: 15000, factor: 1.5 }
 
-/** A recorder in place of @actions/core: groups and lines in the order they were written. */
+/** A recorder in place of @actions/core: lines and warnings in the order they were written. */
 function recorder(): MigrateOutput & { lines: string[] } {
   const lines: string[] = []
   return {
     lines,
     info: l => lines.push(l),
-    warning: m => lines.push(`warning: ${m}`),
-    startGroup: n => lines.push(`::group::${n}`),
-    endGroup: () => lines.push('::endgroup::')
+    warning: m => lines.push(`warning: ${m}`)
   }
 }
 
 /**
  * A task that goes PROVISIONING → RUNNING → STOPPED on the fake clock, and a log stream whose
- * lines become visible at given times. GetLogEvents pages with forward tokens like CloudWatch:
- * the same token comes back when there is nothing new.
+ * lines become visible at given times (after the task started, or after the first DescribeTasks
+ * that showed it STOPPED). GetLogEvents pages with forward tokens like CloudWatch: the same token
+ * comes back when there is nothing new.
  */
 function scenario(options: {
   exitCode?: number
   stopsAtMs?: number
-  logs?: readonly { text: string; visibleAtMs: number }[]
+  logs?: readonly ({ text: string } & ({ visibleAtMs: number } | { afterStopSeenMs: number }))[]
   stopCode?: Task['stopCode']
   stoppedReason?: string
 }) {
@@ -75,6 +74,7 @@ function scenario(options: {
   const logsMock = mockClient(logs)
   let started = -1
   let stopRequestedAt: number | undefined
+  let stopSeenAt: number | undefined
   let runs = 0
   ecsMock.on(ListTasksCommand).resolves({ taskArns: [] })
   ecsMock.on(RunTaskCommand).callsFake(() => {
@@ -111,13 +111,20 @@ function scenario(options: {
           lastStatus: elapsed < 4000 ? 'PROVISIONING' : 'RUNNING',
           containers: [{ name: 'web' }]
         }
+    if (stopped) stopSeenAt ??= clock.now()
     return { tasks: [task], failures: [] }
   })
   const stream = options.logs ?? []
   const streamNames: string[] = []
+  const logReadsAt: number[] = []
   logsMock.on(GetLogEventsCommand).callsFake(input => {
     streamNames.push(input.logStreamName)
-    const visible = stream.filter(e => started >= 0 && clock.now() - started >= e.visibleAtMs)
+    logReadsAt.push(clock.now())
+    const visible = stream.filter(e =>
+      'visibleAtMs' in e
+        ? started >= 0 && clock.now() - started >= e.visibleAtMs
+        : stopSeenAt !== undefined && clock.now() - stopSeenAt >= e.afterStopSeenMs
+    )
     if (visible.length === 0) {
       const error = new Error('The specified log stream does not exist.')
       error.name = 'ResourceNotFoundException'
@@ -140,6 +147,9 @@ function scenario(options: {
     ecsMock,
     logsMock,
     streamNames,
+    logReadsAt,
+    /** When DescribeTasks first showed the task STOPPED. */
+    stopSeenAt: () => stopSeenAt,
     deps: {
       ecs,
       logs,
@@ -151,6 +161,12 @@ function scenario(options: {
       backoff: BACKOFF
     }
   }
+}
+
+/** The clock times (after the task was seen STOPPED) at which the log stream was read. */
+function readsAfterStop(s: ReturnType<typeof scenario>): number[] {
+  const stop = s.stopSeenAt() ?? Number.POSITIVE_INFINITY
+  return [...new Set(s.logReadsAt.filter(t => t > stop).map(t => t - stop))]
 }
 
 describe('runMigrations', () => {
@@ -177,14 +193,11 @@ describe('runMigrations', () => {
     expect(task.durationMs).toBeGreaterThanOrEqual(30_000)
     expect(task.lastLogLines).toEqual(lines.map(l => l.text))
 
-    // Every line printed exactly once, in order, inside the collapsed group.
+    // Every line printed exactly once, in order, after the command's header line (no group of
+    // its own: the phase's group is already open, and groups do not nest).
     const printed = out.lines.filter(l => /^line \d|^Applying/.test(l))
     expect(printed).toEqual(lines.map(l => l.text))
-    const open = out.lines.indexOf('::group::Migrate: python manage.py migrate --no-input')
-    const close = out.lines.indexOf('::endgroup::')
-    expect(open).toBeGreaterThanOrEqual(0)
-    expect(out.lines.indexOf('line 1')).toBeGreaterThan(open)
-    expect(out.lines.indexOf('Applying shop.0042_last... OK')).toBeLessThan(close)
+    expect(out.lines[0]).toBe('==> migrate: python manage.py migrate --no-input')
     expect(out.lines.at(-1)).toMatch(
       /^migrate `python manage.py migrate --no-input` succeeded \(exit code 0, /
     )
@@ -258,8 +271,13 @@ describe('runMigrations', () => {
   it('runs several commands in order, each as its own task', async () => {
     const s = scenario({ exitCode: 0, stopsAtMs: 8000 })
     const commands = [['a'], ['b', 'c']]
-    const result = await runMigrations({ ...MIGRATE, commands }, { ...s.deps, output: recorder() })
+    const out = recorder()
+    const result = await runMigrations({ ...MIGRATE, commands }, { ...s.deps, output: out })
     expect(result.succeeded).toBe(true)
+    expect(out.lines.filter(l => l.startsWith('==> '))).toEqual([
+      '==> migrate 1/2: a',
+      '==> migrate 2/2: b c'
+    ])
     expect(result.tasks.map(t => [t.command, t.taskArn])).toEqual([
       [['a'], TASK(1)],
       [['b', 'c'], TASK(2)]
@@ -334,10 +352,10 @@ describe('runMigrations', () => {
     expect(result.tasks[0]!.reason).toMatch(
       new RegExp(`^another migration of service web is still running: task ${other} \\(PENDING\\)`)
     )
-    expect(s.ecsMock.commandCalls(ListTasksCommand)[0]!.args[0].input).toMatchObject({
+    // startedBy must be the only filter (ECS API reference); RUNNING is the default desiredStatus.
+    expect(s.ecsMock.commandCalls(ListTasksCommand)[0]!.args[0].input).toEqual({
       cluster: 'demo',
-      startedBy: 'ecs-ship-migrate',
-      desiredStatus: 'RUNNING'
+      startedBy: 'ecs-ship-migrate'
     })
     expect(s.ecsMock.commandCalls(RunTaskCommand)).toHaveLength(0)
   })
@@ -412,5 +430,201 @@ describe('runMigrations', () => {
       )
     )
     expect(s.ecsMock.commandCalls(RunTaskCommand)).toHaveLength(0)
+  })
+
+  describe('a RunTask call that fails', () => {
+    test.each([
+      ['InvalidParameterException', 'Task definition does not support launch_type FARGATE.'],
+      ['ClientException', 'TaskDefinition is inactive'],
+      ['ServerException', 'An internal error occurred']
+    ])('%s: a failed result that says the task could not be started', async (name, message) => {
+      const s = scenario({})
+      s.ecsMock.on(RunTaskCommand).rejects(Object.assign(new Error(message), { name }))
+      const out = recorder()
+      const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
+      expect(result.succeeded).toBe(false)
+      expect(result.tasks).toHaveLength(1)
+      expect(result.tasks[0]).toMatchObject({
+        command: MIGRATE.commands[0],
+        succeeded: false,
+        reason: `the task could not be started: ${name}: ${message}`
+      })
+      expect(result.tasks[0]!.taskArn).toBeUndefined()
+      expect(out.lines.at(-1)).toBe(
+        `migrate \`python manage.py migrate --no-input\` failed: the task could not be started: ${name}: ${message} (exit code none, 0 s)`
+      )
+      expect(s.ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0)
+    })
+
+    it('AccessDenied (iam:PassRole): stops the phase with the plain message, and carries every result so far', async () => {
+      const s = scenario({ exitCode: 0, stopsAtMs: 5000 })
+      const denied = Object.assign(
+        new Error(
+          'User: arn:aws:sts::123456789012:assumed-role/deployer/gha is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/web-task'
+        ),
+        { name: 'AccessDeniedException' }
+      )
+      let runs = 0
+      s.ecsMock.on(RunTaskCommand).callsFake(() => {
+        runs++
+        if (runs === 2) throw denied
+        return { tasks: [{ taskArn: TASK(runs), lastStatus: 'PROVISIONING' }], failures: [] }
+      })
+      const error = await runMigrations(
+        { ...MIGRATE, commands: [['first'], ['second']] },
+        { ...s.deps, output: recorder() }
+      ).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(MigrateAbortedError)
+      const aborted = error as MigrateAbortedError
+      expect(aborted.message).toMatch(
+        /^AWS denied access \(AccessDeniedException\): User: .* is not authorized to perform: iam:PassRole .*The role needs the permission named above\.$/
+      )
+      expect(aborted.migrateResult.succeeded).toBe(false)
+      expect(aborted.migrateResult.tasks.map(t => [t.command, t.succeeded])).toEqual([
+        [['first'], true],
+        [['second'], false]
+      ])
+      expect(aborted.migrateResult.tasks[1]!.reason).toMatch(
+        /^the task could not be started: AWS denied access \(AccessDeniedException\)/
+      )
+    })
+  })
+
+  describe('two deploys that start a migration at the same moment', () => {
+    const other = 'arn:aws:ecs:us-east-1:123456789012:task/demo/other'
+
+    /** The first ListTasks (before RunTask) sees nothing; the next ones see both tasks. */
+    function race(otherCreatedAt: Date, options: { runTaskGivesCreatedAt?: boolean } = {}) {
+      const oursCreatedAt = new Date(1_000_000)
+      const s = scenario({ exitCode: 0, stopsAtMs: 8000 })
+      s.ecsMock.on(RunTaskCommand).resolves({
+        tasks: [
+          {
+            taskArn: TASK(1),
+            lastStatus: 'PROVISIONING',
+            ...(options.runTaskGivesCreatedAt !== false && { createdAt: oursCreatedAt })
+          }
+        ]
+      })
+      s.ecsMock
+        .on(ListTasksCommand)
+        .resolvesOnce({ taskArns: [] })
+        .resolves({ taskArns: [other, TASK(1)] })
+      const migration = (taskArn: string, createdAt: Date): Task => ({
+        taskArn,
+        group: 'migrate:web',
+        startedBy: 'ecs-ship-migrate',
+        lastStatus: 'PROVISIONING',
+        createdAt
+      })
+      s.ecsMock
+        .on(DescribeTasksCommand, { tasks: [other] })
+        .resolves({ tasks: [migration(other, otherCreatedAt)] })
+      s.ecsMock
+        .on(DescribeTasksCommand, { tasks: [other, TASK(1)] })
+        .resolves({ tasks: [migration(other, otherCreatedAt), migration(TASK(1), oursCreatedAt)] })
+      return s
+    }
+
+    it('stops its own task at once when the other one started first, naming it', async () => {
+      const s = race(new Date(999_999))
+      const out = recorder()
+      const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
+      expect(result.succeeded).toBe(false)
+      expect(result.tasks[0]).toMatchObject({ taskArn: TASK(1), succeeded: false })
+      expect(result.tasks[0]!.reason).toMatch(
+        new RegExp(
+          `^another migration of service web started first, at the same time as this one: task ${other}\\. .*this one \\(task ${TASK(1)}\\) was stopped at once`
+        )
+      )
+      expect(s.ecsMock.commandCalls(StopTaskCommand).map(c => c.args[0].input)).toEqual([
+        { cluster: 'demo', task: TASK(1), reason: 'ecs-ship: migration other of web started first' }
+      ])
+      // Ours is not followed: no log reads, and the verdict names the other task.
+      expect(s.logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(0)
+      expect(out.lines.at(-1)).toContain(`started first, at the same time as this one: task ${other}`)
+      // Every ListTasks filters by startedBy alone.
+      for (const call of s.ecsMock.commandCalls(ListTasksCommand)) {
+        expect(call.args[0].input).toEqual({ cluster: 'demo', startedBy: 'ecs-ship-migrate' })
+      }
+    })
+
+    it('goes on when it started first: the other deploy stops its own', async () => {
+      const s = race(new Date(1_000_001))
+      const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+      expect(result.succeeded).toBe(true)
+      expect(s.ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0)
+    })
+
+    it("reads its own start time with DescribeTasks when RunTask's answer lacks it", async () => {
+      const s = race(new Date(1_000_001), { runTaskGivesCreatedAt: false })
+      const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+      expect(result.succeeded).toBe(true)
+      expect(s.ecsMock.commandCalls(DescribeTasksCommand)[0]!.args[0].input.tasks).toEqual([other, TASK(1)])
+    })
+
+    it('breaks a tie in the same millisecond by task ARN, the same way on both sides', async () => {
+      // "…/other" sorts before "…/task1": the other one counts as first.
+      const s = race(new Date(1_000_000))
+      const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+      expect(result.succeeded).toBe(false)
+      expect(s.ecsMock.commandCalls(StopTaskCommand)).toHaveLength(1)
+    })
+
+    it('stops its own task when it cannot check, as it cannot be sure it is alone', async () => {
+      const s = scenario({ exitCode: 0 })
+      s.ecsMock
+        .on(ListTasksCommand)
+        .resolvesOnce({ taskArns: [] })
+        .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+      expect(result.succeeded).toBe(false)
+      expect(result.tasks[0]!.reason).toMatch(
+        /^could not check whether another migration of service web started at the same time \(ThrottlingException: Rate exceeded\); task .*task1 was stopped at once/
+      )
+      expect(s.ecsMock.commandCalls(StopTaskCommand)).toHaveLength(1)
+    })
+  })
+
+  describe('log lines that arrive after the task stopped', () => {
+    it('keeps reading while lines still come, until two reads in a row bring nothing', async () => {
+      const late = [1000, 3000, 5000].map((ms, i) => ({ text: `late ${i + 1}`, afterStopSeenMs: ms }))
+      const s = scenario({
+        exitCode: 0,
+        stopsAtMs: 20_000,
+        logs: [{ text: 'early', visibleAtMs: 5000 }, ...late]
+      })
+      const out = recorder()
+      const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
+      expect(result.tasks[0]!.lastLogLines).toEqual(['early', 'late 1', 'late 2', 'late 3'])
+      expect(out.lines.filter(l => l.startsWith('late'))).toEqual(['late 1', 'late 2', 'late 3'])
+      // Reads 2 s apart (the shortest poll interval) after STOPPED: three bring a line, two nothing.
+      const after = readsAfterStop(s)
+      expect(after).toEqual([2000, 4000, 6000, 8000, 10_000])
+      // The duration ends when the task stopped, not when we stopped reading.
+      expect(result.tasks[0]!.durationMs).toBe(s.stopSeenAt())
+    })
+
+    it('stops after two empty reads when nothing more comes', async () => {
+      const s = scenario({ exitCode: 0, stopsAtMs: 20_000, logs: [{ text: 'only', visibleAtMs: 5000 }] })
+      await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+      const after = readsAfterStop(s)
+      expect(after).toEqual([2000, 4000])
+    })
+
+    it('gives up after about 10 s even when lines keep coming', async () => {
+      const endless = Array.from({ length: 60 }, (_, i) => ({
+        text: `chatty ${i + 1}`,
+        afterStopSeenMs: (i + 1) * 1000
+      }))
+      const s = scenario({ exitCode: 0, stopsAtMs: 20_000, logs: endless })
+      const out = recorder()
+      await runMigrations(MIGRATE, { ...s.deps, output: out })
+      const after = readsAfterStop(s)
+      expect(after.length).toBeLessThanOrEqual(5)
+      expect(Math.max(...after)).toBeLessThanOrEqual(10_000)
+      expect(s.clock.now() - s.stopSeenAt()!).toBeLessThanOrEqual(10_000)
+      expect(out.lines.filter(l => l.startsWith('chatty')).length).toBe(10)
+    })
   })
 })

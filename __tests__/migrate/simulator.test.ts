@@ -5,6 +5,7 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  RunTaskCommand,
   type Service,
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
@@ -57,9 +58,7 @@ function quiet(): MigrateOutput & { lines: string[] } {
   return {
     lines,
     info: l => lines.push(l),
-    warning: m => lines.push(`warning: ${m}`),
-    startGroup: n => lines.push(`::group::${n}`),
-    endGroup: () => lines.push('::endgroup::')
+    warning: m => lines.push(`warning: ${m}`)
   }
 }
 
@@ -195,5 +194,44 @@ describe('migrate on the simulator', () => {
     const firstResult = await first
     expect(firstResult.succeeded).toBe(true)
     expect(ops(await sim.control.calls()).filter(c => c === 'ecs:RunTask')).toHaveLength(1)
+  })
+
+  it('lets one of two migrations started at the same moment go on; the later one stops itself', async () => {
+    await sim.control.setBehaviours({
+      commands: { [KEY]: { exitCode: 0, runSeconds: 20, logLines: ['migrating'] } }
+    })
+    // Both deploys pass their first check before either starts its task: the race the check
+    // after RunTask is there for.
+    let arrived = 0
+    let open: () => void = () => {}
+    const gate = new Promise<void>(resolve => (open = resolve))
+    const gated = Object.create(ecs) as ECSClient
+    gated.send = (async (command: unknown) => {
+      if (command instanceof RunTaskCommand) {
+        if (++arrived === 2) open()
+        await gate
+      }
+      return ecs.send(command as never)
+    }) as typeof ecs.send
+    const base = await deps(quiet())
+    const migrate = { commands: [COMMAND], timeoutMinutes: 5 }
+    const results = await Promise.all([
+      runMigrations(migrate, { ...base, ecs: gated, output: quiet() }),
+      runMigrations(migrate, { ...base, ecs: gated, output: quiet() })
+    ])
+
+    const winner = results.find(r => r.succeeded)
+    const loser = results.find(r => !r.succeeded)
+    expect(winner?.tasks[0]?.taskArn).toBeDefined()
+    expect(loser?.tasks[0]?.reason).toContain(
+      `another migration of service web started first, at the same time as this one: task ${winner?.tasks[0]?.taskArn}`
+    )
+    const calls = (await sim.control.calls()).filter(c => !c.error)
+    expect(calls.filter(c => c.operation === 'RunTask')).toHaveLength(2)
+    const stops = calls.filter(c => c.operation === 'StopTask')
+    expect(stops.map(c => (c.params as { task?: string }).task)).toEqual([loser?.tasks[0]?.taskArn])
+    for (const list of calls.filter(c => c.operation === 'ListTasks')) {
+      expect(list.params).toEqual({ cluster: 'demo', startedBy: 'ecs-ship-migrate' })
+    }
   })
 })

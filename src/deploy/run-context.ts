@@ -307,7 +307,21 @@ export async function migratePhase(
 ): Promise<void> {
   const migrate = deps.hooks.runMigrations
   if (!inputs.migrate || !migrate) return
-  const result = await phase(state, deps.clock, 'Migrate', () => migrate(inputs, context))
+  let result: MigrateResult
+  try {
+    result = await phase(
+      state,
+      deps.clock,
+      'Migrate',
+      () => migrate(inputs, context),
+      r => (r.succeeded ? 'ok' : 'failed')
+    )
+  } catch (error) {
+    // Credentials that stop the phase half-way still leave the results of what ran.
+    const partial = (error as { migrateResult?: MigrateResult }).migrateResult
+    if (partial) state.report.migrateResult = partial
+    throw error
+  }
   state.report.migrateResult = result
   if (!result.succeeded) {
     const failed = result.tasks.find(t => !t.succeeded)

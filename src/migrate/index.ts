@@ -1,13 +1,13 @@
 // The migrate phase: each migrate command runs as its own one-off ECS task with the new
-// revision, in order, stopping at the first failure. Its output streams into a collapsed log
-// group while it runs. It never touches the service: a failed migration leaves the service
-// exactly as it was, and the orchestrator stops the deploy.
+// revision, in order, stopping at the first failure. Its output streams into the job log (inside
+// the phase's own group: groups do not nest) while it runs. It never touches the service: a
+// failed migration leaves the service exactly as it was, and the orchestrator stops the deploy.
 import {
   DescribeTasksCommand,
-  ListTasksCommand,
   RunTaskCommand,
   StopTaskCommand,
   type ECSClient,
+  type RunTaskCommandOutput,
   type Service,
   type Task,
   type TaskDefinition
@@ -20,26 +20,24 @@ import type { MigrateResult, MigrateTaskResult } from '../phases.js'
 import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../util/backoff.js'
 import type { Clock } from '../util/clock.js'
 import { watchCancellation, type SignalTarget } from './cancel.js'
+import { findEarlierMigration, findRunningMigration } from './concurrency.js'
 import { LogTail } from './log-tail.js'
 import { decideOutcome, describeRunTaskFailures } from './outcome.js'
-import { MIGRATE_STARTED_BY, buildRunTaskInput, logLocation, migrateGroup, taskId } from './task-input.js'
+import { buildRunTaskInput, logLocation, taskId } from './task-input.js'
 
 export { parseMigrateCommands } from './command.js'
 export { migrationInFlightMessage } from './cancel.js'
+export { findEarlierMigration, findRunningMigration } from './concurrency.js'
 
 /** Where the phase writes (the job log through @actions/core in the action; a recorder in tests). */
 export interface MigrateOutput {
   info(line: string): void
   warning(message: string): void
-  startGroup(name: string): void
-  endGroup(): void
 }
 
 const coreOutput: MigrateOutput = {
   info: line => core.info(line),
-  warning: message => core.warning(message),
-  startGroup: name => core.startGroup(name),
-  endGroup: () => core.endGroup()
+  warning: message => core.warning(message)
 }
 
 export interface MigrateDeps {
@@ -61,10 +59,40 @@ export interface MigrateDeps {
   readonly keepLogLines?: number
 }
 
+/**
+ * Thrown when the phase cannot go on and no waiting would help: the credentials may not do what
+ * it needs. The message is the plain one for the job log; `migrateResult` holds the results so
+ * far (the last one failed), so the summary can still show them.
+ */
+export class MigrateAbortedError extends ActionError {
+  constructor(
+    message: string,
+    readonly migrateResult: MigrateResult
+  ) {
+    super(message)
+  }
+}
+
+/** Inside the phase: one command's failed result, and the message that stops the phase. */
+class CommandAborted extends Error {
+  constructor(
+    message: string,
+    readonly task: MigrateTaskResult
+  ) {
+    super(message)
+  }
+}
+
 /** Poll errors in a row (after the SDK's own retries) before we stop following the task. */
 const MAX_POLL_ERRORS = 5
 /** After StopTask, how long we wait for STOPPED so the last log lines can be read. */
 const STOP_WAIT_MS = 2 * 60_000
+/**
+ * After STOPPED, the last lines reach CloudWatch Logs a few seconds late: we read until two reads
+ * in a row bring nothing, at most this many times and for at most this long.
+ */
+const LATE_LINE_READS = 5
+const LATE_LINE_WAIT_MS = 10_000
 
 /** Runs every command in order; stops at the first one that does not succeed. */
 export async function runMigrations(migrate: MigrateInputs, deps: MigrateDeps): Promise<MigrateResult> {
@@ -77,48 +105,19 @@ export async function runMigrations(migrate: MigrateInputs, deps: MigrateDeps): 
     )
   }
   const tasks: MigrateTaskResult[] = []
-  for (const command of migrate.commands) {
-    const result = await runOne(command, migrate.timeoutMinutes, deps)
-    tasks.push(result)
-    if (!result.succeeded) break
+  const total = migrate.commands.length
+  for (const [index, command] of migrate.commands.entries()) {
+    const label = total > 1 ? `migrate ${index + 1}/${total}` : 'migrate'
+    try {
+      const result = await runOne(command, label, migrate.timeoutMinutes, deps)
+      tasks.push(result)
+      if (!result.succeeded) break
+    } catch (error) {
+      if (!(error instanceof CommandAborted)) throw error
+      throw new MigrateAbortedError(error.message, { tasks: [...tasks, error.task], succeeded: false })
+    }
   }
-  return { tasks, succeeded: tasks.length === migrate.commands.length && tasks.every(t => t.succeeded) }
-}
-
-/** A migration of the same service that is still running (desired RUNNING), if there is one. */
-export async function findRunningMigration(
-  ecs: ECSClient,
-  cluster: string,
-  serviceName: string
-): Promise<Task | undefined> {
-  const group = migrateGroup(serviceName)
-  const arns: string[] = []
-  let nextToken: string | undefined
-  for (let page = 0; page < 20; page++) {
-    const answer = await ecs.send(
-      new ListTasksCommand({
-        cluster,
-        startedBy: MIGRATE_STARTED_BY,
-        desiredStatus: 'RUNNING',
-        ...(nextToken !== undefined && { nextToken })
-      })
-    )
-    arns.push(...(answer.taskArns ?? []))
-    nextToken = answer.nextToken
-    if (!nextToken) break
-  }
-  // Other services' migrations share startedBy; only the group tells ours apart.
-  for (let i = 0; i < arns.length; i += 100) {
-    const answer = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }))
-    const running = (answer.tasks ?? []).find(
-      t =>
-        t.group === group &&
-        t.lastStatus !== 'STOPPED' &&
-        (t.startedBy ?? MIGRATE_STARTED_BY) === MIGRATE_STARTED_BY
-    )
-    if (running) return running
-  }
-  return undefined
+  return { tasks, succeeded: tasks.length === total && tasks.every(t => t.succeeded) }
 }
 
 function commandText(command: Command): string {
@@ -131,14 +130,19 @@ function seconds(ms: number): string {
     : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
 }
 
+/** The AWS error behind an error we wrapped (ActionError with a cause), or the error itself. */
+function rootCause(error: unknown): unknown {
+  return error instanceof Error && error.cause !== undefined ? error.cause : error
+}
+
 async function runOne(
   command: Command,
+  label: string,
   timeoutMinutes: number,
   deps: MigrateDeps
 ): Promise<MigrateTaskResult> {
   const { ecs, clock, cluster, containerName } = deps
   const out = deps.output ?? coreOutput
-  const backoff = deps.backoff ?? DEFAULT_BACKOFF
   const serviceName = deps.service.serviceName ?? 'service'
   const text = commandText(command)
   const started = clock.now()
@@ -150,13 +154,39 @@ async function runOne(
     reason,
     ...extra
   })
+  // One line closes each command's output, whatever happened. Credentials that may not do what
+  // the phase needs stop it at once, with this command's result.
+  const conclude = (result: MigrateTaskResult, abortCause?: unknown): MigrateTaskResult => {
+    const verdict = result.succeeded ? 'succeeded' : `failed: ${result.reason ?? 'no reason'}`
+    out.info(
+      `${label} \`${text}\` ${verdict} (exit code ${result.exitCode ?? 'none'}, ${seconds(result.durationMs)})`
+    )
+    if (abortCause !== undefined && isCredentialError(rootCause(abortCause))) {
+      throw new CommandAborted(describeError(abortCause), result)
+    }
+    return result
+  }
 
-  const other = await findRunningMigration(ecs, cluster, serviceName)
+  // Actions does not nest groups, and this runs inside the Migrate phase's group: a plain header
+  // line starts each command's output instead.
+  out.info(`==> ${label}: ${text}`)
+
+  let other: Task | undefined
+  try {
+    other = await findRunningMigration(ecs, cluster, serviceName)
+  } catch (error) {
+    return conclude(
+      failed(`could not check whether another migration is running: ${describeError(error)}`),
+      error
+    )
+  }
   if (other?.taskArn) {
     const since = other.createdAt ? `, started ${other.createdAt.toISOString()}` : ''
-    const reason = `another migration of service ${serviceName} is still running: task ${other.taskArn} (${other.lastStatus ?? 'status unknown'}${since}). Migrations never run two at once; wait for it to finish (or stop it) and re-run`
-    out.info(`migrate: ${reason}`)
-    return failed(reason)
+    return conclude(
+      failed(
+        `another migration of service ${serviceName} is still running: task ${other.taskArn} (${other.lastStatus ?? 'status unknown'}${since}). Migrations never run two at once; wait for it to finish (or stop it) and re-run`
+      )
+    )
   }
 
   const input = buildRunTaskInput({
@@ -166,30 +196,75 @@ async function runOne(
     containerName,
     command
   })
-  out.startGroup(`Migrate: ${text}`)
-  let result: MigrateTaskResult | undefined
+  let answer: RunTaskCommandOutput
   try {
-    const answer = await ecs.send(new RunTaskCommand(input))
-    const taskArn = answer.tasks?.[0]?.taskArn
-    if (!taskArn) {
-      result = failed(`the task could not be started: ${describeRunTaskFailures(answer.failures ?? [])}`)
-      out.info(result.reason ?? '')
-      return result
-    }
-    out.info(
-      `started task ${taskArn} with ${deps.taskDefinition.taskDefinitionArn} in container ${containerName}`
-    )
-    result = await follow(taskArn, command, timeoutMinutes, started, deps, out, backoff)
-    return result
-  } finally {
-    out.endGroup()
-    if (result) {
-      const verdict = result.succeeded ? 'succeeded' : `failed: ${result.reason ?? 'no reason'}`
-      out.info(
-        `migrate \`${text}\` ${verdict} (exit code ${result.exitCode ?? 'none'}, ${seconds(result.durationMs)})`
-      )
-    }
+    answer = await ecs.send(new RunTaskCommand(input))
+  } catch (error) {
+    // InvalidParameterException, ClientException, AccessDenied on iam:PassRole…: no task exists.
+    return conclude(failed(`the task could not be started: ${describeError(error)}`), error)
   }
+  const ours = answer.tasks?.[0]
+  const taskArn = ours?.taskArn
+  if (!ours || !taskArn) {
+    return conclude(
+      failed(`the task could not be started: ${describeRunTaskFailures(answer.failures ?? [])}`)
+    )
+  }
+  out.info(
+    `started task ${taskArn} with ${deps.taskDefinition.taskDefinitionArn} in container ${containerName}`
+  )
+
+  const refusal = await yieldToEarlierMigration(ours, serviceName, deps, out)
+  if (refusal) return conclude(failed(refusal.reason, { taskArn }), refusal.error)
+
+  try {
+    return conclude(await follow(taskArn, command, timeoutMinutes, started, deps, out))
+  } catch (error) {
+    if (error instanceof CommandAborted) throw error
+    return conclude(failed(describeError(error), { taskArn }), error)
+  }
+}
+
+/**
+ * The check after RunTask, for two deploys that both saw no running migration: when a migration
+ * of the service that started before ours is running, ours is stopped at once and the reason
+ * names the other one. Ours is stopped too when the check itself fails, as we cannot be sure.
+ */
+async function yieldToEarlierMigration(
+  ours: Task,
+  serviceName: string,
+  deps: MigrateDeps,
+  out: MigrateOutput
+): Promise<{ reason: string; error?: unknown } | undefined> {
+  const taskArn = ours.taskArn ?? ''
+  // ECS reads are eventually consistent: a task the other deploy started a moment ago may not be
+  // listed yet. A short pause (the shortest poll interval) narrows that window.
+  await deps.clock.sleep(Math.max(1, (deps.backoff ?? DEFAULT_BACKOFF).minMs))
+  let earlier: Task | undefined
+  let checkError: unknown
+  try {
+    earlier = await findEarlierMigration(deps.ecs, deps.cluster, serviceName, ours)
+  } catch (error) {
+    checkError = error
+  }
+  if (!earlier && checkError === undefined) return undefined
+
+  const reason = earlier
+    ? `another migration of service ${serviceName} started first, at the same time as this one: task ${earlier.taskArn ?? '?'}. Migrations never run two at once, so this one (task ${taskArn}) was stopped at once; wait for the other to finish and re-run`
+    : `could not check whether another migration of service ${serviceName} started at the same time (${describeError(checkError)}); task ${taskArn} was stopped at once, as two migrations must never run together`
+  const stopReason = earlier
+    ? `ecs-ship: migration ${taskId(earlier.taskArn ?? '')} of ${serviceName} started first`
+    : `ecs-ship: could not check for another migration of ${serviceName}`
+  try {
+    await deps.ecs.send(
+      new StopTaskCommand({ cluster: deps.cluster, task: taskArn, reason: stopReason.slice(0, 255) })
+    )
+  } catch (error) {
+    const stopFailed = `StopTask failed (${describeError(error)}): task ${taskArn} may still be running`
+    out.warning(stopFailed)
+    return { reason: `${reason}; ${stopFailed}`, error: checkError ?? error }
+  }
+  return checkError === undefined ? { reason } : { reason, error: checkError }
 }
 
 async function follow(
@@ -198,10 +273,10 @@ async function follow(
   timeoutMinutes: number,
   started: number,
   deps: MigrateDeps,
-  out: MigrateOutput,
-  backoff: BackoffSettings
+  out: MigrateOutput
 ): Promise<MigrateTaskResult> {
   const { ecs, clock, cluster, containerName } = deps
+  const backoff = deps.backoff ?? DEFAULT_BACKOFF
   const location = logLocation(deps.taskDefinition, containerName, taskArn)
   const tail = location
     ? new LogTail(deps.logs, location, deps.keepLogLines ?? 20, m => out.warning(m))
@@ -225,6 +300,7 @@ async function follow(
   let delay: number | undefined
   let errors = 0
   let timedOut = false
+  let stopFailed: string | undefined
   let stopDeadline = Number.POSITIVE_INFINITY
   try {
     // Bounded: every turn sleeps at least 1 ms of the clock, and the loop ends at the deadline
@@ -241,7 +317,8 @@ async function follow(
         errors++
         if (isCredentialError(error) || errors >= MAX_POLL_ERRORS) {
           throw new ActionError(
-            `could not follow migrate task ${taskArn} (${describeError(error)}); it may still be running`
+            `could not follow migrate task ${taskArn} (${describeError(error)}); it may still be running`,
+            { cause: error }
           )
         }
         out.warning(`checking migrate task ${taskId(taskArn)} failed (${describeError(error)}); retrying`)
@@ -256,13 +333,20 @@ async function follow(
       if (!timedOut && now >= deadline) {
         timedOut = true
         out.info(`migrate-timeout-minutes (${timeoutMinutes}) reached: stopping task ${taskArn} (StopTask)`)
-        await ecs.send(
-          new StopTaskCommand({
-            cluster,
-            task: taskArn,
-            reason: `ecs-ship: migrate-timeout-minutes (${timeoutMinutes}) reached`
-          })
-        )
+        try {
+          await ecs.send(
+            new StopTaskCommand({
+              cluster,
+              task: taskArn,
+              reason: `ecs-ship: migrate-timeout-minutes (${timeoutMinutes}) reached`
+            })
+          )
+        } catch (error) {
+          if (isCredentialError(error)) throw error
+          stopFailed = describeError(error)
+          out.warning(`StopTask failed for task ${taskArn} (${stopFailed}); it may still be running`)
+          break
+        }
         stopDeadline = now + STOP_WAIT_MS
       }
       if (timedOut && now >= stopDeadline) {
@@ -277,28 +361,20 @@ async function follow(
     stopCancelWatch()
   }
 
-  // The last lines are often written just before the task stops and reach CloudWatch a moment
-  // later: read once now and once more after a short pause.
-  if (tail) {
-    try {
-      await printLines()
-      await clock.sleep(Math.max(1, backoff.minMs))
-      await printLines()
-    } catch (error) {
-      if (isCredentialError(error)) throw error
-    }
-  }
-
   const durationMs = clock.now() - started
+  if (tail) await readLateLines(printLines, clock, backoff.minMs)
   const lastLogLines = tail?.lastLines() ?? []
   const base = { command, taskArn, durationMs, lastLogLines }
   if (timedOut) {
     const exitCode = task?.containers?.find(c => c.name === containerName)?.exitCode
+    const minutes = `${timeoutMinutes} minute${timeoutMinutes === 1 ? '' : 's'}`
     return {
       ...base,
       ...(exitCode !== undefined && exitCode !== null && { exitCode }),
       succeeded: false,
-      reason: `timed out after ${timeoutMinutes} minute${timeoutMinutes === 1 ? '' : 's'} (migrate-timeout-minutes); the task was stopped with StopTask`
+      reason: stopFailed
+        ? `timed out after ${minutes} (migrate-timeout-minutes); StopTask failed (${stopFailed}), so the task may still be running`
+        : `timed out after ${minutes} (migrate-timeout-minutes); the task was stopped with StopTask`
     }
   }
   const outcome = decideOutcome(task ?? {}, containerName)
@@ -307,5 +383,21 @@ async function follow(
     ...(outcome.exitCode !== undefined && { exitCode: outcome.exitCode }),
     ...(outcome.reason !== undefined && { reason: outcome.reason }),
     succeeded: outcome.succeeded
+  }
+}
+
+/**
+ * The last lines are often written just before the task stops and reach CloudWatch Logs a few
+ * seconds later. After STOPPED (whose poll has just read the stream), we pause and read again
+ * until two reads in a row bring nothing, within LATE_LINE_READS reads and LATE_LINE_WAIT_MS.
+ */
+async function readLateLines(read: () => Promise<number>, clock: Clock, pauseMs: number): Promise<void> {
+  const until = clock.now() + LATE_LINE_WAIT_MS
+  let emptyInARow = 0
+  for (let reads = 0; reads < LATE_LINE_READS && emptyInARow < 2; reads++) {
+    const left = until - clock.now()
+    if (left <= 0) break
+    await clock.sleep(Math.max(1, Math.min(pauseMs, left)))
+    emptyInARow = (await read()) > 0 ? 0 : emptyInARow + 1
   }
 }
