@@ -222,6 +222,24 @@ describe('faults: the deploy ends correct, never reported wrongly', () => {
       expect(run.exitCode).toBe(1)
       expect(errorLine(run)).toMatch(/expired|credentials/i)
       expect(errorLine(run)).not.toMatch(/timed out|timeout/i)
+      // Once UpdateService went through, the deployment goes on without us: the run says so and
+      // still outputs its id.
+      const calls = await sim.control.calls()
+      const updated = calls.some(c => c.operation === 'UpdateService' && c.mutating && !c.error)
+      if (updated) {
+        expect(errorLine(run)).toMatch(/stopped following deployment \S+ of web:2: .*ECS carries on with it/)
+        expect(run.outputs['deployment-id']).toBeTruthy()
+      }
+    })
+  })
+
+  it('a role that cannot read target health fails before anything changes, not mid-rollout', async () => {
+    await matrixCase('faults', 'access denied to target health', async () => {
+      await sim.control.setFaults([{ operation: 'elbv2:DescribeTargetHealth', accessDenied: true }])
+      const run = await act({ image: `${REPO}:v2` })
+      expect(run.exitCode).toBe(1)
+      expect(errorLine(run)).toMatch(/AWS denied access/)
+      expect(mutations(await sim.control.calls())).toEqual([])
     })
   })
 
@@ -383,6 +401,50 @@ describe('cancellation', () => {
       const next = await act({ image: `${REPO}:v2` })
       expect(next.exitCode).toBe(0)
       expect(['unchanged', 'succeeded']).toContain(next.outputs.status)
+    })
+  })
+})
+
+describe('cancellation during a migration', () => {
+  it('names the migrate task it leaves running to finish, and changes nothing else', async () => {
+    await matrixCase('cancel', 'SIGTERM during the migrate task', async () => {
+      await sim.control.setBehaviours({
+        commands: {
+          'python manage.py migrate --noinput': {
+            exitCode: 0,
+            runSeconds: 600,
+            logLines: ['Operations to perform:']
+          }
+        }
+      })
+      let pid: number | undefined
+      let signalled = false
+      const run = await runAction({
+        inputs: {
+          cluster: 'demo',
+          service: 'web',
+          image: `${REPO}:v2`,
+          'migrate-command': 'python manage.py migrate --noinput'
+        },
+        env: { AWS_ENDPOINT_URL: sim.url, ECS_SHIP_POLL_MIN_MS: '100', ECS_SHIP_POLL_MAX_MS: '500' },
+        timeoutMs: 60_000,
+        runPost: false,
+        onSpawn: p => (pid = p),
+        onLine: line => {
+          // The task is running, and known to the action as in flight.
+          if (!signalled && pid !== undefined && /^task \w+: RUNNING$/.test(line)) {
+            signalled = true
+            process.kill(pid, 'SIGTERM')
+          }
+        }
+      })
+      expect(signalled).toBe(true)
+      expect(run.exitCode).toBe(1)
+      expect(errorLine(run)).toMatch(
+        /cancelled while migrate task arn:aws:ecs:us-east-1:123456789012:task\/demo\/\S+ was running; it is left running/
+      )
+      const calls = await sim.control.calls()
+      expect(calls.filter(c => c.operation === 'StopTask' || c.operation === 'UpdateService')).toEqual([])
     })
   })
 })
