@@ -1,11 +1,13 @@
 // `npm run demo`: a whole deploy on the local AWS simulator, with nothing to configure.
-// Starts the simulator with the Django-on-Fargate fixture; when buildah and Debian's
-// docker-registry are installed, builds a tiny image and pushes it through the simulator's ECR;
-// then runs the bundled action exactly as a workflow step would (INPUT_*, GITHUB_OUTPUT,
-// GITHUB_STEP_SUMMARY), migrate task included, and prints the job summary. Leaves nothing running.
+// Starts the simulator with the Django-on-Fargate fixture (whose `python manage.py migrate` prints
+// what Django prints); when buildah and Debian's docker-registry are installed, builds a tiny
+// image and pushes it through the simulator's ECR; then runs the bundled action exactly as a
+// workflow step would (INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY), migrate task included, and
+// prints the job summary. Leaves nothing running, also when interrupted or when a server fails.
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { startSimulator } from '../sim/index.js'
-import { REPO_ROOT, runAction } from './lib/run-action.js'
+import { startSimulator, type RunningSimulator } from '../sim/index.js'
+import { bundledEntry, REPO_ROOT, runAction } from './lib/run-action.js'
 import { registryAvailable, startRegistry, type RunningRegistry } from './lib/registry.js'
 
 const TIME_SCALE = Number(process.env.DEMO_TIME_SCALE ?? 0.25)
@@ -16,37 +18,37 @@ function banner(text: string): void {
   console.log(`\n\x1b[1m== ${text}\x1b[0m`)
 }
 
-async function main(): Promise<void> {
-  let registry: RunningRegistry | undefined
-  const canBuild = registryAvailable()
-  if (canBuild) {
-    banner('Starting a local OCI registry (docker-registry) behind the simulated ECR')
-    registry = await startRegistry()
+async function main(): Promise<number> {
+  const entry = bundledEntry()
+  if (!existsSync(entry)) {
+    console.error(`${entry} does not exist: build the action first with \`npm run bundle\`.`)
+    return 1
   }
-  const sim = await startSimulator({
-    fixture: FIXTURE,
-    timeScale: TIME_SCALE,
-    registryUrl: registry?.url
-  })
+  let registry: RunningRegistry | undefined
+  let sim: RunningSimulator | undefined
+  let cleaning: Promise<void> | undefined
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      await sim?.close()
+      await registry?.stop()
+    })())
+  // Ctrl-C: stop both servers (the action's process gets the signal from the terminal too).
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping the simulator and the registry`)
+    void cleanUp().then(() => process.exit(130))
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
   try {
+    const canBuild = registryAvailable()
+    if (canBuild) {
+      banner('Starting a local OCI registry (docker-registry) behind the simulated ECR')
+      registry = await startRegistry()
+    }
+    sim = await startSimulator({ fixture: FIXTURE, timeScale: TIME_SCALE, registryUrl: registry?.url })
     banner(
       `AWS simulator on ${sim.url} (time scale ${TIME_SCALE}, fixture ${FIXTURE}): cluster demo, service web, 2 tasks behind an ALB`
     )
-    await sim.control.setBehaviours({
-      commands: {
-        'python manage.py migrate --no-input': {
-          exitCode: 0,
-          runSeconds: 8,
-          logLines: [
-            'Operations to perform:',
-            '  Apply all migrations: admin, auth, contenttypes, orders, sessions',
-            'Running migrations:',
-            '  Applying orders.0007_order_tracking_code... OK',
-            '  Applying orders.0008_backfill_tracking_codes... OK'
-          ]
-        }
-      }
-    })
 
     const imageInputs: Record<string, string> = canBuild
       ? {
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
         // buildah's own settings: build storage in a throwaway place, so the demo leaves nothing behind.
         ...(registry ? registry.buildahEnv : {})
       },
+      entry,
       echo: true,
       timeoutMs: 5 * 60_000
     })
@@ -86,11 +89,12 @@ async function main(): Promise<void> {
     console.log(run.summary)
     banner('Outputs')
     for (const [name, value] of Object.entries(run.outputs)) console.log(`${name}=${value}`)
-    process.exitCode = run.exitCode ?? 1
+    return run.exitCode ?? 1
   } finally {
-    await sim.close()
-    await registry?.stop()
+    await cleanUp()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
 }
 
-await main()
+process.exitCode = await main()

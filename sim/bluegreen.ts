@@ -20,10 +20,13 @@ import { lifecyclePlan, type LifecycleStep } from './bluegreen-plan.js'
 import {
   addEvent,
   circuitBreakerThreshold,
+  containerHealthy,
   deploymentOwner,
+  isStarting,
+  markHealthy,
   replaceTasksFailingTargets,
-  requestStop,
-  startServiceTasks
+  startServiceTasks,
+  stopServiceTasks
 } from './engine.js'
 import {
   hexId,
@@ -191,10 +194,10 @@ const taskIp = (simTask: SimTask) =>
 const isRegistered = (state: SimState, simTask: SimTask) =>
   state.targetGroups.some(tg => tg.targets.some(t => t.taskArn === simTask.task.taskArn))
 
-/** Serving: RUNNING, not unhealthy, and healthy in the target group. */
+/** Serving: RUNNING, its container health fine, and healthy in the target group. */
 function servesFrom(state: SimState, simTask: SimTask, targetGroupArn: string): boolean {
   const { task } = simTask
-  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || task.healthStatus === 'UNHEALTHY')
+  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || !containerHealthy(simTask))
     return false
   const tg = targetGroup(state, targetGroupArn)
   return tg?.targets.some(t => t.taskArn === task.taskArn && t.state === 'healthy') ?? false
@@ -219,6 +222,7 @@ function register(
     description: 'Initial health checks in progress',
     since: now,
     passes: !simTask.plan.failsTargetCheck,
+    passesFrom: simTask.plan.runningAt + simTask.plan.appReadyAfterMs,
     failReason: simTask.plan.failsTargetCheck
   })
   addEvent(
@@ -278,7 +282,7 @@ function markServingTasks(state: SimState, svc: SimService, traffic: TrafficConf
   for (const dep of svc.deployments) {
     const tgArn = targetGroupFor(state, svc, traffic, dep)
     for (const simTask of tasksOf(state, dep))
-      if (servesFrom(state, simTask, tgArn)) simTask.plan.everHealthy = true
+      if (servesFrom(state, simTask, tgArn)) markHealthy(svc, dep, simTask)
   }
 }
 
@@ -300,23 +304,23 @@ function stopTasks(
   byDeployment: string,
   now: number
 ) {
-  for (const simTask of tasks)
-    requestStop(
-      state,
-      simTask,
-      {
-        stopCode: 'ServiceSchedulerInitiated',
-        stoppedReason: `Scaling activity initiated by (deployment ${byDeployment})`,
-        failure: false
-      },
-      now
-    )
   if (tasks.length > 0)
     addEvent(
       svc,
       now,
       `(service ${svc.service.serviceName}) has stopped ${tasks.length} running tasks: ${tasks.map(t => `(task ${t.task.taskArn?.split('/').at(-1)})`).join(' ')}.`
     )
+  stopServiceTasks(
+    state,
+    svc,
+    tasks,
+    {
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: `Scaling activity initiated by (deployment ${byDeployment})`,
+      failure: false
+    },
+    now
+  )
 }
 
 /** The scheduler's own job: the deployment runs its desired count, replacing tasks that stopped. */
@@ -613,7 +617,8 @@ function stopFailedDeployment(ctx: Context, reason: string, now: number): void {
 function breakerTripped(ctx: Context): boolean {
   const breaker = ctx.svc.service.deploymentConfiguration?.deploymentCircuitBreaker
   return (
-    !!breaker?.enable && ctx.dep.failedTasks >= circuitBreakerThreshold(ctx.svc.service.desiredCount ?? 0)
+    !!breaker?.enable &&
+    ctx.dep.failedTasks >= circuitBreakerThreshold(ctx.svc.service.desiredCount ?? 0, breaker)
   )
 }
 
@@ -668,15 +673,11 @@ function updateCounts(state: SimState, svc: SimService, traffic: TrafficConfig):
   for (const dep of svc.deployments) {
     const tasks = tasksOf(state, dep)
     dep.deployment.runningCount = tasks.filter(t => t.task.lastStatus === 'RUNNING').length
-    dep.deployment.pendingCount = tasks.filter(
-      t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING'
-    ).length
+    dep.deployment.pendingCount = tasks.filter(t => isStarting(t.task)).length
   }
   const everything = svc.deployments.flatMap(d => tasksOf(state, d))
   svc.service.runningCount = everything.filter(t => t.task.lastStatus === 'RUNNING').length
-  svc.service.pendingCount = everything.filter(
-    t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING'
-  ).length
+  svc.service.pendingCount = everything.filter(t => isStarting(t.task)).length
   for (const dep of svc.deployments) {
     const run = dep.blueGreen
     const history = historyOf(svc, dep)

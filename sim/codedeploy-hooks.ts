@@ -6,7 +6,7 @@ import type { Diagnostics } from '@aws-sdk/client-codedeploy'
 import type { EcsLifecycleEvent } from './appspec.js'
 import type { HookBehaviour } from './contract.js'
 import type { HookExecution, LifecycleFailure, SimCodeDeployment } from './codedeploy-model.js'
-import { scaled, type SimState } from './model.js'
+import { recordMilestone, scaled, type SimState } from './model.js'
 
 export const HOOK_TIMEOUT_SECONDS = 3600
 
@@ -34,6 +34,13 @@ function invokeHook(
   const id = Buffer.from(JSON.stringify({ deploymentId: dep.info.deploymentId, eventName, nonce })).toString(
     'base64'
   )
+  // What the Lambda function receives, for a test that plays the function and reports itself.
+  recordMilestone(state, 'codedeploy-hook-invoked', {
+    deploymentId: dep.info.deploymentId,
+    lifecycleEventName: eventName,
+    functionName,
+    lifecycleEventHookExecutionId: id
+  })
   return {
     id,
     eventName,

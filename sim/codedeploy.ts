@@ -13,11 +13,39 @@ import {
   type SimCodeDeployment
 } from './codedeploy-model.js'
 import { findService } from './engine.js'
+import type { Handlers } from './handlers.js'
 import { ecsArn, type SimState } from './model.js'
 import { AwsError } from './protocol.js'
 import { isCodeDeployService } from './tasksets.js'
 
-type Handler = (state: SimState, input: never, now: number) => unknown
+/** The CodeDeploy operations the simulator answers, with the SDK's shapes. */
+export type CodeDeployOperations = {
+  CreateApplication: [C.CreateApplicationInput, C.CreateApplicationOutput]
+  GetApplication: [C.GetApplicationInput, C.GetApplicationOutput]
+  BatchGetApplications: [C.BatchGetApplicationsInput, C.BatchGetApplicationsOutput]
+  ListApplications: [C.ListApplicationsInput, C.ListApplicationsOutput]
+  DeleteApplication: [C.DeleteApplicationInput, object]
+  CreateDeploymentGroup: [C.CreateDeploymentGroupInput, C.CreateDeploymentGroupOutput]
+  GetDeploymentGroup: [C.GetDeploymentGroupInput, C.GetDeploymentGroupOutput]
+  ListDeploymentGroups: [C.ListDeploymentGroupsInput, C.ListDeploymentGroupsOutput]
+  UpdateDeploymentGroup: [C.UpdateDeploymentGroupInput, C.UpdateDeploymentGroupOutput]
+  DeleteDeploymentGroup: [C.DeleteDeploymentGroupInput, C.DeleteDeploymentGroupOutput]
+  GetDeploymentConfig: [C.GetDeploymentConfigInput, C.GetDeploymentConfigOutput]
+  ListDeploymentConfigs: [C.ListDeploymentConfigsInput, C.ListDeploymentConfigsOutput]
+  CreateDeployment: [C.CreateDeploymentInput, C.CreateDeploymentOutput]
+  GetDeployment: [C.GetDeploymentInput, C.GetDeploymentOutput]
+  BatchGetDeployments: [C.BatchGetDeploymentsInput, C.BatchGetDeploymentsOutput]
+  ListDeployments: [C.ListDeploymentsInput, C.ListDeploymentsOutput]
+  StopDeployment: [C.StopDeploymentInput, C.StopDeploymentOutput]
+  ContinueDeployment: [C.ContinueDeploymentInput, object]
+  PutLifecycleEventHookExecutionStatus: [
+    C.PutLifecycleEventHookExecutionStatusInput,
+    C.PutLifecycleEventHookExecutionStatusOutput
+  ]
+  ListDeploymentTargets: [C.ListDeploymentTargetsInput, C.ListDeploymentTargetsOutput]
+  BatchGetDeploymentTargets: [C.BatchGetDeploymentTargetsInput, C.BatchGetDeploymentTargetsOutput]
+  GetDeploymentTarget: [C.GetDeploymentTargetInput, C.GetDeploymentTargetOutput]
+}
 
 const DEFAULT_ECS_CONFIG = 'CodeDeployDefault.ECSAllAtOnce'
 
@@ -453,18 +481,18 @@ function listDeployments(state: SimState, input: C.ListDeploymentsInput): C.List
   return { deployments: ids }
 }
 
-export const codeDeployHandlers: Record<string, Handler> = {
+export const codeDeployHandlers: Handlers<CodeDeployOperations> = {
   CreateApplication: createApplication,
-  GetApplication: (state, input: C.GetApplicationInput): C.GetApplicationOutput => ({
+  GetApplication: (state, input) => ({
     application: application(state, input.applicationName).info
   }),
-  BatchGetApplications: (state, input: C.BatchGetApplicationsInput): C.BatchGetApplicationsOutput => ({
+  BatchGetApplications: (state, input) => ({
     applicationsInfo: (input.applicationNames ?? []).map(name => application(state, name).info)
   }),
-  ListApplications: (state): C.ListApplicationsOutput => ({
+  ListApplications: state => ({
     applications: [...state.codedeploy.applications.keys()]
   }),
-  DeleteApplication: (state, input: C.DeleteApplicationInput) => {
+  DeleteApplication: (state, input) => {
     const name = input.applicationName ?? ''
     state.codedeploy.applications.delete(name)
     for (const key of state.codedeploy.deploymentGroups.keys())
@@ -472,10 +500,10 @@ export const codeDeployHandlers: Record<string, Handler> = {
     return {}
   },
   CreateDeploymentGroup: createDeploymentGroup,
-  GetDeploymentGroup: (state, input: C.GetDeploymentGroupInput): C.GetDeploymentGroupOutput => ({
+  GetDeploymentGroup: (state, input) => ({
     deploymentGroupInfo: deploymentGroup(state, input.applicationName, input.deploymentGroupName)
   }),
-  ListDeploymentGroups: (state, input: C.ListDeploymentGroupsInput): C.ListDeploymentGroupsOutput => {
+  ListDeploymentGroups: (state, input) => {
     application(state, input.applicationName)
     return {
       applicationName: input.applicationName,
@@ -486,32 +514,29 @@ export const codeDeployHandlers: Record<string, Handler> = {
   },
   UpdateDeploymentGroup: updateDeploymentGroup,
   DeleteDeploymentGroup: deleteDeploymentGroup,
-  GetDeploymentConfig: (_state, input: C.GetDeploymentConfigInput): C.GetDeploymentConfigOutput => ({
+  GetDeploymentConfig: (_state, input) => ({
     deploymentConfigInfo: deploymentConfig(input.deploymentConfigName ?? '')
   }),
-  ListDeploymentConfigs: (): C.ListDeploymentConfigsOutput => ({
+  ListDeploymentConfigs: () => ({
     deploymentConfigsList: Object.keys(ECS_DEPLOYMENT_CONFIGS)
   }),
   CreateDeployment: createDeployment,
-  GetDeployment: (state, input: C.GetDeploymentInput): C.GetDeploymentOutput => ({
+  GetDeployment: (state, input) => ({
     deploymentInfo: deploymentView(deployment(state, input.deploymentId))
   }),
-  BatchGetDeployments: (state, input: C.BatchGetDeploymentsInput): C.BatchGetDeploymentsOutput => ({
+  BatchGetDeployments: (state, input) => ({
     deploymentsInfo: (input.deploymentIds ?? []).map(id => deploymentView(deployment(state, id)))
   }),
   ListDeployments: listDeployments,
   StopDeployment: stop,
   ContinueDeployment: continueDeployment,
   PutLifecycleEventHookExecutionStatus: putHookStatus,
-  ListDeploymentTargets: (state, input: C.ListDeploymentTargetsInput): C.ListDeploymentTargetsOutput => {
+  ListDeploymentTargets: (state, input) => {
     const dep = startedDeployment(state, input.deploymentId)
     const statuses = input.targetFilters?.TargetStatus ?? []
     return { targetIds: statuses.length && !statuses.includes(dep.targetStatus) ? [] : [targetId(dep)] }
   },
-  BatchGetDeploymentTargets: (
-    state,
-    input: C.BatchGetDeploymentTargetsInput
-  ): C.BatchGetDeploymentTargetsOutput => {
+  BatchGetDeploymentTargets: (state, input) => {
     const dep = startedDeployment(state, input.deploymentId)
     const ids = input.targetIds ?? []
     if (ids.length === 0)
@@ -523,13 +548,15 @@ export const codeDeployHandlers: Record<string, Handler> = {
       )
     return { deploymentTargets: ids.map(id => target(state, dep, id)) }
   },
-  GetDeploymentTarget: (state, input: C.GetDeploymentTargetInput): C.GetDeploymentTargetOutput => {
+  GetDeploymentTarget: (state, input) => {
     const dep = startedDeployment(state, input.deploymentId)
     return { deploymentTarget: target(state, dep, input.targetId) }
   }
 }
 
-export const CODEDEPLOY_MUTATING = new Set([
+export const CODEDEPLOY_MUTATING: ReadonlySet<keyof CodeDeployOperations> = new Set<
+  keyof CodeDeployOperations
+>([
   'CreateApplication',
   'DeleteApplication',
   'CreateDeploymentGroup',

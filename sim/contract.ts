@@ -4,7 +4,11 @@
 
 /** How a container image (or a task-definition revision) behaves when ECS runs it. */
 export type ImageBehaviour =
-  /** Starts and passes every health check. */
+  /**
+   * Starts and passes every health check. `startSeconds`: a slow start: the container runs, but
+   * its app answers health checks (its container healthCheck and the load balancer's) only this
+   * many seconds after it started; until then they fail. Default 0.
+   */
   | { readonly kind: 'healthy'; readonly startSeconds?: number }
   /** Starts, then its essential container exits with this code (a crash loop when the scheduler retries). */
   | {
@@ -18,10 +22,36 @@ export type ImageBehaviour =
       readonly kind: 'unhealthy-target'
       readonly reasonCode?: 'Target.ResponseCodeMismatch' | 'Target.Timeout' | 'Target.FailedHealthChecks'
     }
-  /** RUNNING, but the container's own healthCheck reports UNHEALTHY (ECS then replaces the task). */
+  /**
+   * RUNNING, but the container's healthCheck command never passes: UNHEALTHY after its start period
+   * and `retries` failed checks, and ECS replaces a service task (after the service's grace
+   * period). Only a container whose definition has a healthCheck is checked: ECS ignores a
+   * Dockerfile HEALTHCHECK. Applies to the essential containers of the task definition; a
+   * non-essential container takes the behaviour of its own image.
+   */
   | { readonly kind: 'unhealthy-container' }
   /** Never starts: stops in PENDING/PROVISIONING with this stop code and reason. */
   | { readonly kind: 'cannot-start'; readonly stopCode: 'TaskFailedToStart'; readonly stoppedReason: string }
+
+/**
+ * Why RunTask could not place a task, as ECS words it in `failures[].reason` ("API failure
+ * reasons" in the ECS developer guide): RunTask then starts no task and answers this failure.
+ */
+export interface PlacementFailure {
+  readonly reason:
+    | 'RESOURCE:CPU'
+    | 'RESOURCE:MEMORY'
+    | 'RESOURCE:PORTS'
+    | 'RESOURCE:ENI'
+    | 'RESOURCE:GPU'
+    | 'AGENT'
+    | 'ATTRIBUTE'
+    | 'LOCATION'
+    | 'Capacity is unavailable at this time. Please try again later or in a different availability zone'
+  readonly detail?: string
+  /** The resource the failure is about (for EC2 reasons, a container instance ARN). */
+  readonly arn?: string
+}
 
 /** How a one-off command behaves (RunTask with a command override), keyed by the argv joined with spaces. */
 export interface CommandBehaviour {
@@ -29,6 +59,8 @@ export interface CommandBehaviour {
   readonly runSeconds: number
   /** Written to the container's awslogs stream, spread over the run; the last ones just before it stops. */
   readonly logLines: readonly string[]
+  /** RunTask with this command cannot place its task: it answers this failure and starts nothing. */
+  readonly placementFailure?: PlacementFailure
 }
 
 /**
@@ -50,7 +82,13 @@ export interface Behaviours {
   /** Keyed by `family:revision`; wins over images. */
   readonly revisions?: Readonly<Record<string, ImageBehaviour>>
   readonly commands?: Readonly<Record<string, CommandBehaviour>>
-  /** For images and commands not listed: default healthy / exit 0 with no output. */
+  /** Keyed by `family:revision`: RunTask of that revision answers this failure and starts no task. */
+  readonly placementFailures?: Readonly<Record<string, PlacementFailure>>
+  /**
+   * For images and commands not listed: default healthy / exit 0 with no output. Behaviours a test
+   * sets win over a fixture's own (such as django-web's migrate command); the fixture's fill in the
+   * rest.
+   */
   readonly defaultImage?: ImageBehaviour
   readonly defaultCommand?: CommandBehaviour
 }
@@ -60,7 +98,7 @@ export interface FaultSpec {
   readonly operation: string
   /** 0..1: answer ThrottlingException (HTTP 400). */
   readonly throttleRatio?: number
-  /** 0..1: answer HTTP 500 or 503 (alternating). */
+  /** 0..1: answer HTTP 500 or 503 (each picked at random, half and half, from the seeded generator). */
   readonly serverErrorRatio?: number
   /** Added latency before answering. */
   readonly latencyMs?: number
@@ -75,9 +113,14 @@ export interface FaultSpec {
 /** Durations that AWS does not publish per resource; scaled by timeScale. */
 export interface Timings {
   readonly provisioningSeconds: number
+  /** PENDING: the image pull. */
   readonly pendingSeconds: number
-  /** Time for a stopping task to go from DEACTIVATING/STOPPING to STOPPED (after target draining). */
+  /** ACTIVATING: containers created, networking configured, load-balancer targets registered. Default 1. */
+  readonly activatingSeconds?: number
+  /** Time for a stopping task to go from STOPPING to its containers stopped (after target draining). */
   readonly stoppingSeconds: number
+  /** DEPROVISIONING of an awsvpc task: its network interface detached and deleted. Default 1. */
+  readonly deprovisioningSeconds?: number
   /**
    * How long a CodeDeploy ECS deployment waits for its replacement task set to become healthy
    * before the Install event fails. Default 3600, CodeDeploy's own limit; tests shorten it.
@@ -130,8 +173,10 @@ export interface SimMilestone {
    * `stage`: the deployment entered a lifecycle stage) and `traffic-shifted` (detail `production`
    * and `test`: each listener rule's percent per target-group name after the shift). CodeDeploy
    * deployments record `codedeploy-lifecycle` (detail `deploymentId`, `event`, `status`: a lifecycle
-   * event changed status), `deployment-completed` (Succeeded, every serving task healthy) and
-   * `rollout-failed` (Failed, or Stopped because nobody continued it; detail `reason`).
+   * event changed status), `codedeploy-hook-invoked` (a hook's Lambda function was invoked; detail
+   * `deploymentId`, `lifecycleEventName`, `functionName` and the `lifecycleEventHookExecutionId`
+   * the function reports with), `deployment-completed` (Succeeded, every serving task healthy)
+   * and `rollout-failed` (Failed, or Stopped because nobody continued it; detail `reason`).
    */
   readonly kind: string
   readonly at: number

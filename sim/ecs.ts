@@ -9,13 +9,40 @@ import {
   requestStop,
   startTask
 } from './engine.js'
+import { placementFailure } from './behaviours.js'
 import { validateAdvancedConfiguration } from './bluegreen.js'
 import { ecsArn, nameFromArn, type SimService, type SimState } from './model.js'
+import type { Handlers } from './handlers.js'
 import { AwsError } from './protocol.js'
 import { stopServiceDeployment } from './stop-deployment.js'
 import { createInitialTaskSet, isCodeDeployService } from './tasksets.js'
 
-type Handler = (state: SimState, input: never, now: number) => unknown
+/** The ECS operations the simulator answers, with the SDK's shapes (awsJson1_1: timestamps in an input arrive as epoch seconds). */
+export type EcsOperations = {
+  CreateCluster: [E.CreateClusterRequest, E.CreateClusterResponse]
+  DescribeClusters: [E.DescribeClustersRequest, E.DescribeClustersResponse]
+  RegisterTaskDefinition: [E.RegisterTaskDefinitionRequest, E.RegisterTaskDefinitionResponse]
+  DescribeTaskDefinition: [E.DescribeTaskDefinitionRequest, E.DescribeTaskDefinitionResponse]
+  ListTaskDefinitions: [E.ListTaskDefinitionsRequest, E.ListTaskDefinitionsResponse]
+  ListTaskDefinitionFamilies: [E.ListTaskDefinitionFamiliesRequest, E.ListTaskDefinitionFamiliesResponse]
+  DeregisterTaskDefinition: [E.DeregisterTaskDefinitionRequest, E.DeregisterTaskDefinitionResponse]
+  CreateService: [E.CreateServiceRequest, E.CreateServiceResponse]
+  UpdateService: [E.UpdateServiceRequest, E.UpdateServiceResponse]
+  DeleteService: [E.DeleteServiceRequest, E.DeleteServiceResponse]
+  DescribeServices: [E.DescribeServicesRequest, E.DescribeServicesResponse]
+  ListServices: [E.ListServicesRequest, E.ListServicesResponse]
+  RunTask: [E.RunTaskRequest, E.RunTaskResponse]
+  DescribeTasks: [E.DescribeTasksRequest, E.DescribeTasksResponse]
+  ListTasks: [E.ListTasksRequest, E.ListTasksResponse]
+  StopTask: [E.StopTaskRequest, E.StopTaskResponse]
+  ListServiceDeployments: [E.ListServiceDeploymentsRequest, E.ListServiceDeploymentsResponse]
+  StopServiceDeployment: [E.StopServiceDeploymentRequest, E.StopServiceDeploymentResponse]
+  DescribeServiceDeployments: [E.DescribeServiceDeploymentsRequest, E.DescribeServiceDeploymentsResponse]
+  DescribeServiceRevisions: [E.DescribeServiceRevisionsRequest, E.DescribeServiceRevisionsResponse]
+  ListTagsForResource: [E.ListTagsForResourceRequest, E.ListTagsForResourceResponse]
+  TagResource: [E.TagResourceRequest, E.TagResourceResponse]
+  UntagResource: [E.UntagResourceRequest, E.UntagResourceResponse]
+}
 
 function cluster(state: SimState, ref: string | undefined): E.Cluster {
   const name = nameFromArn(ref ?? 'default')
@@ -119,6 +146,13 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
       )
   }
   validateAdvancedConfiguration(state, input.loadBalancers)
+  const strategy = input.capacityProviderStrategy?.length
+    ? input.capacityProviderStrategy
+    : input.launchType
+      ? undefined
+      : c.defaultCapacityProviderStrategy?.length
+        ? c.defaultCapacityProviderStrategy
+        : undefined
   const svc: SimService = {
     service: {
       serviceArn: ecsArn(state, `service/${c.clusterName}/${input.serviceName}`),
@@ -130,8 +164,11 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
       desiredCount: input.desiredCount ?? 1,
       runningCount: 0,
       pendingCount: 0,
-      launchType: input.capacityProviderStrategy ? undefined : (input.launchType ?? 'EC2'),
-      capacityProviderStrategy: input.capacityProviderStrategy,
+      // Neither a launch type nor a strategy: the cluster's default strategy, else EC2 (whose
+      // tasks the simulator places even without container instances: services are not modelled
+      // on EC2 capacity).
+      launchType: strategy?.length ? undefined : (input.launchType ?? 'EC2'),
+      capacityProviderStrategy: strategy,
       platformVersion:
         input.launchType === 'FARGATE' ? (input.platformVersion ?? 'LATEST') : input.platformVersion,
       taskDefinition: td.definition.taskDefinitionArn,
@@ -270,6 +307,52 @@ function describeServices(state: SimState, input: E.DescribeServicesRequest): E.
   return { services, failures }
 }
 
+/**
+ * Where RunTask places its tasks. A launch type or a capacity provider strategy in the request
+ * wins; without either, the cluster's default capacity provider strategy; without one, the EC2
+ * launch type, as the API reference says ("If a launchType is specified, the
+ * capacityProviderStrategy parameter must be omitted"; "When you use cluster auto scaling, you
+ * must specify capacityProviderStrategy and not launchType"; with neither, the cluster's
+ * defaultCapacityProviderStrategy is used). The simulator runs no container instances, so EC2
+ * placement fails the way ECS answers an empty cluster in practice: InvalidParameterException
+ * "No Container Instances were found in your cluster." A Fargate task definition gets no
+ * different answer: ECS does not fall back to Fargate on its own.
+ */
+function placement(
+  c: E.Cluster,
+  td: E.TaskDefinition,
+  input: E.RunTaskRequest
+): { launchType: E.LaunchType; capacityProviderName?: string } {
+  if (input.launchType && input.capacityProviderStrategy?.length)
+    throw new AwsError(
+      'InvalidParameterException',
+      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.'
+    )
+  const strategy = input.capacityProviderStrategy?.length
+    ? input.capacityProviderStrategy
+    : input.launchType
+      ? []
+      : (c.defaultCapacityProviderStrategy ?? [])
+  // The provider with the largest base (else weight) takes the first task.
+  const provider = [...strategy].sort(
+    (a, b) => (b.base ?? 0) - (a.base ?? 0) || (b.weight ?? 0) - (a.weight ?? 0)
+  )[0]
+  const launchType: E.LaunchType =
+    input.launchType ?? (provider?.capacityProvider?.startsWith('FARGATE') ? 'FARGATE' : 'EC2')
+  // FARGATE and FARGATE_SPOT are accepted even when the cluster does not list them (a leniency of
+  // the simulator); any other provider would need container instances.
+  if (provider && !provider.capacityProvider?.startsWith('FARGATE'))
+    throw new AwsError(
+      'InvalidParameterException',
+      `The specified capacity provider ${provider.capacityProvider} is not associated with the cluster.`
+    )
+  if (launchType === 'FARGATE' && !td.compatibilities?.includes('FARGATE'))
+    throw new AwsError('InvalidParameterException', 'Task definition does not support launch_type FARGATE.')
+  if (launchType === 'EC2')
+    throw new AwsError('InvalidParameterException', 'No Container Instances were found in your cluster.')
+  return { launchType, capacityProviderName: provider?.capacityProvider }
+}
+
 function runTask(state: SimState, input: E.RunTaskRequest, now: number): E.RunTaskResponse {
   const c = cluster(state, input.cluster)
   const td = taskDefinitionOrThrow(state, input.taskDefinition, 'ClientException')
@@ -294,6 +377,20 @@ function runTask(state: SimState, input: E.RunTaskRequest, now: number): E.RunTa
   }
   if (input.startedBy && input.startedBy.length > 128)
     throw new AwsError('InvalidParameterException', 'startedBy must be at most 128 characters.')
+  const where = placement(c, td.definition, input)
+  // A placement failure (behaviours.placementFailures, or a command's placementFailure) answers
+  // failures[] and starts no task, as RunTask does when it cannot place any.
+  const argv = input.overrides?.containerOverrides?.find(o => o.command?.length)?.command
+  const failure = placementFailure(state, td.definition.taskDefinitionArn ?? '', argv)
+  if (failure)
+    return {
+      tasks: [],
+      failures: Array.from({ length: count }, () => ({
+        arn: failure.arn,
+        reason: failure.reason,
+        detail: failure.detail
+      }))
+    }
   const tags = [...(input.tags ?? []), ...(input.propagateTags === 'TASK_DEFINITION' ? td.tags : [])]
   const tasks = Array.from(
     { length: count },
@@ -305,7 +402,8 @@ function runTask(state: SimState, input: E.RunTaskRequest, now: number): E.RunTa
           clusterArn: c.clusterArn ?? '',
           group: input.group,
           startedBy: input.startedBy,
-          launchType: input.launchType ?? (input.capacityProviderStrategy ? 'FARGATE' : 'EC2'),
+          launchType: where.launchType,
+          capacityProviderName: where.capacityProviderName,
           networkConfiguration: input.networkConfiguration,
           overrides: input.overrides,
           platformVersion: input.platformVersion,
@@ -486,14 +584,16 @@ function taggable(state: SimState, arn: string | undefined): { tags: E.Tag[] } {
   throw new AwsError('InvalidParameterException', 'The specified resource could not be found.')
 }
 
-export const ecsHandlers: Record<string, Handler> = {
-  CreateCluster: (state, input: E.CreateClusterRequest) => {
+export const ecsHandlers: Handlers<EcsOperations> = {
+  CreateCluster: (state, input) => {
     const name = input.clusterName ?? 'default'
     const existing = state.clusters.get(name)
     if (existing) return { cluster: existing }
     const c: E.Cluster = {
       clusterArn: ecsArn(state, `cluster/${name}`),
       clusterName: name,
+      capacityProviders: input.capacityProviders ?? [],
+      defaultCapacityProviderStrategy: input.defaultCapacityProviderStrategy ?? [],
       status: 'ACTIVE',
       activeServicesCount: 0,
       runningTasksCount: 0,
@@ -503,7 +603,7 @@ export const ecsHandlers: Record<string, Handler> = {
     state.clusters.set(name, c)
     return { cluster: c }
   },
-  DescribeClusters: (state, input: E.DescribeClustersRequest) => {
+  DescribeClusters: (state, input) => {
     const clusters: E.Cluster[] = []
     const failures: E.Failure[] = []
     for (const ref of input.clusters ?? ['default']) {
@@ -520,7 +620,7 @@ export const ecsHandlers: Record<string, Handler> = {
   RegisterTaskDefinition: registerTaskDefinition,
   DescribeTaskDefinition: describeTaskDefinition,
   ListTaskDefinitions: listTaskDefinitions,
-  ListTaskDefinitionFamilies: (state, input: E.ListTaskDefinitionFamiliesRequest) => ({
+  ListTaskDefinitionFamilies: (state, input) => ({
     families: [...state.taskDefinitions.keys()].filter(
       f => !input.familyPrefix || f.startsWith(input.familyPrefix)
     )
@@ -530,7 +630,7 @@ export const ecsHandlers: Record<string, Handler> = {
   UpdateService: updateService,
   DeleteService: deleteService,
   DescribeServices: describeServices,
-  ListServices: (state, input: E.ListServicesRequest) => {
+  ListServices: (state, input) => {
     const c = cluster(state, input.cluster)
     return {
       serviceArns: [...state.services.values()]
@@ -546,10 +646,10 @@ export const ecsHandlers: Record<string, Handler> = {
   StopServiceDeployment: stopServiceDeployment,
   DescribeServiceDeployments: describeServiceDeployments,
   DescribeServiceRevisions: describeServiceRevisions,
-  ListTagsForResource: (state, input: E.ListTagsForResourceRequest) => ({
+  ListTagsForResource: (state, input) => ({
     tags: taggable(state, input.resourceArn).tags
   }),
-  TagResource: (state, input: E.TagResourceRequest) => {
+  TagResource: (state, input) => {
     const target = taggable(state, input.resourceArn)
     for (const tag of input.tags ?? []) {
       const i = target.tags.findIndex(t => t.key === tag.key)
@@ -558,14 +658,14 @@ export const ecsHandlers: Record<string, Handler> = {
     }
     return {}
   },
-  UntagResource: (state, input: E.UntagResourceRequest) => {
+  UntagResource: (state, input) => {
     const target = taggable(state, input.resourceArn)
     target.tags = target.tags.filter(t => !input.tagKeys?.includes(t.key ?? ''))
     return {}
   }
 }
 
-export const ECS_MUTATING = new Set([
+export const ECS_MUTATING: ReadonlySet<keyof EcsOperations> = new Set<keyof EcsOperations>([
   'CreateCluster',
   'RegisterTaskDefinition',
   'DeregisterTaskDefinition',

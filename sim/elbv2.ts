@@ -1,15 +1,37 @@
 // Elastic Load Balancing v2 operations (awsQuery). Parameters arrive as strings from the form
-// body, so numbers are converted here; answers use the SDK's output types.
+// body (QueryInput of the SDK's input shapes), so numbers are converted here; answers use the
+// SDK's output shapes.
 import type * as L from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { Handlers, QueryInput, QueryShapes } from './handlers.js'
 import { hexId, type SimState, type SimTargetGroup } from './model.js'
 import { AwsError } from './protocol.js'
 
-type Params = Record<string, unknown>
-type Handler = (state: SimState, params: Params, now: number) => unknown
+/** The ELBv2 operations the simulator answers, with the SDK's shapes. */
+export type ElbOperations = QueryShapes<{
+  DescribeTargetHealth: [L.DescribeTargetHealthInput, L.DescribeTargetHealthOutput]
+  DescribeTargetGroups: [L.DescribeTargetGroupsInput, L.DescribeTargetGroupsOutput]
+  CreateTargetGroup: [L.CreateTargetGroupInput, L.CreateTargetGroupOutput]
+  DeleteTargetGroup: [L.DeleteTargetGroupInput, L.DeleteTargetGroupOutput]
+  ModifyTargetGroup: [L.ModifyTargetGroupInput, L.ModifyTargetGroupOutput]
+  DescribeTargetGroupAttributes: [L.DescribeTargetGroupAttributesInput, L.DescribeTargetGroupAttributesOutput]
+  ModifyTargetGroupAttributes: [L.ModifyTargetGroupAttributesInput, L.ModifyTargetGroupAttributesOutput]
+  RegisterTargets: [L.RegisterTargetsInput, L.RegisterTargetsOutput]
+  DeregisterTargets: [L.DeregisterTargetsInput, L.DeregisterTargetsOutput]
+  DescribeLoadBalancers: [L.DescribeLoadBalancersInput, L.DescribeLoadBalancersOutput]
+  DescribeListeners: [L.DescribeListenersInput, L.DescribeListenersOutput]
+  DescribeRules: [L.DescribeRulesInput, L.DescribeRulesOutput]
+  CreateRule: [L.CreateRuleInput, L.CreateRuleOutput]
+  ModifyRule: [L.ModifyRuleInput, L.ModifyRuleOutput]
+  DeleteRule: [L.DeleteRuleInput, L.DeleteRuleOutput]
+  DescribeTags: [L.DescribeTagsInput, L.DescribeTagsOutput]
+  AddTags: [L.AddTagsInput, L.AddTagsOutput]
+  RemoveTags: [L.RemoveTagsInput, L.RemoveTagsOutput]
+}>
 
-const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : [])
-const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v))
-const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v))
+type In<K extends keyof ElbOperations> = ElbOperations[K][0]
+
+const list = <T>(v: readonly T[] | undefined): readonly T[] => v ?? []
+const num = (v: string | number | undefined): number | undefined => (v === undefined ? undefined : Number(v))
 
 const elbArn = (state: SimState, resource: string) =>
   `arn:aws:elasticloadbalancing:${state.region}:${state.accountId}:${resource}`
@@ -20,14 +42,17 @@ function targetGroup(state: SimState, arn: unknown): SimTargetGroup {
   return tg
 }
 
-function describeTargetHealth(state: SimState, params: Params): L.DescribeTargetHealthOutput {
+function describeTargetHealth(
+  state: SimState,
+  params: In<'DescribeTargetHealth'>
+): L.DescribeTargetHealthOutput {
   const tg = targetGroup(state, params.TargetGroupArn)
-  const wanted = list<{ Id: string; Port?: string }>(params.Targets)
+  const wanted = list(params.Targets)
   const targets = wanted.length
     ? wanted.map(
         w =>
           tg.targets.find(t => t.id === w.Id && (w.Port === undefined || t.port === Number(w.Port))) ?? {
-            id: w.Id,
+            id: w.Id ?? '',
             port: Number(w.Port ?? 0),
             state: 'unused' as const,
             reason: 'Target.NotRegistered' as const,
@@ -44,9 +69,12 @@ function describeTargetHealth(state: SimState, params: Params): L.DescribeTarget
   }
 }
 
-function describeTargetGroups(state: SimState, params: Params): L.DescribeTargetGroupsOutput {
-  const arns = list<string>(params.TargetGroupArns)
-  const names = list<string>(params.Names)
+function describeTargetGroups(
+  state: SimState,
+  params: In<'DescribeTargetGroups'>
+): L.DescribeTargetGroupsOutput {
+  const arns = list(params.TargetGroupArns)
+  const names = list(params.Names)
   let groups = state.targetGroups
   if (arns.length) {
     groups = arns.map(a => targetGroup(state, a))
@@ -57,13 +85,14 @@ function describeTargetGroups(state: SimState, params: Params): L.DescribeTarget
       return tg
     })
   } else if (params.LoadBalancerArn) {
-    groups = groups.filter(t => t.group.LoadBalancerArns?.includes(String(params.LoadBalancerArn)))
+    const lb = params.LoadBalancerArn
+    groups = groups.filter(t => t.group.LoadBalancerArns?.includes(lb))
   }
   return { TargetGroups: groups.map(g => g.group) }
 }
 
-function createTargetGroup(state: SimState, params: Params): L.CreateTargetGroupOutput {
-  const name = str(params.Name) ?? ''
+function createTargetGroup(state: SimState, params: In<'CreateTargetGroup'>): L.CreateTargetGroupOutput {
+  const name = params.Name ?? ''
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(name))
     throw new AwsError(
       'ValidationError',
@@ -84,25 +113,25 @@ function createTargetGroup(state: SimState, params: Params): L.CreateTargetGroup
     group: {
       TargetGroupArn: arn,
       TargetGroupName: name,
-      Protocol: (str(params.Protocol) ?? 'HTTP') as L.ProtocolEnum,
+      Protocol: params.Protocol ?? 'HTTP',
       Port: num(params.Port),
-      VpcId: str(params.VpcId),
-      HealthCheckProtocol: (str(params.HealthCheckProtocol) ?? 'HTTP') as L.ProtocolEnum,
-      HealthCheckPort: str(params.HealthCheckPort) ?? 'traffic-port',
+      VpcId: params.VpcId,
+      HealthCheckProtocol: params.HealthCheckProtocol ?? 'HTTP',
+      HealthCheckPort: params.HealthCheckPort ?? 'traffic-port',
       HealthCheckEnabled: true,
       HealthCheckIntervalSeconds: num(params.HealthCheckIntervalSeconds) ?? 30,
       HealthCheckTimeoutSeconds: num(params.HealthCheckTimeoutSeconds) ?? 5,
       HealthyThresholdCount: num(params.HealthyThresholdCount) ?? 5,
       UnhealthyThresholdCount: num(params.UnhealthyThresholdCount) ?? 2,
-      HealthCheckPath: str(params.HealthCheckPath) ?? '/',
-      Matcher: { HttpCode: str((params.Matcher as Params | undefined)?.HttpCode) ?? '200' },
+      HealthCheckPath: params.HealthCheckPath ?? '/',
+      Matcher: { HttpCode: params.Matcher?.HttpCode ?? '200' },
       LoadBalancerArns: [],
-      TargetType: (str(params.TargetType) ?? 'instance') as L.TargetTypeEnum,
+      TargetType: params.TargetType ?? 'instance',
       ProtocolVersion: 'HTTP1',
       IpAddressType: 'ipv4'
     },
     attributes: { 'deregistration_delay.timeout_seconds': '300' },
-    tags: list<L.Tag>(params.Tags),
+    tags: tagsOf(params.Tags),
     targets: []
   }
   state.targetGroups.push(tg)
@@ -113,28 +142,29 @@ function rulesOf(state: SimState, listenerArn: string) {
   return state.rules.filter(r => r.listenerArn === listenerArn)
 }
 
-function parseConditions(params: Params): L.RuleCondition[] {
-  return list<Params>(params.Conditions).map(c => ({
-    Field: str(c.Field),
-    HostHeaderConfig: c.HostHeaderConfig
-      ? { Values: list<string>((c.HostHeaderConfig as Params).Values) }
-      : undefined,
-    PathPatternConfig: c.PathPatternConfig
-      ? { Values: list<string>((c.PathPatternConfig as Params).Values) }
-      : undefined,
-    Values: c.Values ? list<string>(c.Values) : undefined
+/** Tags as the SDK shapes them (Key is required there; a form without one gives an empty key). */
+function tagsOf(tags: readonly QueryInput<L.Tag>[] | undefined): L.Tag[] {
+  return list(tags).map(t => ({ Key: t.Key ?? '', Value: t.Value }))
+}
+
+function parseConditions(conditions: readonly QueryInput<L.RuleCondition>[] | undefined): L.RuleCondition[] {
+  return list(conditions).map(c => ({
+    Field: c.Field,
+    HostHeaderConfig: c.HostHeaderConfig ? { Values: [...list(c.HostHeaderConfig.Values)] } : undefined,
+    PathPatternConfig: c.PathPatternConfig ? { Values: [...list(c.PathPatternConfig.Values)] } : undefined,
+    Values: c.Values ? [...c.Values] : undefined
   }))
 }
 
-function parseActions(params: Params): L.Action[] {
-  return list<Params>(params.Actions).map((a, i) => ({
-    Type: str(a.Type) as L.ActionTypeEnum,
-    TargetGroupArn: str(a.TargetGroupArn),
+function parseActions(actions: readonly QueryInput<L.Action>[] | undefined): L.Action[] {
+  return list(actions).map((a, i) => ({
+    Type: a.Type ?? 'forward',
+    TargetGroupArn: a.TargetGroupArn,
     Order: num(a.Order) ?? i + 1,
     ForwardConfig: a.ForwardConfig
       ? {
-          TargetGroups: list<Params>((a.ForwardConfig as Params).TargetGroups).map(t => ({
-            TargetGroupArn: str(t.TargetGroupArn),
+          TargetGroups: list(a.ForwardConfig.TargetGroups).map(t => ({
+            TargetGroupArn: t.TargetGroupArn,
             Weight: num(t.Weight)
           }))
         }
@@ -157,8 +187,8 @@ function linkTargetGroups(state: SimState, listenerArn: string, actions: L.Actio
   }
 }
 
-function createRule(state: SimState, params: Params): L.CreateRuleOutput {
-  const listenerArn = str(params.ListenerArn) ?? ''
+function createRule(state: SimState, params: In<'CreateRule'>): L.CreateRuleOutput {
+  const listenerArn = params.ListenerArn ?? ''
   if (!state.listeners.some(l => l.ListenerArn === listenerArn))
     throw new AwsError('ListenerNotFound', 'One or more listeners not found')
   const priority = num(params.Priority)
@@ -169,16 +199,16 @@ function createRule(state: SimState, params: Params): L.CreateRuleOutput {
   // Quota: 100 rules per Application Load Balancer listener, not counting the default rule.
   if (rulesOf(state, listenerArn).filter(r => !r.rule.IsDefault).length >= 100)
     throw new AwsError('TooManyRules', 'You have reached the maximum number of rules per listener')
-  const actions = parseActions(params)
+  const actions = parseActions(params.Actions)
   linkTargetGroups(state, listenerArn, actions)
   const rule: L.Rule = {
     RuleArn: listenerArn.replace(':listener/', ':listener-rule/') + '/' + hexId(state, 16),
     Priority: String(priority),
-    Conditions: parseConditions(params),
+    Conditions: parseConditions(params.Conditions),
     Actions: actions,
     IsDefault: false
   }
-  state.rules.push({ rule, listenerArn, tags: list<L.Tag>(params.Tags) })
+  state.rules.push({ rule, listenerArn, tags: tagsOf(params.Tags) })
   return { Rules: [rule] }
 }
 
@@ -208,7 +238,7 @@ const publicLoadBalancer = (lb: L.LoadBalancer): L.LoadBalancer => {
   return rest
 }
 
-export const elbHandlers: Record<string, Handler> = {
+export const elbHandlers: Handlers<ElbOperations> = {
   DescribeTargetHealth: describeTargetHealth,
   DescribeTargetGroups: describeTargetGroups,
   CreateTargetGroup: createTargetGroup,
@@ -238,7 +268,7 @@ export const elbHandlers: Record<string, Handler> = {
       g.HealthCheckIntervalSeconds = num(params.HealthCheckIntervalSeconds)
     if (params.HealthyThresholdCount) g.HealthyThresholdCount = num(params.HealthyThresholdCount)
     if (params.UnhealthyThresholdCount) g.UnhealthyThresholdCount = num(params.UnhealthyThresholdCount)
-    if (params.HealthCheckPath) g.HealthCheckPath = str(params.HealthCheckPath)
+    if (params.HealthCheckPath) g.HealthCheckPath = params.HealthCheckPath
     if (params.HealthCheckTimeoutSeconds) g.HealthCheckTimeoutSeconds = num(params.HealthCheckTimeoutSeconds)
     return { TargetGroups: [g] }
   },
@@ -250,14 +280,14 @@ export const elbHandlers: Record<string, Handler> = {
   }),
   ModifyTargetGroupAttributes: (state, params) => {
     const tg = targetGroup(state, params.TargetGroupArn)
-    for (const a of list<Params>(params.Attributes)) tg.attributes[String(a.Key)] = String(a.Value)
+    for (const a of list(params.Attributes)) if (a.Key) tg.attributes[a.Key] = a.Value ?? ''
     return { Attributes: Object.entries(tg.attributes).map(([Key, Value]) => ({ Key, Value })) }
   },
   RegisterTargets: (state, params, now) => {
     const tg = targetGroup(state, params.TargetGroupArn)
-    for (const t of list<Params>(params.Targets)) {
+    for (const t of list(params.Targets)) {
       tg.targets.push({
-        id: String(t.Id),
+        id: t.Id ?? '',
         port: num(t.Port) ?? tg.group.Port ?? 80,
         state: 'initial',
         reason: 'Elb.InitialHealthChecking',
@@ -269,7 +299,7 @@ export const elbHandlers: Record<string, Handler> = {
   },
   DeregisterTargets: (state, params, now) => {
     const tg = targetGroup(state, params.TargetGroupArn)
-    for (const t of list<Params>(params.Targets)) {
+    for (const t of list(params.Targets)) {
       const found = tg.targets.find(x => x.id === t.Id)
       if (found)
         Object.assign(found, { state: 'draining', reason: 'Target.DeregistrationInProgress', since: now })
@@ -277,8 +307,8 @@ export const elbHandlers: Record<string, Handler> = {
     return {}
   },
   DescribeLoadBalancers: (state, params) => {
-    const arns = list<string>(params.LoadBalancerArns)
-    const names = list<string>(params.Names)
+    const arns = list(params.LoadBalancerArns)
+    const names = list(params.Names)
     const found = state.loadBalancers.filter(
       l =>
         (!arns.length || arns.includes(l.LoadBalancerArn ?? '')) &&
@@ -289,7 +319,7 @@ export const elbHandlers: Record<string, Handler> = {
     return { LoadBalancers: found.map(publicLoadBalancer) }
   },
   DescribeListeners: (state, params) => {
-    const arns = list<string>(params.ListenerArns)
+    const arns = list(params.ListenerArns)
     const found = state.listeners.filter(
       l =>
         (!arns.length || arns.includes(l.ListenerArn ?? '')) &&
@@ -300,7 +330,7 @@ export const elbHandlers: Record<string, Handler> = {
     return { Listeners: found.map(l => publicLoadBalancer(l as L.LoadBalancer) as L.Listener) }
   },
   DescribeRules: (state, params) => {
-    const arns = list<string>(params.RuleArns)
+    const arns = list(params.RuleArns)
     if (params.ListenerArn && !state.listeners.some(l => l.ListenerArn === params.ListenerArn))
       throw new AwsError('ListenerNotFound', 'One or more listeners not found')
     const found = state.rules.filter(
@@ -316,9 +346,9 @@ export const elbHandlers: Record<string, Handler> = {
   ModifyRule: (state, params) => {
     const found = state.rules.find(r => r.rule.RuleArn === params.RuleArn)
     if (!found) throw new AwsError('RuleNotFound', 'One or more rules not found')
-    if (params.Conditions) found.rule.Conditions = parseConditions(params)
+    if (params.Conditions) found.rule.Conditions = parseConditions(params.Conditions)
     if (params.Actions) {
-      found.rule.Actions = parseActions(params)
+      found.rule.Actions = parseActions(params.Actions)
       linkTargetGroups(state, found.listenerArn, found.rule.Actions)
     }
     return { Rules: [found.rule] }
@@ -331,14 +361,14 @@ export const elbHandlers: Record<string, Handler> = {
     return {}
   },
   DescribeTags: (state, params) => ({
-    TagDescriptions: list<string>(params.ResourceArns).map(arn => ({
+    TagDescriptions: list(params.ResourceArns).map(arn => ({
       ResourceArn: arn,
       Tags: findTaggable(state, arn).tags
     }))
   }),
   AddTags: (state, params) => {
-    const tags = list<L.Tag>(params.Tags)
-    for (const arn of list<string>(params.ResourceArns)) {
+    const tags = tagsOf(params.Tags)
+    for (const arn of list(params.ResourceArns)) {
       const target = findTaggable(state, arn)
       for (const tag of tags) {
         const i = target.tags.findIndex(t => t.Key === tag.Key)
@@ -349,8 +379,8 @@ export const elbHandlers: Record<string, Handler> = {
     return {}
   },
   RemoveTags: (state, params) => {
-    const keys = list<string>(params.TagKeys)
-    for (const arn of list<string>(params.ResourceArns)) {
+    const keys = list(params.TagKeys)
+    for (const arn of list(params.ResourceArns)) {
       const target = findTaggable(state, arn)
       target.tags.splice(0, target.tags.length, ...target.tags.filter(t => !keys.includes(t.Key ?? '')))
     }
@@ -358,7 +388,7 @@ export const elbHandlers: Record<string, Handler> = {
   }
 }
 
-export const ELB_MUTATING = new Set([
+export const ELB_MUTATING: ReadonlySet<keyof ElbOperations> = new Set<keyof ElbOperations>([
   'CreateTargetGroup',
   'DeleteTargetGroup',
   'ModifyTargetGroup',

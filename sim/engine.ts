@@ -1,12 +1,24 @@
 // How simulated ECS moves forward in time. advance(state, now) applies every transition that is
-// due at `now`: task lifecycle, target health, the service scheduler's rolling algorithm and the
-// deployment circuit breaker. It is a plain function of the state and a clock, so its semantics are
-// unit-tested without HTTP. Behaviour follows the ECS developer guide ("Deploy Amazon ECS services
-// by replacing tasks", "How the Amazon ECS deployment circuit breaker detects failures") and the
-// Elastic Load Balancing target-group health-check documentation.
-import type { ContainerDefinition, NetworkConfiguration, Tag, Task, TaskOverride } from '@aws-sdk/client-ecs'
+// due at `now`: task lifecycle, container and target health, the service scheduler's rolling
+// algorithm and the deployment circuit breaker. It is a plain function of the state and a clock,
+// so its semantics are unit-tested without HTTP. Behaviour follows the ECS developer guide ("Amazon
+// ECS task lifecycle", "Deploy Amazon ECS services by replacing tasks", "How the Amazon ECS
+// deployment circuit breaker detects failures"), the ECS API reference (HealthCheck, Deployment,
+// ServiceDeployment, DeploymentCircuitBreaker) and the Elastic Load Balancing target-group
+// health-check documentation.
+import type {
+  ContainerDefinition,
+  DeploymentCircuitBreaker,
+  NetworkConfiguration,
+  Tag,
+  Task,
+  TaskOverride
+} from '@aws-sdk/client-ecs'
+import { startLogStreams, writeDueLogs } from './awslogs.js'
+import { commandBehaviour, imageBehaviour, sidecarBehaviour } from './behaviours.js'
 import { advanceBlueGreen, usesBlueGreen } from './bluegreen.js'
 import { advanceCodeDeploy } from './codedeploy-engine.js'
+import { containerHealthAllows, planContainerHealth, runContainerChecks } from './container-health.js'
 import type { ImageBehaviour } from './contract.js'
 import {
   digitsId,
@@ -19,46 +31,34 @@ import {
   type SimService,
   type SimState,
   type SimTask,
-  type SimTargetGroup
+  type SimTargetGroup,
+  type TaskPlan
 } from './model.js'
 import { startRequestedRollback } from './stop-deployment.js'
+import { findTaskDefinition } from './taskdefs.js'
 import { advanceTaskSets, isCodeDeployService } from './tasksets.js'
 
-const HEALTHY: ImageBehaviour = { kind: 'healthy' }
+export { findTaskDefinition } from './taskdefs.js'
 
 /**
- * The circuit breaker's failure threshold, as the ECS developer guide documents it: half the
- * desired count rounded up, at least 3 and at most 200.
+ * The circuit breaker's failure threshold. The API reference (ServiceDeploymentCircuitBreaker,
+ * ThresholdConfiguration) gives it as `value` percent of the desired count (50 by default),
+ * clamped to at least 3 and at most 200 for BOUNDED_PERCENT (the default), unclamped for
+ * UNBOUNDED_PERCENT, and `value` itself for COUNT. The API reference does not say how a fraction
+ * is rounded: rounding up is our choice (it is what the developer guide's "Failure threshold"
+ * section is quoted as saying). An unbounded threshold is at least 1, also our choice.
  */
-export function circuitBreakerThreshold(desiredCount: number): number {
-  return Math.min(200, Math.max(3, Math.ceil(desiredCount * 0.5)))
-}
-
-export function findTaskDefinition(state: SimState, ref: string) {
-  // A family, family:revision, or a full ARN.
-  const short = ref.startsWith('arn:') ? (ref.split('/').at(-1) ?? ref) : ref
-  const [family, rev] = short.split(':')
-  const revisions = state.taskDefinitions.get(family ?? '')
-  if (!revisions) return undefined
-  if (rev === undefined) {
-    const active = [...revisions].reverse().find(r => r.definition.status === 'ACTIVE')
-    return active
-  }
-  return revisions[Number(rev) - 1]
+export function circuitBreakerThreshold(desiredCount: number, breaker?: DeploymentCircuitBreaker): number {
+  const config = breaker?.thresholdConfiguration
+  const value = config?.value ?? 50
+  if (config?.type === 'COUNT') return value
+  const percent = Math.ceil((desiredCount * value) / 100)
+  if (config?.type === 'UNBOUNDED_PERCENT') return Math.max(1, percent)
+  return Math.min(200, Math.max(3, percent))
 }
 
 function essentialContainer(containers: readonly ContainerDefinition[]): ContainerDefinition | undefined {
   return containers.find(c => c.essential !== false) ?? containers[0]
-}
-
-function behaviourFor(state: SimState, taskDefinitionArn: string, image: string | undefined): ImageBehaviour {
-  const short = taskDefinitionArn.split('/').at(-1) ?? ''
-  return (
-    state.behaviours.revisions?.[short] ??
-    (image ? state.behaviours.images?.[image] : undefined) ??
-    state.behaviours.defaultImage ??
-    HEALTHY
-  )
 }
 
 function ipFor(state: SimState): string {
@@ -67,11 +67,24 @@ function ipFor(state: SimState): string {
   return `10.0.${(n >> 8) & 255}.${n & 255 || 1}`
 }
 
+const isAwsvpc = (task: Task) => task.attachments?.some(a => a.type === 'ElasticNetworkInterface') ?? false
+
+/** PROVISIONING, PENDING or ACTIVATING: what ECS counts as pending. */
+export const isStarting = (task: Task): boolean =>
+  task.lastStatus === 'PROVISIONING' || task.lastStatus === 'PENDING' || task.lastStatus === 'ACTIVATING'
+
+/** Seconds after it starts from which a container's own health check passes; undefined: never. */
+function checkPassesAfter(behaviour: ImageBehaviour): number | undefined {
+  if (behaviour.kind === 'unhealthy-container') return undefined
+  return behaviour.kind === 'healthy' ? (behaviour.startSeconds ?? 0) : 0
+}
+
 export interface StartTaskParams {
   readonly taskDefinitionArn: string
   readonly group?: string
   readonly startedBy?: string
   readonly launchType?: string
+  readonly capacityProviderName?: string
   readonly networkConfiguration?: NetworkConfiguration
   readonly overrides?: TaskOverride
   readonly tags?: Tag[]
@@ -81,7 +94,10 @@ export interface StartTaskParams {
   readonly clusterArn: string
 }
 
-/** Places a task: it starts PROVISIONING, and its plan says what happens to it from then on. */
+/**
+ * Places a task: it starts PROVISIONING, and its plan says what happens to it from then on:
+ * PENDING (the image pull), ACTIVATING (containers created, targets registered), RUNNING.
+ */
 export function startTask(state: SimState, params: StartTaskParams, now: number): SimTask {
   const td = findTaskDefinition(state, params.taskDefinitionArn)
   if (!td) throw new Error(`task definition ${params.taskDefinitionArn} not found`)
@@ -95,39 +111,37 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
   const commandOverride = containers.map(c => ({ c, o: overrideFor(c.name) })).find(x => x.o?.command?.length)
 
   const pendingAt = now + scaled(state, state.timings.provisioningSeconds)
-  const runningAt = pendingAt + scaled(state, state.timings.pendingSeconds)
-  const plan: SimTask['plan'] = {
+  const activatingAt = pendingAt + scaled(state, state.timings.pendingSeconds)
+  const runningAt = activatingAt + scaled(state, state.timings.activatingSeconds ?? 1)
+  const behaviour = imageBehaviour(state, definition.taskDefinitionArn ?? '', essential?.image)
+  const plan: TaskPlan = {
     pendingAt,
+    activatingAt,
     runningAt,
     logLines: [],
+    containerHealth: [],
+    essentialContainers: containers.filter(c => c.essential !== false).map(c => c.name ?? ''),
+    appReadyAfterMs: 0,
     deploymentId: params.deploymentId,
-    serviceName: params.serviceName
+    serviceName: params.serviceName,
+    logContainer: (commandOverride?.c ?? essential)?.name
   }
-  plan.logContainer = (commandOverride?.c ?? essential)?.name
-  const imageBehaviour = behaviourFor(state, definition.taskDefinitionArn ?? '', essential?.image)
-  if (imageBehaviour.kind === 'cannot-start') {
+  if (behaviour.kind === 'cannot-start') {
     // An image that cannot be pulled (or secrets that cannot be fetched) fails whatever the command.
-    plan.cannotStart = { stopCode: imageBehaviour.stopCode, stoppedReason: imageBehaviour.stoppedReason }
+    plan.cannotStart = { stopCode: behaviour.stopCode, stoppedReason: behaviour.stoppedReason }
   } else if (commandOverride) {
-    const argv = commandOverride.o?.command ?? []
-    const behaviour = state.behaviours.commands?.[argv.join(' ')] ??
-      state.behaviours.defaultCommand ?? { exitCode: 0, runSeconds: 1, logLines: [] }
-    plan.exitAt = runningAt + scaled(state, behaviour.runSeconds)
-    plan.exitCode = behaviour.exitCode
-    spreadLogLines(plan, behaviour.logLines, runningAt, plan.exitAt)
+    const command = commandBehaviour(state, commandOverride.o?.command ?? [])
+    plan.exitAt = runningAt + scaled(state, command.runSeconds)
+    plan.exitCode = command.exitCode
+    spreadLogLines(plan, command.logLines, runningAt, plan.exitAt)
   } else {
-    const behaviour = imageBehaviour
     switch (behaviour.kind) {
-      case 'healthy':
-        if (behaviour.startSeconds !== undefined)
-          plan.runningAt = pendingAt + scaled(state, behaviour.startSeconds)
-        spreadLogLines(
-          plan,
-          ['Booting worker', 'Listening at: http://0.0.0.0:8000'],
-          plan.runningAt ?? runningAt,
-          (plan.runningAt ?? runningAt) + scaled(state, 1)
-        )
+      case 'healthy': {
+        plan.appReadyAfterMs = scaled(state, behaviour.startSeconds ?? 0)
+        const listening = runningAt + Math.max(plan.appReadyAfterMs, scaled(state, 1))
+        spreadLogLines(plan, ['Booting worker', 'Listening at: http://0.0.0.0:8000'], runningAt, listening)
         break
+      }
       case 'exit':
         plan.exitAt = runningAt + scaled(state, behaviour.afterSeconds)
         plan.exitCode = behaviour.exitCode
@@ -136,20 +150,24 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
       case 'unhealthy-target':
         plan.failsTargetCheck = behaviour.reasonCode ?? 'Target.ResponseCodeMismatch'
         break
-      case 'unhealthy-container': {
-        const hc = essential?.healthCheck
-        const seconds = (hc?.startPeriod ?? 0) + (hc?.interval ?? 30) * (hc?.retries ?? 3)
-        plan.unhealthyAt = runningAt + scaled(state, seconds)
+      case 'unhealthy-container':
+        // The container runs and serves; its own health check command fails (container-health.ts).
         break
-      }
     }
   }
+  // A one-off task's health does not matter to ECS (it runs its course whatever its health), so
+  // its checks pass; a service task's essential containers follow the task's behaviour, and a
+  // non-essential container its own image's.
+  plan.containerHealth = planContainerHealth(state, containers, c =>
+    commandOverride
+      ? 0
+      : checkPassesAfter(c.essential !== false ? behaviour : sidecarBehaviour(state, c.image))
+  )
 
   const awsvpc = definition.networkMode === 'awsvpc'
   const ip = awsvpc ? ipFor(state) : undefined
   const subnet = params.networkConfiguration?.awsvpcConfiguration?.subnets?.[0]
   const attachmentId = hexId(state, 8) + '-' + hexId(state, 4)
-  const createdAt = new Date(now)
   const task: Task = {
     taskArn,
     clusterArn: params.clusterArn,
@@ -157,10 +175,11 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
     lastStatus: 'PROVISIONING',
     desiredStatus: 'RUNNING',
     launchType: (params.launchType as Task['launchType']) ?? 'FARGATE',
+    capacityProviderName: params.capacityProviderName,
     platformVersion: params.platformVersion ?? '1.4.0',
     cpu: definition.cpu,
     memory: definition.memory,
-    createdAt,
+    createdAt: new Date(now),
     group: params.group ?? `family:${definition.family}`,
     startedBy: params.startedBy,
     version: 1,
@@ -199,7 +218,7 @@ export function startTask(state: SimState, params: StartTaskParams, now: number)
   return simTask
 }
 
-function spreadLogLines(plan: SimTask['plan'], lines: readonly string[], from: number, to: number): void {
+function spreadLogLines(plan: TaskPlan, lines: readonly string[], from: number, to: number): void {
   // Lines are spread over the run; the last is written just before the process exits, which is
   // exactly the case a log follower must not miss.
   const span = Math.max(0, to - from - 1)
@@ -208,42 +227,6 @@ function spreadLogLines(plan: SimTask['plan'], lines: readonly string[], from: n
       lines.length === 1 ? Math.max(from, to - 1) : from + Math.round((span * i) / (lines.length - 1))
     plan.logLines.push({ at, message })
   })
-}
-
-/** awslogs: stream `<prefix>/<container>/<task-id>` in the container's group, created when the task starts. */
-function logTarget(state: SimState, simTask: SimTask, containerName?: string) {
-  const td = findTaskDefinition(state, simTask.task.taskDefinitionArn ?? '')
-  const container = (td?.definition.containerDefinitions ?? []).find(c => c.name === containerName)
-  const log = container?.logConfiguration
-  if (log?.logDriver !== 'awslogs') return undefined
-  const group = log.options?.['awslogs-group']
-  const prefix = log.options?.['awslogs-stream-prefix']
-  if (!group) return undefined
-  const taskId = simTask.task.taskArn?.split('/').at(-1) ?? ''
-  const stream = prefix ? `${prefix}/${containerName}/${taskId}` : taskId
-  return { group, stream, create: log.options?.['awslogs-create-group'] === 'true' }
-}
-
-function writeDueLogs(state: SimState, simTask: SimTask, now: number): void {
-  const pending = simTask.plan.logLines.filter(l => l.at <= now)
-  if (pending.length === 0) return
-  simTask.plan.logLines = simTask.plan.logLines.filter(l => l.at > now)
-  const target = logTarget(state, simTask, simTask.plan.logContainer)
-  if (!target) return
-  let group = state.logGroups.get(target.group)
-  if (!group) {
-    // Without the group (and without awslogs-create-group) the awslogs driver cannot write.
-    if (!target.create) return
-    group = { createdAt: now, streams: new Map() }
-    state.logGroups.set(target.group, group)
-  }
-  let stream = group.streams.get(target.stream)
-  if (!stream) {
-    stream = { events: [], createdAt: now }
-    group.streams.set(target.stream, stream)
-  }
-  for (const line of pending)
-    stream.events.push({ timestamp: line.at, message: line.message, ingestionTime: now })
 }
 
 function serviceTargetGroups(
@@ -262,6 +245,7 @@ function serviceTargetGroups(
 const taskIp = (task: Task): string | undefined =>
   task.attachments?.[0]?.details?.find(d => d.name === 'privateIPv4Address')?.value
 
+/** ECS registers a service task's targets while it is ACTIVATING; checks pass once its app is up. */
 function registerTargets(state: SimState, simTask: SimTask, service: SimService, now: number): void {
   for (const { tg, containerPort } of serviceTargetGroups(state, service, simTask)) {
     const ip = taskIp(simTask.task)
@@ -275,6 +259,7 @@ function registerTargets(state: SimState, simTask: SimTask, service: SimService,
       description: 'Initial health checks in progress',
       since: now,
       passes: !simTask.plan.failsTargetCheck,
+      passesFrom: simTask.plan.runningAt + simTask.plan.appReadyAfterMs,
       failReason: simTask.plan.failsTargetCheck
     })
     addEvent(
@@ -285,8 +270,14 @@ function registerTargets(state: SimState, simTask: SimTask, service: SimService,
   }
 }
 
-function deregisterTargets(state: SimState, simTask: SimTask, now: number): number {
-  let longestDrain = 0
+/** Moves the task's targets to draining; answers the longest deregistration delay and the target groups. */
+function deregisterTargets(
+  state: SimState,
+  simTask: SimTask,
+  now: number
+): { drainSeconds: number; groups: string[] } {
+  let drainSeconds = 0
+  const groups: string[] = []
   for (const tg of state.targetGroups) {
     for (const target of tg.targets) {
       if (target.taskArn !== simTask.task.taskArn || target.state === 'draining') continue
@@ -294,13 +285,14 @@ function deregisterTargets(state: SimState, simTask: SimTask, now: number): numb
       target.reason = 'Target.DeregistrationInProgress'
       target.description = 'Target deregistration is in progress'
       target.since = now
-      longestDrain = Math.max(
-        longestDrain,
+      groups.push(tg.group.TargetGroupArn ?? '')
+      drainSeconds = Math.max(
+        drainSeconds,
         Number(tg.attributes['deregistration_delay.timeout_seconds'] ?? 300)
       )
     }
   }
-  return longestDrain
+  return { drainSeconds, groups }
 }
 
 export function addEvent(service: SimService, now: number, message: string): void {
@@ -314,6 +306,36 @@ export function addEvent(service: SimService, now: number, message: string): voi
 }
 
 const taskId = (task: Task) => task.taskArn?.split('/').at(-1) ?? ''
+
+/**
+ * Stops service tasks and says so as ECS does: the tasks that had targets begin draining
+ * connections, and their targets are deregistered, per target group. `who` starts the draining
+ * event (`(service web)`, or `(service web, taskSet …)` for a task set); deregistrations are the
+ * service's.
+ */
+export function stopServiceTasks(
+  state: SimState,
+  svc: SimService,
+  tasks: readonly SimTask[],
+  reason: StopReason,
+  now: number,
+  who = `(service ${svc.service.serviceName})`
+): void {
+  let draining = 0
+  const deregistered = new Map<string, number>()
+  for (const simTask of tasks) {
+    const groups = requestStop(state, simTask, reason, now)
+    if (groups.length > 0) draining += 1
+    for (const arn of groups) deregistered.set(arn, (deregistered.get(arn) ?? 0) + 1)
+  }
+  if (draining > 0) addEvent(svc, now, `${who} has begun draining connections on ${draining} tasks.`)
+  for (const [arn, count] of deregistered)
+    addEvent(
+      svc,
+      now,
+      `(service ${svc.service.serviceName}) deregistered ${count} targets in (target-group ${arn})`
+    )
+}
 
 /**
  * The load balancer's verdict: a task whose target has failed its checks is replaced, but not
@@ -339,20 +361,22 @@ export function replaceTasksFailingTargets(
       )
       const startedAt = simTask.task.startedAt?.getTime() ?? now
       if (!bad || now - startedAt < grace) continue
-      requestStop(
+      addEvent(
+        svc,
+        now,
+        `${who} (port ${bad.port}) is unhealthy in (target-group ${tg.group.TargetGroupArn}) due to (reason ${bad.description}).`
+      )
+      stopServiceTasks(
         state,
-        simTask,
+        svc,
+        [simTask],
         {
           stopCode: 'ServiceSchedulerInitiated',
           stoppedReason: `Task failed ELB health checks in (target-group ${tg.group.TargetGroupArn})`,
           failure: true
         },
-        now
-      )
-      addEvent(
-        svc,
         now,
-        `${who} (port ${bad.port}) is unhealthy in (target-group ${tg.group.TargetGroupArn}) due to (reason ${bad.description}).`
+        who
       )
       break
     }
@@ -367,7 +391,6 @@ export interface TaskOwner {
   readonly networkConfiguration?: NetworkConfiguration
   readonly platformVersion?: string
 }
-
 /** A service deployment as the owner of its tasks: the service's own launch settings. */
 export function deploymentOwner(svc: SimService, dep: SimDeployment): TaskOwner {
   const service = svc.service
@@ -428,18 +451,24 @@ export interface StopReason {
   readonly failure: boolean
 }
 
-/** Requests a stop: the task drains its targets (DEACTIVATING), then STOPPING, then STOPPED. */
-export function requestStop(state: SimState, simTask: SimTask, reason: StopReason, now: number): void {
+/**
+ * Requests a stop: the task drains its targets (DEACTIVATING), stops its containers (STOPPING),
+ * releases its network interface (DEPROVISIONING, awsvpc only), then is STOPPED. Answers the
+ * target groups whose targets began draining.
+ */
+export function requestStop(state: SimState, simTask: SimTask, reason: StopReason, now: number): string[] {
   const { task, plan } = simTask
-  if (task.desiredStatus === 'STOPPED') return
+  if (task.desiredStatus === 'STOPPED') return []
   task.desiredStatus = 'STOPPED'
   task.stopCode = reason.stopCode
   task.stoppedReason = reason.stoppedReason
   task.stoppingAt = new Date(now)
   plan.stopRequestedAt = now
-  const drainSeconds = deregisterTargets(state, simTask, now)
+  const { drainSeconds, groups } = deregisterTargets(state, simTask, now)
   task.lastStatus = drainSeconds > 0 ? 'DEACTIVATING' : 'STOPPING'
-  plan.stoppedAt = now + scaled(state, drainSeconds) + scaled(state, state.timings.stoppingSeconds)
+  plan.drainEndsAt = now + scaled(state, drainSeconds)
+  plan.containersStopAt = plan.drainEndsAt + scaled(state, state.timings.stoppingSeconds)
+  plan.stoppedAt = plan.containersStopAt + deprovisioning(state, task)
   if (reason.failure) {
     recordMilestone(state, 'task-failed', {
       taskArn: task.taskArn,
@@ -449,7 +478,11 @@ export function requestStop(state: SimState, simTask: SimTask, reason: StopReaso
     })
   }
   if (reason.failure && !plan.everHealthy) countFailure(state, plan)
+  return groups
 }
+
+const deprovisioning = (state: SimState, task: Task) =>
+  isAwsvpc(task) ? scaled(state, state.timings.deprovisioningSeconds ?? 1) : 0
 
 function findDeployment(state: SimState, id: string): SimDeployment | undefined {
   for (const service of state.services.values()) {
@@ -459,50 +492,77 @@ function findDeployment(state: SimState, id: string): SimDeployment | undefined 
   return undefined
 }
 
+function setAttachmentStatus(task: Task, status: string): void {
+  for (const a of task.attachments ?? []) if (a.type === 'ElasticNetworkInterface') a.status = status
+}
+
+/**
+ * A task that cannot start (its image cannot be pulled, its log group is missing, …) stops at the
+ * end of PENDING: no container ran, so none has an exit code; an awsvpc task still releases its
+ * network interface (DEPROVISIONING) before it is STOPPED.
+ */
+function failToStart(
+  state: SimState,
+  simTask: SimTask,
+  service: SimService | undefined,
+  failure: { stopCode: string; stoppedReason: string },
+  now: number
+): void {
+  const { task, plan } = simTask
+  task.desiredStatus = 'STOPPED'
+  task.stopCode = failure.stopCode as Task['stopCode']
+  task.stoppedReason = failure.stoppedReason
+  task.stoppingAt = task.executionStoppedAt = new Date(now)
+  for (const c of task.containers ?? []) {
+    c.lastStatus = 'STOPPED'
+    c.reason = failure.stoppedReason
+  }
+  plan.stopRequestedAt = plan.drainEndsAt = plan.containersStopAt = now
+  plan.stoppedAt = now + deprovisioning(state, task)
+  recordMilestone(state, 'task-failed', {
+    taskArn: task.taskArn,
+    taskDefinition: task.taskDefinitionArn,
+    reason: task.stoppedReason,
+    deploymentId: plan.deploymentId
+  })
+  countFailure(state, plan)
+  if (isAwsvpc(task)) {
+    task.lastStatus = 'DEPROVISIONING'
+    setAttachmentStatus(task, 'DETACHING')
+  } else finishStop(state, simTask, service, now)
+}
+
+function finishStop(state: SimState, simTask: SimTask, service: SimService | undefined, now: number): void {
+  const { task } = simTask
+  task.lastStatus = 'STOPPED'
+  task.stoppedAt = new Date(now)
+  setAttachmentStatus(task, 'DELETED')
+  onStopped(state, simTask, service, now)
+}
+
 function advanceTask(state: SimState, simTask: SimTask, now: number): void {
   const { task, plan } = simTask
   const service = plan.serviceName ? findService(state, task.clusterArn ?? '', plan.serviceName) : undefined
   if (task.lastStatus === 'PROVISIONING' && now >= plan.pendingAt) {
     task.lastStatus = 'PENDING'
     task.pullStartedAt = new Date(now)
-    if (task.attachments?.[0]) task.attachments[0].status = 'ATTACHED'
+    setAttachmentStatus(task, 'ATTACHED')
   }
-  if (task.lastStatus === 'PENDING' && plan.runningAt !== undefined && now >= plan.runningAt) {
-    if (plan.cannotStart) {
-      task.desiredStatus = 'STOPPED'
-      task.lastStatus = 'STOPPED'
-      task.stopCode = plan.cannotStart.stopCode as Task['stopCode']
-      task.stoppedReason = plan.cannotStart.stoppedReason
-      task.stoppedAt = task.executionStoppedAt = new Date(now)
-      for (const c of task.containers ?? []) {
-        c.lastStatus = 'STOPPED'
-        c.reason = plan.cannotStart.stoppedReason
-      }
-      plan.stoppedAt = now
-      recordMilestone(state, 'task-failed', {
-        taskArn: task.taskArn,
-        taskDefinition: task.taskDefinitionArn,
-        reason: task.stoppedReason,
-        deploymentId: plan.deploymentId
-      })
-      countFailure(state, plan)
-      onStopped(state, simTask, service, now)
-      return
-    }
-    task.lastStatus = 'RUNNING'
+  if (task.lastStatus === 'PENDING' && now >= plan.activatingAt) {
+    const logFailure = plan.cannotStart ? undefined : startLogStreams(state, simTask, now)
+    const failure =
+      plan.cannotStart ?? (logFailure && { stopCode: 'TaskFailedToStart', stoppedReason: logFailure })
+    if (failure) return failToStart(state, simTask, service, failure, now)
+    task.lastStatus = 'ACTIVATING'
     task.pullStoppedAt = new Date(now)
-    task.startedAt = new Date(now)
-    const td = findTaskDefinition(state, task.taskDefinitionArn ?? '')
-    for (const c of task.containers ?? []) {
-      c.lastStatus = 'RUNNING'
-      const def = td?.definition.containerDefinitions?.find(d => d.name === c.name)
-      c.healthStatus = def?.healthCheck ? 'HEALTHY' : 'UNKNOWN'
-    }
-    task.healthStatus = (task.containers ?? []).some(c => c.healthStatus === 'HEALTHY')
-      ? 'HEALTHY'
-      : 'UNKNOWN'
     // Blue/green services register each revision in its own target group (sim/bluegreen.ts).
     if (service && !usesBlueGreen(service)) registerTargets(state, simTask, service, now)
+  }
+  if (task.lastStatus === 'ACTIVATING' && now >= plan.runningAt) {
+    task.lastStatus = 'RUNNING'
+    task.startedAt = new Date(now)
+    task.connectivityAt = task.connectivityAt ?? new Date(now)
+    for (const c of task.containers ?? []) c.lastStatus = 'RUNNING'
   }
   if (task.lastStatus === 'RUNNING' || task.lastStatus === 'DEACTIVATING' || task.lastStatus === 'STOPPING')
     writeDueLogs(state, simTask, now)
@@ -511,63 +571,83 @@ function advanceTask(state: SimState, simTask: SimTask, now: number): void {
     if (plan.exitAt !== undefined && now >= plan.exitAt) {
       const td = findTaskDefinition(state, task.taskDefinitionArn ?? '')
       const essential = essentialContainer(td?.definition.containerDefinitions ?? [])
-      const logContainer = plan.logContainer
       for (const c of task.containers ?? []) {
-        if (c.name === logContainer || c.name === essential?.name) {
+        if (c.name === plan.logContainer || c.name === essential?.name) {
           c.exitCode = plan.exitCode
           c.lastStatus = 'STOPPED'
         }
       }
       writeDueLogs(state, simTask, now + 1)
-      requestStop(
-        state,
-        simTask,
-        {
-          stopCode: 'EssentialContainerExited',
-          stoppedReason: 'Essential container in task exited',
-          failure: plan.exitCode !== 0 || !!service
-        },
-        now
-      )
-    } else if (
-      plan.unhealthyAt !== undefined &&
-      now >= plan.unhealthyAt &&
-      task.healthStatus !== 'UNHEALTHY'
-    ) {
-      task.healthStatus = 'UNHEALTHY'
-      for (const c of task.containers ?? []) c.healthStatus = 'UNHEALTHY'
-      if (service) {
-        requestStop(
-          state,
-          simTask,
-          {
-            stopCode: 'ServiceSchedulerInitiated',
-            stoppedReason: 'Task failed container health checks',
-            failure: true
-          },
-          now
-        )
+      const reason: StopReason = {
+        stopCode: 'EssentialContainerExited',
+        stoppedReason: 'Essential container in task exited',
+        failure: plan.exitCode !== 0 || !!service
       }
+      if (service) stopServiceTasks(state, service, [simTask], reason, now)
+      else requestStop(state, simTask, reason, now)
+    } else {
+      if (plan.containerHealth.length > 0)
+        runContainerChecks(task, plan.containerHealth, plan.essentialContainers, plan.runningAt, now)
+      replaceIfContainerUnhealthy(state, simTask, service, now)
     }
   }
-  if (task.desiredStatus === 'STOPPED' && task.lastStatus !== 'STOPPED' && plan.stoppedAt !== undefined) {
-    const drainEnds = plan.stoppedAt - scaled(state, state.timings.stoppingSeconds)
-    if (task.lastStatus === 'DEACTIVATING' && now >= drainEnds) task.lastStatus = 'STOPPING'
-    if (now >= plan.stoppedAt) {
-      task.lastStatus = 'STOPPED'
-      task.stoppedAt = task.executionStoppedAt = new Date(now)
+  if (task.desiredStatus === 'STOPPED' && task.lastStatus !== 'STOPPED') {
+    if (task.lastStatus === 'DEACTIVATING' && now >= (plan.drainEndsAt ?? now)) task.lastStatus = 'STOPPING'
+    if (task.lastStatus === 'STOPPING' && now >= (plan.containersStopAt ?? now)) {
+      task.executionStoppedAt = new Date(now)
       for (const c of task.containers ?? []) {
-        c.lastStatus = 'STOPPED'
         // A container stopped by ECS (not one that exited on its own) gets SIGTERM: exit code 143
         // for most apps. The essential container that crashed keeps its own code.
-        if (c.exitCode === undefined && task.stopCode !== 'TaskFailedToStart') c.exitCode = 143
+        if (c.exitCode === undefined && c.lastStatus === 'RUNNING') c.exitCode = 143
+        c.lastStatus = 'STOPPED'
       }
-      onStopped(state, simTask, service, now)
+      if (isAwsvpc(task)) {
+        task.lastStatus = 'DEPROVISIONING'
+        setAttachmentStatus(task, 'DETACHING')
+      }
     }
+    if (
+      (task.lastStatus === 'STOPPING' || task.lastStatus === 'DEPROVISIONING') &&
+      now >= (plan.stoppedAt ?? now)
+    )
+      finishStop(state, simTask, service, now)
   }
 }
 
-function countFailure(state: SimState, plan: SimTask['plan']): void {
+/**
+ * The service scheduler replaces a task whose container health is UNHEALTHY, once the service's
+ * health-check grace period (which covers container health checks too) has passed since the
+ * task started. A standalone task runs on whatever its health.
+ */
+function replaceIfContainerUnhealthy(
+  state: SimState,
+  simTask: SimTask,
+  service: SimService | undefined,
+  now: number
+): void {
+  const { task, plan } = simTask
+  if (!service || task.healthStatus !== 'UNHEALTHY') return
+  const grace = scaled(state, service.service.healthCheckGracePeriodSeconds ?? 0)
+  if (now - plan.runningAt < grace) return
+  addEvent(
+    service,
+    now,
+    `(service ${service.service.serviceName}) (task ${taskId(task)}) failed container health checks.`
+  )
+  stopServiceTasks(
+    state,
+    service,
+    [simTask],
+    {
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: 'Task failed container health checks',
+      failure: true
+    },
+    now
+  )
+}
+
+function countFailure(state: SimState, plan: TaskPlan): void {
   if (!plan.deploymentId) return
   const dep = findDeployment(state, plan.deploymentId)
   if (dep) {
@@ -593,29 +673,51 @@ function onStopped(state: SimState, simTask: SimTask, service: SimService | unde
   }
 }
 
+function describeFailure(tg: SimTargetGroup, reason: string): string {
+  if (reason === 'Target.Timeout') return 'Request timed out'
+  if (reason === 'Target.FailedHealthChecks') return 'Health checks failed'
+  return `Health checks failed with these codes: [${tg.group.Matcher?.HttpCode === '200' || !tg.group.Matcher ? '502' : '500'}]`
+}
+
+/**
+ * Target health as Elastic Load Balancing checks it: every HealthCheckIntervalSeconds from
+ * registration; HealthyThresholdCount passes in a row make a target healthy, and
+ * UnhealthyThresholdCount failures in a row unhealthy (from initial or healthy alike). A target
+ * whose app is not up yet (a slow start) fails with Target.FailedHealthChecks, as a refused
+ * connection does. Draining targets are not checked, and go after the deregistration delay.
+ */
 function advanceTargets(state: SimState, tg: SimTargetGroup, now: number): void {
   const interval = scaled(state, tg.group.HealthCheckIntervalSeconds ?? 30)
-  const healthyAfter = interval * (tg.group.HealthyThresholdCount ?? 5)
-  const unhealthyAfter = interval * (tg.group.UnhealthyThresholdCount ?? 2)
+  const healthyCount = tg.group.HealthyThresholdCount ?? 5
+  const unhealthyCount = tg.group.UnhealthyThresholdCount ?? 2
   const drainFor = scaled(state, Number(tg.attributes['deregistration_delay.timeout_seconds'] ?? 300))
   tg.targets = tg.targets.filter(t => !(t.state === 'draining' && now - t.since >= drainFor))
+  if (interval <= 0) return
   for (const t of tg.targets) {
     if (t.state === 'draining') continue
-    if (t.passes && t.state !== 'healthy' && now - t.since >= healthyAfter) {
-      t.state = 'healthy'
-      t.reason = undefined
-      t.description = undefined
-      t.since = now
-    } else if (!t.passes && t.state !== 'unhealthy' && now - t.since >= unhealthyAfter) {
+    t.nextCheckAt ??= t.since + interval
+    for (let guard = 0; guard < 10_000 && now >= t.nextCheckAt; guard++) {
+      const at: number = t.nextCheckAt
+      t.nextCheckAt = at + interval
+      const up = t.passesFrom === undefined || at >= t.passesFrom
+      if (t.passes && up) {
+        t.passedInARow = (t.passedInARow ?? 0) + 1
+        t.failedInARow = 0
+        if (t.state !== 'healthy' && t.passedInARow >= healthyCount) {
+          t.state = 'healthy'
+          t.reason = undefined
+          t.description = undefined
+          t.since = at
+        }
+        continue
+      }
+      t.failedInARow = (t.failedInARow ?? 0) + 1
+      t.passedInARow = 0
+      if (t.state === 'unhealthy' || t.failedInARow < unhealthyCount) continue
       t.state = 'unhealthy'
-      t.reason = t.failReason ?? 'Target.ResponseCodeMismatch'
-      t.description =
-        t.reason === 'Target.Timeout'
-          ? 'Request timed out'
-          : t.reason === 'Target.FailedHealthChecks'
-            ? 'Health checks failed'
-            : `Health checks failed with these codes: [${tg.group.Matcher?.HttpCode === '200' || !tg.group.Matcher ? '502' : '500'}]`
-      t.since = now
+      t.reason = up ? (t.failReason ?? 'Target.ResponseCodeMismatch') : 'Target.FailedHealthChecks'
+      t.description = describeFailure(tg, t.reason)
+      t.since = at
       recordMilestone(state, 'target-unhealthy', {
         targetGroupArn: tg.group.TargetGroupArn,
         id: t.id,
@@ -630,16 +732,38 @@ export function findService(state: SimState, cluster: string, name: string): Sim
   return state.services.get(`${nameFromArn(cluster)}/${nameFromArn(name)}`)
 }
 
-/** Whether a service task is serving: RUNNING, not unhealthy, and healthy in every target group. */
+/**
+ * Whether a task's container health lets it count for its deployment: HEALTHY when an essential
+ * container has a health check, and not UNHEALTHY otherwise.
+ */
+export const containerHealthy = (simTask: SimTask): boolean =>
+  containerHealthAllows(simTask.task, simTask.plan.containerHealth)
+
+/** Whether a service task is serving: RUNNING, its container health fine, and healthy in every target group. */
 function isHealthy(state: SimState, simTask: SimTask, service: SimService): boolean {
   const { task } = simTask
-  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || task.healthStatus === 'UNHEALTHY')
+  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || !containerHealthy(simTask))
     return false
   for (const { tg } of serviceTargetGroups(state, service)) {
     const mine = tg.targets.filter(t => t.taskArn === task.taskArn)
     if (mine.length === 0 || mine.some(t => t.state !== 'healthy')) return false
   }
   return true
+}
+
+/**
+ * A task of a deployment became healthy: a later failure of it no longer counts against the
+ * circuit breaker, and with resetOnHealthyTask (true by default, DeploymentCircuitBreaker in the
+ * API reference) the deployment's failure count goes back to 0. Counting goes on afterwards:
+ * failedTasks is "the number of consecutively failed tasks".
+ */
+export function markHealthy(svc: SimService, dep: SimDeployment, simTask: SimTask): void {
+  if (simTask.plan.everHealthy) return
+  simTask.plan.everHealthy = true
+  const breaker = svc.service.deploymentConfiguration?.deploymentCircuitBreaker
+  if (breaker?.resetOnHealthyTask === false || dep.failedTasks === 0) return
+  dep.failedTasks = 0
+  dep.deployment.failedTasks = 0
 }
 
 function advanceService(state: SimState, svc: SimService, now: number): void {
@@ -650,6 +774,8 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   const name = service.serviceName ?? ''
   const tasksOf = (dep: SimDeployment) =>
     state.tasks.filter(t => t.plan.deploymentId === dep.deployment.id && t.task.desiredStatus === 'RUNNING')
+  const unstoppedOf = (dep: SimDeployment) =>
+    state.tasks.filter(t => t.plan.deploymentId === dep.deployment.id && t.task.lastStatus !== 'STOPPED')
   const allActive = () => svc.deployments.flatMap(tasksOf)
 
   replaceTasksFailingTargets(
@@ -660,7 +786,8 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
     now,
     `(service ${name})`
   )
-  for (const simTask of allActive()) if (isHealthy(state, simTask, svc)) simTask.plan.everHealthy = true
+  for (const dep of svc.deployments)
+    for (const simTask of tasksOf(dep)) if (isHealthy(state, simTask, svc)) markHealthy(svc, dep, simTask)
 
   const primary = svc.deployments[0]
   if (!primary) return
@@ -669,11 +796,11 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   const config = service.deploymentConfiguration ?? {}
   const breaker = config.deploymentCircuitBreaker
 
-  // The circuit breaker: enough tasks of this deployment failed before ever becoming healthy.
+  // The circuit breaker: enough tasks of this deployment failed in a row before becoming healthy.
   if (
     breaker?.enable &&
     primary.deployment.rolloutState === 'IN_PROGRESS' &&
-    primary.failedTasks >= circuitBreakerThreshold(desired)
+    primary.failedTasks >= circuitBreakerThreshold(desired, breaker)
   ) {
     primary.deployment.rolloutState = 'FAILED'
     primary.deployment.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.'
@@ -688,8 +815,23 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
       taskDefinition: primary.deployment.taskDefinition
     })
     const history = svc.history.find(h => h.serviceDeploymentArn === primary.serviceDeploymentArn)
+    if (history?.deploymentCircuitBreaker) {
+      history.deploymentCircuitBreaker.status = 'TRIGGERED'
+      history.deploymentCircuitBreaker.failureCount = primary.failedTasks
+    }
     const rollbackTo = svc.lastCompletedTaskDefinition
-    if (breaker.rollback && rollbackTo && rollbackTo !== primary.deployment.taskDefinition) {
+    if (primary.rollbackOf) {
+      // The rollback itself failed. The developer guide: the deployment rolled back to is not
+      // eligible for another rollback until it is COMPLETED, so ECS starts no further one and
+      // launches no new tasks; the service deployment that failed first ends ROLLBACK_FAILED.
+      const reason = 'ECS deployment circuit breaker: the rollback failed: tasks failed to start.'
+      const original = svc.history.find(h =>
+        h.serviceDeploymentArn?.endsWith(`/${primary.rollbackOf?.replace('ecs-svc/', '')}`)
+      )
+      for (const h of [original, history])
+        if (h)
+          Object.assign(h, { status: 'ROLLBACK_FAILED', statusReason: reason, finishedAt: new Date(now) })
+    } else if (breaker.rollback && rollbackTo && rollbackTo !== primary.deployment.taskDefinition) {
       const rollback = createDeployment(state, svc, rollbackTo, now, primary.deployment.id)
       if (history) {
         history.status = 'ROLLBACK_IN_PROGRESS'
@@ -704,7 +846,7 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
     } else if (history) {
       history.status = 'STOPPED'
       history.statusReason = 'ECS deployment circuit breaker: tasks failed to start.'
-      history.finishedAt = new Date(now)
+      history.finishedAt = history.stoppedAt = new Date(now)
     }
   }
 
@@ -714,19 +856,24 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   const launching = !(breaker?.enable && current.deployment.rolloutState === 'FAILED')
 
   // Scale in a primary that has more tasks than desired.
-  const primaryTasks = tasksOf(current)
-  for (const extra of primaryTasks.slice(desired)) {
-    requestStop(
-      state,
-      extra,
-      {
-        stopCode: 'ServiceSchedulerInitiated',
-        stoppedReason: 'Scaling activity initiated by (deployment ' + current.deployment.id + ')',
-        failure: false
-      },
-      now
+  const extras = tasksOf(current).slice(desired)
+  stopServiceTasks(
+    state,
+    svc,
+    extras,
+    {
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: 'Scaling activity initiated by (deployment ' + current.deployment.id + ')',
+      failure: false
+    },
+    now
+  )
+  if (extras.length > 0)
+    addEvent(
+      svc,
+      now,
+      `(service ${name}) has stopped ${extras.length} running tasks: ${extras.map(t => `(task ${taskId(t.task)})`).join(' ')}.`
     )
-  }
 
   // Old tasks go when they are not serving, or when enough new ones serve (never below the
   // minimum healthy percent), or to make room for new ones within the maximum percent.
@@ -735,21 +882,13 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   const old = svc.deployments.slice(1).flatMap(tasksOf)
   old.sort((a, b) => Number(isHealthy(state, a, svc)) - Number(isHealthy(state, b, svc)))
   const stopped: SimTask[] = []
+  let active = allActive().length
   for (const simTask of old) {
     const healthy = isHealthy(state, simTask, svc)
-    const roomNeeded = launching && desired - tasksOf(current).length > maxTotal - allActive().length
+    const roomNeeded = launching && desired - tasksOf(current).length > maxTotal - active
     if (!healthy || (healthyTotal - 1 >= minHealthy && (healthyPrimary > 0 || roomNeeded))) {
-      requestStop(
-        state,
-        simTask,
-        {
-          stopCode: 'ServiceSchedulerInitiated',
-          stoppedReason: `Scaling activity initiated by (deployment ${current.deployment.id})`,
-          failure: false
-        },
-        now
-      )
       if (healthy) healthyTotal -= 1
+      active -= 1
       stopped.push(simTask)
     }
   }
@@ -758,6 +897,17 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
       svc,
       now,
       `(service ${name}) has stopped ${stopped.length} running tasks: ${stopped.map(t => `(task ${taskId(t.task)})`).join(' ')}.`
+    )
+    stopServiceTasks(
+      state,
+      svc,
+      stopped,
+      {
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: `Scaling activity initiated by (deployment ${current.deployment.id})`,
+        failure: false
+      },
+      now
     )
   }
 
@@ -769,19 +919,18 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
 
   // Counts, then completion: the primary runs its desired count, all serving, and nothing else runs.
   for (const dep of svc.deployments) {
-    const tasks = tasksOf(dep)
+    const tasks = unstoppedOf(dep)
     dep.deployment.runningCount = tasks.filter(t => t.task.lastStatus === 'RUNNING').length
-    dep.deployment.pendingCount = tasks.filter(
-      t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING'
-    ).length
+    dep.deployment.pendingCount = tasks.filter(t => isStarting(t.task)).length
   }
-  const everything = allActive()
+  const everything = svc.deployments.flatMap(unstoppedOf)
   service.runningCount = everything.filter(t => t.task.lastStatus === 'RUNNING').length
-  service.pendingCount = everything.filter(
-    t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING'
-  ).length
-  // Deployments that have no tasks left and are not primary are gone (INACTIVE).
-  svc.deployments = svc.deployments.filter((d, i) => i === 0 || tasksOf(d).length > 0)
+  service.pendingCount = everything.filter(t => isStarting(t.task)).length
+  // An older deployment stays ACTIVE while any of its tasks has not stopped yet (draining ones
+  // included: a rolling deployment completes only once the old tasks have drained and stopped).
+  // Then it is INACTIVE, and DescribeServices no longer lists it: in practice `deployments` holds
+  // the PRIMARY and the ACTIVE ones only; the service deployments API keeps the history.
+  svc.deployments = svc.deployments.filter((d, i) => i === 0 || unstoppedOf(d).length > 0)
 
   const currentTasks = tasksOf(current)
   const settled =
@@ -798,6 +947,8 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
     if (history) {
       history.status = 'SUCCESSFUL'
       history.finishedAt = new Date(now)
+      if (history.deploymentCircuitBreaker?.status === 'MONITORING')
+        history.deploymentCircuitBreaker.status = 'MONITORING_COMPLETE'
     }
     if (current.rollbackOf) {
       const failed = svc.history.find(h =>
@@ -827,6 +978,7 @@ function advanceService(state: SimState, svc: SimService, now: number): void {
   }
 }
 
+/** A new PRIMARY deployment; the previous primary becomes ACTIVE. */
 /** A new PRIMARY deployment; the previous primary becomes ACTIVE. */
 export function createDeployment(
   state: SimState,
@@ -916,7 +1068,10 @@ export function createDeployment(
       ? {
           status: 'MONITORING',
           failureCount: 0,
-          threshold: circuitBreakerThreshold(service.desiredCount ?? 0)
+          threshold: circuitBreakerThreshold(
+            service.desiredCount ?? 0,
+            service.deploymentConfiguration.deploymentCircuitBreaker
+          )
         }
       : { status: 'DISABLED' }
   })

@@ -18,28 +18,27 @@ import { ecsHandlers, ECS_MUTATING } from './ecs.js'
 import { elbHandlers, ELB_MUTATING } from './elbv2.js'
 import { advance } from './engine.js'
 import { pickFault, type FaultDecision } from './faults.js'
+import type { AnyHandlers } from './handlers.js'
 import { loadFixture } from './fixtures/index.js'
 import { logsHandlers, LOGS_MUTATING } from './logs.js'
 import { newState, type SimState } from './model.js'
 import { AwsError, json11Error, parseQuery, queryError, queryResponse, toJson11 } from './protocol.js'
 import { stsHandlers } from './sts.js'
 
-type AnyHandler = (state: SimState, input: never, now: number) => unknown
+interface ServiceRegistry {
+  readonly service: string
+  readonly handlers: AnyHandlers
+  readonly mutating: ReadonlySet<string>
+}
 
-const JSON_SERVICES: Record<
-  string,
-  { service: string; handlers: Record<string, AnyHandler>; mutating: Set<string> }
-> = {
+const JSON_SERVICES: Record<string, ServiceRegistry> = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', handlers: ecsHandlers, mutating: ECS_MUTATING },
   AmazonEC2ContainerRegistry_V20150921: { service: 'ecr', handlers: ecrHandlers, mutating: ECR_MUTATING },
   Logs_20140328: { service: 'logs', handlers: logsHandlers, mutating: LOGS_MUTATING },
   CodeDeploy_20141006: { service: 'codedeploy', handlers: codeDeployHandlers, mutating: CODEDEPLOY_MUTATING }
 }
 
-const QUERY_SERVICES: Record<
-  string,
-  { service: string; namespace: string; handlers: Record<string, AnyHandler>; mutating: Set<string> }
-> = {
+const QUERY_SERVICES: Record<string, ServiceRegistry & { readonly namespace: string }> = {
   '2015-12-01': {
     service: 'elbv2',
     namespace: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
@@ -49,7 +48,7 @@ const QUERY_SERVICES: Record<
   '2011-06-15': {
     service: 'sts',
     namespace: 'https://sts.amazonaws.com/doc/2011-06-15/',
-    handlers: stsHandlers as Record<string, AnyHandler>,
+    handlers: stsHandlers,
     mutating: new Set()
   }
 }
@@ -170,7 +169,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (fault?.error) state.calls.push({ ...record, error: fault.error.code })
       else state.calls.push(record)
       if (await applyFault(res, fault, true)) return
-      const handler = svc.handlers[operation]
+      // Own operations only: `constructor` or `toString` in a target is not an operation.
+      const handler = Object.hasOwn(svc.handlers, operation) ? svc.handlers[operation] : undefined
       try {
         if (!handler)
           throw new AwsError(
@@ -209,7 +209,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const fault = pickFault(state, `${svc.service}:${action}`, now, false)
     state.calls.push(fault?.error ? { ...record, error: fault.error.queryCode ?? fault.error.code } : record)
     if (await applyFault(res, fault, false)) return
-    const handler = svc.handlers[action]
+    const handler = Object.hasOwn(svc.handlers, action) ? svc.handlers[action] : undefined
     try {
       if (!handler)
         throw new AwsError('InvalidAction', `The simulator does not implement ${svc.service}:${action}`)

@@ -37,7 +37,14 @@ export interface SimTarget {
   since: number
   /** Whether the application behind it answers health checks (decided by the task's behaviour). */
   passes: boolean
+  /** Wall-clock ms from which its checks can pass (a slow start); checks before it fail. */
+  passesFrom?: number
   failReason?: TargetHealthReasonEnum
+  /** Wall-clock ms of the next health check (the first comes one interval after registration). */
+  nextCheckAt?: number
+  /** Consecutive passed and failed checks, against the healthy and unhealthy threshold counts. */
+  passedInARow?: number
+  failedInARow?: number
 }
 
 export interface SimTargetGroup {
@@ -47,23 +54,48 @@ export interface SimTargetGroup {
   targets: SimTarget[]
 }
 
+/**
+ * A container's own health check, run the way Docker runs it for the ECS agent: every `interval`
+ * from the container's start; a pass makes it HEALTHY; a failure counts only after the start
+ * period, and `retries` counted failures in a row make it UNHEALTHY.
+ */
+export interface ContainerHealthPlan {
+  readonly name: string
+  readonly essential: boolean
+  readonly intervalMs: number
+  readonly retries: number
+  readonly startPeriodMs: number
+  /** Ms after the container starts from which its check passes; undefined: it never does. */
+  readonly passesAfterMs?: number
+  checksRun: number
+  failedInARow: number
+}
+
 /** Scheduled future changes of a task (wall-clock ms). */
 export interface TaskPlan {
   pendingAt: number
-  runningAt?: number
+  /** End of PENDING (the image pull): ACTIVATING, or a task that cannot start stops here. */
+  activatingAt: number
+  runningAt: number
   /** The essential container exits (crash, or a one-off command finishing). */
   exitAt?: number
   exitCode?: number
-  /** Fails to start: stops at runningAt instead of running. */
+  /** Fails to start: stops at the end of PENDING instead of running. */
   cannotStart?: { stopCode: string; stoppedReason: string }
-  /** Container health check turns UNHEALTHY at this time. */
-  unhealthyAt?: number
+  /** Containers with a healthCheck in their definition. */
+  containerHealth: ContainerHealthPlan[]
+  /** Names of the essential containers: the task's healthStatus derives from theirs. */
+  essentialContainers: string[]
   /** The target-group health check fails (RUNNING but unhealthy behind the ALB). */
   failsTargetCheck?: TargetHealthReasonEnum
+  /** Ms after RUNNING before the app answers the load balancer's checks (a slow start). */
+  appReadyAfterMs: number
   /** Log lines with the (wall-clock) time each is written. */
   logLines: { at: number; message: string }[]
-  /** When a stop was requested; the task drains, then stops. */
+  /** When a stop was requested; the task drains (DEACTIVATING), stops its containers (STOPPING), then DEPROVISIONING. */
   stopRequestedAt?: number
+  drainEndsAt?: number
+  containersStopAt?: number
   stoppedAt?: number
   /** Service deployment that owns the task (service tasks only). */
   deploymentId?: string
@@ -112,13 +144,28 @@ export interface SimLogStream {
   createdAt: number
 }
 
+/** An image held in memory (no real registry behind ECR): its manifest is real JSON and its digest that manifest's sha256. */
+export interface SimImage {
+  digest: string
+  pushedAt: Date
+  /** The layers' compressed size, as ECR's imageSizeInBytes reports it. */
+  size: number
+  manifest: string
+  mediaType: string
+}
+
 export interface SimRepository {
   name: string
   uri: string
   arn: string
   createdAt: Date
-  /** In-memory images when no real registry backs ECR: tag → digest. */
-  images: Map<string, { digest: string; pushedAt: Date; size: number }>
+  /** In-memory images when no real registry backs ECR: tag → image. */
+  images: Map<string, SimImage>
+  /**
+   * With a real registry behind ECR: when the simulator first saw each digest. The registry's v2
+   * API has no push time, and ECR's imagePushedAt does not change from one call to the next.
+   */
+  firstSeen: Map<string, Date>
 }
 
 export interface SimState {
@@ -140,6 +187,8 @@ export interface SimState {
   logGroups: Map<string, { createdAt: number; streams: Map<string, SimLogStream> }>
   repositories: Map<string, SimRepository>
   behaviours: Behaviours
+  /** Behaviours a fixture sets for itself (its migrate command); those a test sets win over them. */
+  fixtureBehaviours: Behaviours
   faults: { spec: FaultSpec; setAt: number }[]
   calls: CallRecord[]
   milestones: SimMilestone[]
@@ -147,7 +196,13 @@ export interface SimState {
   codedeploy: CodeDeployState
 }
 
-export const DEFAULT_TIMINGS: Timings = { provisioningSeconds: 2, pendingSeconds: 3, stoppingSeconds: 2 }
+export const DEFAULT_TIMINGS: Timings = {
+  provisioningSeconds: 2,
+  pendingSeconds: 3,
+  activatingSeconds: 1,
+  stoppingSeconds: 2,
+  deprovisioningSeconds: 1
+}
 
 export function newState(options: {
   accountId?: string
@@ -174,6 +229,7 @@ export function newState(options: {
     logGroups: new Map(),
     repositories: new Map(),
     behaviours: {},
+    fixtureBehaviours: {},
     faults: [],
     calls: [],
     milestones: [],

@@ -1,7 +1,13 @@
 // AWS STS: who the caller is (the image phase derives the ECR registry's account from it).
-import type { SimState } from './model.js'
+import type * as S from '@aws-sdk/client-sts'
+import type { Handlers, QueryShapes } from './handlers.js'
 
-export const stsHandlers: Record<string, (state: SimState) => unknown> = {
+/** The STS operations the simulator answers, with the SDK's shapes (awsQuery). */
+export type StsOperations = QueryShapes<{
+  GetCallerIdentity: [S.GetCallerIdentityRequest, S.GetCallerIdentityResponse]
+}>
+
+export const stsHandlers: Handlers<StsOperations> = {
   GetCallerIdentity: state => ({
     UserId: 'AROASIMULATOR:ecs-ship',
     Account: state.accountId,

@@ -7,10 +7,12 @@
 import type { LoadBalancer, NetworkConfiguration, TaskSet } from '@aws-sdk/client-ecs'
 import {
   addEvent,
+  containerHealthy,
   findTaskDefinition,
+  isStarting,
   replaceTasksFailingTargets,
-  requestStop,
-  startServiceTasks
+  startServiceTasks,
+  stopServiceTasks
 } from './engine.js'
 import { digitsId, ecsArn, nameFromArn, type SimService, type SimState, type SimTask } from './model.js'
 import { AwsError } from './protocol.js'
@@ -139,10 +141,10 @@ function taskSetTargets(state: SimState, taskSet: TaskSet) {
   })
 }
 
-/** RUNNING, not unhealthy, and healthy in the task set's target group. */
+/** RUNNING, its container health fine, and healthy in the task set's target group. */
 export function isTaskSetTaskHealthy(state: SimState, taskSet: TaskSet, simTask: SimTask): boolean {
   const { task } = simTask
-  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || task.healthStatus === 'UNHEALTHY')
+  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING' || !containerHealthy(simTask))
     return false
   return taskSetTargets(state, taskSet).every(tg => {
     const mine = tg.targets.filter(t => t.taskArn === task.taskArn)
@@ -166,13 +168,9 @@ function scaleTaskSet(state: SimState, svc: SimService, taskSet: TaskSet, now: n
   const wanted = taskSet.computedDesiredCount ?? 0
   const tasks = taskSetTasks(state, taskSet)
   const extra = tasks.slice(wanted)
-  for (const simTask of extra) {
-    const stoppedReason = `Scaling activity initiated by (deployment ${taskSet.id})`
-    requestStop(state, simTask, { stopCode: 'ServiceSchedulerInitiated', stoppedReason, failure: false }, now)
-  }
-  if (extra.length > 0) {
-    addEvent(svc, now, `${label(svc, taskSet)} has begun draining connections on ${extra.length} tasks.`)
-  }
+  const stoppedReason = `Scaling activity initiated by (deployment ${taskSet.id})`
+  const reason = { stopCode: 'ServiceSchedulerInitiated' as const, stoppedReason, failure: false }
+  stopServiceTasks(state, svc, extra, reason, now, label(svc, taskSet))
   const owner = {
     id: taskSet.id ?? '',
     taskDefinition: taskSet.taskDefinition ?? '',
@@ -186,9 +184,7 @@ function scaleTaskSet(state: SimState, svc: SimService, taskSet: TaskSet, now: n
 function updateCounts(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
   const tasks = taskSetTasks(state, taskSet)
   taskSet.runningCount = tasks.filter(t => t.task.lastStatus === 'RUNNING').length
-  taskSet.pendingCount = tasks.filter(
-    t => t.task.lastStatus === 'PROVISIONING' || t.task.lastStatus === 'PENDING'
-  ).length
+  taskSet.pendingCount = tasks.filter(t => isStarting(t.task)).length
   const steady =
     taskSet.status !== 'DRAINING' &&
     taskSet.runningCount === taskSet.computedDesiredCount &&

@@ -1,5 +1,6 @@
 // The rest of the simulator's operations through the real SDK clients: creating and deleting a
 // service, task-definition housekeeping, tags, rules and target-group settings, logs and ECR.
+import { createHash } from 'node:crypto'
 import {
   ECSClient,
   CreateClusterCommand,
@@ -13,7 +14,12 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   ListTagsForResourceCommand,
-  InvalidParameterException
+  InvalidParameterException,
+  DescribeServiceDeploymentsCommand,
+  ServiceDeploymentNotFoundException,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+  RunTaskCommand
 } from '@aws-sdk/client-ecs'
 import {
   ElasticLoadBalancingV2Client,
@@ -232,6 +238,90 @@ it('creates log groups, lists streams, filters events', async () => {
     new FilterLogEventsCommand({ logGroupName: '/ecs/web', filterPattern: 'Listening' })
   )
   expect(found.events?.length).toBeGreaterThanOrEqual(2)
+})
+
+it('pages FilterLogEvents with limit and nextToken', async () => {
+  const all = (await logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/web' }))).events ?? []
+  expect(all.length).toBeGreaterThanOrEqual(4)
+  const pages: string[][] = []
+  let nextToken: string | undefined
+  do {
+    const page = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/ecs/web', limit: 3, nextToken })
+    )
+    pages.push((page.events ?? []).map(e => e.eventId ?? ''))
+    nextToken = page.nextToken
+  } while (nextToken && pages.length < 100)
+  expect(pages.every(p => p.length <= 3)).toBe(true)
+  expect(pages.flat()).toEqual(all.map(e => e.eventId))
+  const both = (
+    await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/ecs/web', filterPattern: 'Listening -nothing' })
+    )
+  ).events
+  expect(both?.every(e => e.message?.includes('Listening'))).toBe(true)
+})
+
+it('stops a rolling service deployment with StopServiceDeployment: ECS then rolls it back', async () => {
+  const updated = await ecs.send(
+    new UpdateServiceCommand({ cluster: 'demo', service: 'worker', forceNewDeployment: true })
+  )
+  const arn = updated.service?.currentServiceDeployment ?? ''
+  const stopped = await ecs.send(
+    new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })
+  )
+  expect(stopped.serviceDeploymentArn).toBe(arn)
+  await until(async () => {
+    const [d] =
+      (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })))
+        .serviceDeployments ?? []
+    return d?.status === 'ROLLBACK_IN_PROGRESS' || d?.status === 'ROLLBACK_SUCCESSFUL'
+  })
+  await expect(
+    ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: `${arn}0` }))
+  ).rejects.toBeInstanceOf(ServiceDeploymentNotFoundException)
+})
+
+it('answers RunTask with failures[] and no task when the task cannot be placed', async () => {
+  await sim.control.setBehaviours({ placementFailures: { 'web:1': { reason: 'RESOURCE:MEMORY' } } })
+  try {
+    const out = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'demo',
+        taskDefinition: 'web:1',
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0aaa1111'] } }
+      })
+    )
+    expect(out.tasks).toEqual([])
+    expect(out.failures).toEqual([{ reason: 'RESOURCE:MEMORY' }])
+  } finally {
+    await sim.control.setBehaviours({})
+  }
+})
+
+it('answers ECR images from memory: real manifests, their digests, stable push times', async () => {
+  const described = await ecr.send(
+    new DescribeImagesCommand({ repositoryName: 'web', imageIds: [{ imageTag: 'v2' }] })
+  )
+  const again = await ecr.send(
+    new DescribeImagesCommand({ repositoryName: 'web', imageIds: [{ imageTag: 'v2' }] })
+  )
+  const detail = described.imageDetails?.[0]
+  expect(detail).toMatchObject({
+    imageTags: ['v2'],
+    imageSizeInBytes: 48_100_000,
+    imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json'
+  })
+  expect(again.imageDetails?.[0]?.imagePushedAt).toEqual(detail?.imagePushedAt)
+  const batch = await ecr.send(
+    new BatchGetImageCommand({ repositoryName: 'web', imageIds: [{ imageDigest: detail?.imageDigest }] })
+  )
+  const image = batch.images?.[0]
+  expect(image?.imageManifestMediaType).toBe('application/vnd.oci.image.manifest.v1+json')
+  const manifest = image?.imageManifest ?? ''
+  expect(JSON.parse(manifest)).toMatchObject({ schemaVersion: 2, layers: [{ size: 48_100_000 }] })
+  expect(`sha256:${createHash('sha256').update(manifest).digest('hex')}`).toBe(detail?.imageDigest)
 })
 
 it('creates repositories and answers BatchGetImage', async () => {

@@ -112,7 +112,9 @@ describe('checkContainerChoice', () => {
   it('fails on a container-name typo even when nothing would be set', () => {
     expect(() =>
       checkContainerChoice(described(), { ...withImage, setsImage: false, containerNames: ['wbe'] })
-    ).toThrow('container-name: the task definition has no container "wbe"; its containers are: web, log-router')
+    ).toThrow(
+      'container-name: the task definition has no container "wbe"; its containers are: web, log-router'
+    )
   })
 })
 

@@ -44,8 +44,15 @@ function freePort(): Promise<number> {
 const READY_ATTEMPTS = 100
 const READY_INTERVAL_MS = 100
 
-async function waitUntilServing(url: string, child: ChildProcess, log: () => string): Promise<void> {
+async function waitUntilServing(
+  url: string,
+  child: ChildProcess,
+  log: () => string,
+  spawnError: () => Error | undefined
+): Promise<void> {
   for (let attempt = 0; attempt < READY_ATTEMPTS; attempt++) {
+    const failed = spawnError()
+    if (failed) throw new Error(`docker-registry could not be started: ${failed.message}`)
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}:\n${log()}`)
     try {
       const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) })
@@ -95,13 +102,16 @@ export async function startRegistry(): Promise<RunningRegistry> {
   )
 
   let output = ''
+  let spawnError: Error | undefined
   const child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // Not installed, not executable: an 'error' event instead of a process (and no 'exit').
+  child.once('error', error => (spawnError = error))
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
 
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (!spawnError && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM')
       await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 5000))])
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -110,7 +120,12 @@ export async function startRegistry(): Promise<RunningRegistry> {
   }
 
   try {
-    await waitUntilServing(url, child, () => output)
+    await waitUntilServing(
+      url,
+      child,
+      () => output,
+      () => spawnError
+    )
   } catch (error) {
     await stop()
     throw error
