@@ -195,7 +195,8 @@ async function measure(scenario: Scenario, peerDir?: string): Promise<Measuremen
     const verdictAt = scenario.verdictLine
       ? (lines.find(l => scenario.verdictLine?.test(l.line))?.at ?? exitedAt)
       : exitedAt
-    const firstCall = calls[0]
+    // The action's own first call: the peer's set-up reads the task definition before it starts.
+    const firstCall = calls.find(c => simStart + c.at >= spawnedAt)
     const succeeded = run.exitCode === 0
     return {
       verdictLatencyMs: evidenceAt === undefined ? undefined : Math.max(0, verdictAt - evidenceAt),

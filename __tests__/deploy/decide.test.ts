@@ -550,3 +550,57 @@ describe('a deployment replaced after it completed', () => {
     expect(decide(observe('IN_PROGRESS'), context).kind).toBe('failed')
   })
 })
+
+describe('decide: when the next change is due', () => {
+  it('old targets draining: due when the last of them has drained for the deregistration delay', () => {
+    const decision = decide(
+      observe({
+        at: 60_000,
+        deployments: [deployment({ rolloutState: 'IN_PROGRESS' }), old({ runningCount: 2 })],
+        targetGroups: [
+          {
+            arn: TG,
+            deregistrationDelayMs: 30_000,
+            targets: [
+              target(1, 'healthy'),
+              target(2, 'healthy'),
+              target(8, 'draining', { drainingSince: 40_000 }),
+              target(9, 'draining', { drainingSince: 45_000 })
+            ]
+          }
+        ]
+      }),
+      context
+    )
+    expect(decision.kind).toBe('wait')
+    expect(decision.progress.nextChangeWithinMs).toBe(15_000)
+  })
+
+  it('past the delay it is due now; with the delay unknown there is no hint', () => {
+    const draining = (deregistrationDelayMs?: number) =>
+      observe({
+        at: 100_000,
+        deployments: [deployment({ rolloutState: 'IN_PROGRESS' }), old({ runningCount: 1 })],
+        targetGroups: [
+          {
+            arn: TG,
+            ...(deregistrationDelayMs !== undefined && { deregistrationDelayMs }),
+            targets: [target(1, 'healthy'), target(2, 'healthy'), target(9, 'draining', { drainingSince: 0 })]
+          }
+        ]
+      })
+    expect(decide(draining(30_000), context).progress.nextChangeWithinMs).toBe(0)
+    expect(decide(draining(), context).progress.nextChangeWithinMs).toBeUndefined()
+  })
+
+  it('older deployments with nothing running or draining are stopping their tasks: due now', () => {
+    const stopping = observe({
+      deployments: [deployment({ rolloutState: 'IN_PROGRESS' }), old({ runningCount: 0 })]
+    })
+    expect(decide(stopping, context).progress.nextChangeWithinMs).toBe(0)
+    const stillServing = observe({
+      deployments: [deployment({ rolloutState: 'IN_PROGRESS' }), old({ runningCount: 2 })]
+    })
+    expect(decide(stillServing, context).progress.nextChangeWithinMs).toBeUndefined()
+  })
+})

@@ -9,6 +9,7 @@ import {
   type Task
 } from '@aws-sdk/client-ecs'
 import {
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
@@ -318,6 +319,67 @@ describe('createObserver (aws-sdk-client-mock)', () => {
       cluster: 'demo',
       containerInstances: [bridgeTask.containerInstanceArn]
     })
+  })
+
+  it('draining targets: first-seen time kept, the deregistration delay read once, a denied read only loses the hint', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [{ deployments: [deployment(1)] }] })
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: [] })
+    elbMock.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        {
+          Target: { Id: '10.0.1.9', Port: 8000 },
+          TargetHealth: { State: 'draining', Reason: 'Target.DeregistrationInProgress' }
+        }
+      ]
+    })
+    elbMock
+      .on(DescribeTargetGroupAttributesCommand)
+      .resolves({ Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] })
+    const clock = fakeClock(1000)
+    const observer = createObserver(
+      new ECSClient({ region: 'us-east-1' }),
+      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+      {
+        cluster: 'demo',
+        service: 'web',
+        targetGroupArns: [TG],
+        deploymentId: OURS,
+        watchContainerHealth: false
+      },
+      clock
+    )
+    await observer.observe()
+    clock.advance(5000)
+    const second = await observer.observe()
+    expect(second.targetGroups[0]).toMatchObject({
+      deregistrationDelayMs: 30_000,
+      targets: [{ id: '10.0.1.9', state: 'draining', drainingSince: 1000 }]
+    })
+    expect(elbMock.commandCalls(DescribeTargetGroupAttributesCommand)).toHaveLength(1)
+
+    elbMock.reset()
+    elbMock.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: '10.0.1.9', Port: 8000 }, TargetHealth: { State: 'draining' } }
+      ]
+    })
+    elbMock
+      .on(DescribeTargetGroupAttributesCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }))
+    const denied = createObserver(
+      new ECSClient({ region: 'us-east-1' }),
+      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+      {
+        cluster: 'demo',
+        service: 'web',
+        targetGroupArns: [TG],
+        deploymentId: OURS,
+        watchContainerHealth: false
+      },
+      clock
+    )
+    const observed = await denied.observe()
+    expect(observed.targetGroups[0]?.deregistrationDelayMs).toBeUndefined()
   })
 
   it('lists tasks again when the counts move, and never describes a STOPPED task twice', async () => {

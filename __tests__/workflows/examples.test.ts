@@ -147,6 +147,7 @@ describe('examples/django-fargate/iam-policy.json', () => {
       ])
     )
     expect(list(statement('RolloutTargetHealth').Action).sort()).toEqual([
+      'elasticloadbalancing:DescribeTargetGroupAttributes',
       'elasticloadbalancing:DescribeTargetGroups',
       'elasticloadbalancing:DescribeTargetHealth'
     ])

@@ -228,6 +228,39 @@ export function transitionPending(progress: Progress): boolean {
   return progress.targetGroups.some(g => g.targets.some(t => t.state === 'initial'))
 }
 
+/**
+ * When something is due to change although nothing on the way shows it, so the watch loop does
+ * not sleep through it:
+ * - the end of an ECS-native bake time;
+ * - ECS-native clean-up, which ends with blue's tasks stopping and ECS completing at once: due now;
+ * - old tasks' targets draining: they are gone once the target group's deregistration delay has
+ *   passed since they began to drain; then the old tasks stop and the rollout completes.
+ */
+function nextChangeWithinMs(observation: Observation, context: WatchContext): number | undefined {
+  const due: number[] = []
+  const bake = bakeLeftMs(observation, context)
+  if (bake !== undefined) due.push(bake)
+  const deployment = observation.serviceDeployment
+  if (deployment?.lifecycleStage === 'CLEAN_UP' && deployment.status === 'IN_PROGRESS') due.push(0)
+  const drainEnds = observation.targetGroups.flatMap(group =>
+    group.deregistrationDelayMs === undefined
+      ? []
+      : group.targets.flatMap(t =>
+          t.state === 'draining' && t.drainingSince !== undefined
+            ? [t.drainingSince + (group.deregistrationDelayMs ?? 0)]
+            : []
+        )
+  )
+  // The last target to finish draining is the one the rollout waits for.
+  if (drainEnds.length > 0) due.push(Math.max(0, Math.max(...drainEnds) - observation.at))
+  // Older deployments with nothing running and nothing draining are only waiting for their tasks
+  // to stop, a matter of seconds after which the rollout completes: due now.
+  const older = observation.deployments.filter(d => d.id !== context.deploymentId && d.status !== 'INACTIVE')
+  const draining = observation.targetGroups.some(g => g.targets.some(t => t.state === 'draining'))
+  if (older.length > 0 && older.every(d => d.runningCount === 0) && !draining) due.push(0)
+  return due.length > 0 ? Math.min(...due) : undefined
+}
+
 function progressLine(context: WatchContext, p: Omit<Progress, 'line'>): string {
   const parts = [
     `${context.label} ${context.deploymentId}: ${p.running}/${p.desired} running, ${p.pending} pending`
@@ -269,13 +302,11 @@ export function decide(observation: Observation, context: WatchContext): Decisio
       lifecycleStage: observation.serviceDeployment.lifecycleStage
     }),
     ...(bakeLeftMs(observation, context) !== undefined && {
-      bakeLeft: describeBakeLeft(bakeLeftMs(observation, context) ?? 0),
-      nextChangeWithinMs: bakeLeftMs(observation, context)
+      bakeLeft: describeBakeLeft(bakeLeftMs(observation, context) ?? 0)
     }),
-    // Clean-up ends with blue's tasks stopping and ECS completing at once: nothing on the way
-    // changes what we see, so poll at the quickest rate until it does.
-    ...(observation.serviceDeployment?.lifecycleStage === 'CLEAN_UP' &&
-      observation.serviceDeployment.status === 'IN_PROGRESS' && { nextChangeWithinMs: 0 }),
+    ...(nextChangeWithinMs(observation, context) !== undefined && {
+      nextChangeWithinMs: nextChangeWithinMs(observation, context)
+    }),
     ...(observation.traffic !== undefined && { traffic: observation.traffic })
   }
   const progress: Progress = { ...base, line: progressLine(context, base) }

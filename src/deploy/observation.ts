@@ -58,11 +58,15 @@ export interface TargetView {
   readonly state: string
   readonly reason?: string
   readonly description?: string
+  /** For a draining target: when the observer first saw it draining (clock ms). */
+  readonly drainingSince?: number
 }
 
 export interface TargetGroupView {
   readonly arn: string
   readonly targets: readonly TargetView[]
+  /** The group's deregistration delay, read once its first draining target is seen. */
+  readonly deregistrationDelayMs?: number
 }
 
 /** An ECS service deployment (DescribeServiceDeployments): the lifecycle of blue/green, linear, canary. */

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import {
   DescribeRulesCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   type Rule
@@ -192,20 +193,53 @@ export function createObserver(
     )
   }
 
+  /** When each draining target (group|id:port) was first seen draining. */
+  const drainingSeen = new Map<string, number>()
+  /** Deregistration delay per target group; null when it could not be read. */
+  const drainDelays = new Map<string, number | null>()
+
+  /**
+   * The group's deregistration delay, which says when its draining targets will be gone (and the
+   * old deployment with them). Read only once a target drains, and only as a hint for when to
+   * poll: a role that may not read the attributes still gets a correct verdict, a little later.
+   */
+  async function deregistrationDelayMs(arn: string): Promise<number | undefined> {
+    if (!drainDelays.has(arn)) {
+      try {
+        const answer = await elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }))
+        const value = answer.Attributes?.find(a => a.Key === 'deregistration_delay.timeout_seconds')?.Value
+        drainDelays.set(
+          arn,
+          value !== undefined && Number.isFinite(Number(value)) ? Number(value) * 1000 : null
+        )
+      } catch {
+        drainDelays.set(arn, null)
+      }
+    }
+    return drainDelays.get(arn) ?? undefined
+  }
+
   async function targetGroups(): Promise<TargetGroupView[]> {
     return Promise.all(
       target.targetGroupArns.map(async arn => {
         const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
-        return {
-          arn,
-          targets: (answer.TargetHealthDescriptions ?? []).map(d => ({
-            id: d.Target?.Id ?? '?',
+        const now = clock.now()
+        const targets = (answer.TargetHealthDescriptions ?? []).map(d => {
+          const id = d.Target?.Id ?? '?'
+          const state = d.TargetHealth?.State ?? 'unknown'
+          const key = `${arn}|${id}:${d.Target?.Port ?? ''}`
+          if (state === 'draining' && !drainingSeen.has(key)) drainingSeen.set(key, now)
+          return {
+            id,
             ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
-            state: d.TargetHealth?.State ?? 'unknown',
+            state,
             ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
-            ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description })
-          }))
-        }
+            ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description }),
+            ...(state === 'draining' && { drainingSince: drainingSeen.get(key) })
+          }
+        })
+        const delay = targets.some(t => t.state === 'draining') ? await deregistrationDelayMs(arn) : undefined
+        return { arn, targets, ...(delay !== undefined && { deregistrationDelayMs: delay }) }
       })
     )
   }
