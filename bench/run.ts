@@ -73,7 +73,13 @@ const SCENARIOS: readonly Scenario[] = [
       }
     },
     expectSuccess: false,
-    evidence: afterStart('target-unhealthy'),
+    // Conclusive once a new target is unhealthy and its task is past the service's health-check
+    // grace period (ECS itself ignores ELB health checks until then).
+    evidence: (milestones, simStart, actionStart) => {
+      const hit = milestones.find(m => m.kind === 'target-unhealthy' && simStart + m.at >= actionStart)
+      if (!hit) return undefined
+      return simStart + Math.max(hit.at, Number(hit.detail.graceEndsAt ?? hit.at))
+    },
     verdictLine: /roll(ing)? ?back|deploy failed/i
   },
   {

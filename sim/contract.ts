@@ -167,7 +167,8 @@ export interface SimMilestone {
   /**
    * `deployment-completed` (a deployment COMPLETED with all its targets healthy), `task-failed` (a
    * task failed: its container exited, it could not start, or it failed a health check; recorded
-   * when ECS decides to stop it), `task-stopped` (any task reached STOPPED), `target-unhealthy`,
+   * when ECS decides to stop it), `task-stopped` (any task reached STOPPED), `target-unhealthy` (detail `graceEndsAt`: when
+   * the task's health-check grace period ends, in the same time base as `at`),
    * `rollout-failed` (the circuit breaker tripped, or a blue/green lifecycle hook failed; detail
    * `reason`), and for ECS blue/green, linear and canary deployments `lifecycle-stage` (detail
    * `stage`: the deployment entered a lifecycle stage) and `traffic-shifted` (detail `production`

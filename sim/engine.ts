@@ -722,10 +722,24 @@ function advanceTargets(state: SimState, tg: SimTargetGroup, now: number): void 
         targetGroupArn: tg.group.TargetGroupArn,
         id: t.id,
         taskArn: t.taskArn,
-        reason: t.reason
+        reason: t.reason,
+        // ECS ignores ELB health checks during the service's grace period: until then an unhealthy
+        // target is not yet conclusive (the benchmark measures from whichever comes later).
+        graceEndsAt: graceEndOf(state, t.taskArn) - state.startedAt
       })
     }
   }
+}
+
+/** When a service task's health-check grace period ends (epoch ms); its start when it has none. */
+function graceEndOf(state: SimState, taskArn: string | undefined): number {
+  const simTask = state.tasks.find(st => st.task.taskArn === taskArn)
+  const startedAt = simTask?.task.startedAt?.getTime() ?? Date.now()
+  const group = simTask?.task.group ?? ''
+  const service = group.startsWith('service:')
+    ? findService(state, simTask?.task.clusterArn ?? '', group.slice('service:'.length))
+    : undefined
+  return startedAt + scaled(state, service?.service.healthCheckGracePeriodSeconds ?? 0)
 }
 
 export function findService(state: SimState, cluster: string, name: string): SimService | undefined {

@@ -16,7 +16,7 @@ import {
 import { backoffFromEnv, watchDeployment } from '../../src/deploy/watch.js'
 import { createObserver } from '../../src/deploy/observe.js'
 import type { DeploymentView, Observation, WatchContext } from '../../src/deploy/observation.js'
-import { fakeClock } from '../../src/util/clock.js'
+import { fakeClock, type Clock } from '../../src/util/clock.js'
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123'
 const NEW = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:8'
@@ -196,6 +196,21 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     elbMock.reset()
   })
 
+  /** The observer of deployment OURS of service web, through the mocked clients. */
+  const webObserver = (clock: Clock) =>
+    createObserver(
+      new ECSClient({ region: 'us-east-1' }),
+      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+      {
+        cluster: 'demo',
+        service: 'web',
+        targetGroupArns: [TG],
+        deploymentId: OURS,
+        watchContainerHealth: false
+      },
+      clock
+    )
+
   const deployment = (runningCount: number): Deployment => ({
     id: OURS,
     status: 'PRIMARY',
@@ -237,18 +252,7 @@ describe('createObserver (aws-sdk-client-mock)', () => {
       ]
     })
     const clock = fakeClock(0)
-    const observer = createObserver(
-      new ECSClient({ region: 'us-east-1' }),
-      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
-      {
-        cluster: 'demo',
-        service: 'web',
-        targetGroupArns: [TG],
-        deploymentId: OURS,
-        watchContainerHealth: false
-      },
-      clock
-    )
+    const observer = webObserver(clock)
     const first = await observer.observe()
     clock.advance(2000)
     const second = await observer.observe()
@@ -295,18 +299,7 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     })
     elbMock.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] })
     const clock = fakeClock(0)
-    const observer = createObserver(
-      new ECSClient({ region: 'us-east-1' }),
-      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
-      {
-        cluster: 'demo',
-        service: 'web',
-        targetGroupArns: [TG],
-        deploymentId: OURS,
-        watchContainerHealth: false
-      },
-      clock
-    )
+    const observer = webObserver(clock)
     const first = await observer.observe()
     clock.advance(60_000)
     await observer.observe()
@@ -336,18 +329,7 @@ describe('createObserver (aws-sdk-client-mock)', () => {
       .on(DescribeTargetGroupAttributesCommand)
       .resolves({ Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] })
     const clock = fakeClock(1000)
-    const observer = createObserver(
-      new ECSClient({ region: 'us-east-1' }),
-      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
-      {
-        cluster: 'demo',
-        service: 'web',
-        targetGroupArns: [TG],
-        deploymentId: OURS,
-        watchContainerHealth: false
-      },
-      clock
-    )
+    const observer = webObserver(clock)
     await observer.observe()
     clock.advance(5000)
     const second = await observer.observe()
@@ -366,18 +348,7 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     elbMock
       .on(DescribeTargetGroupAttributesCommand)
       .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }))
-    const denied = createObserver(
-      new ECSClient({ region: 'us-east-1' }),
-      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
-      {
-        cluster: 'demo',
-        service: 'web',
-        targetGroupArns: [TG],
-        deploymentId: OURS,
-        watchContainerHealth: false
-      },
-      clock
-    )
+    const denied = webObserver(clock)
     const observed = await denied.observe()
     expect(observed.targetGroups[0]?.deregistrationDelayMs).toBeUndefined()
   })
@@ -412,18 +383,7 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     }))
     elbMock.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] })
     const clock = fakeClock(0)
-    const observer = createObserver(
-      new ECSClient({ region: 'us-east-1' }),
-      new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
-      {
-        cluster: 'demo',
-        service: 'web',
-        targetGroupArns: [TG],
-        deploymentId: OURS,
-        watchContainerHealth: false
-      },
-      clock
-    )
+    const observer = webObserver(clock)
     await observer.observe()
     const second = await observer.observe()
     const third = await observer.observe()

@@ -3,9 +3,8 @@
 // new revision is registered and before the service is touched; a failing one stops the deploy
 // and leaves the service as it was.
 //
-// A timeout is not run here: migrate-timeout-minutes is a whole number of minutes on the action's
-// real clock, so it would take a real minute. __tests__/migrate/simulator.test.ts runs it against
-// the simulator with a scaled clock.
+// The timeout case takes a real minute: migrate-timeout-minutes is a whole number of minutes on
+// the action's own clock, which the simulator's time scale does not shorten.
 import { DescribeServicesCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs'
 import type { CallRecord, RunningSimulator } from '../../sim/contract.js'
 import type { ActionRun } from '../../scripts/lib/run-action.js'
@@ -76,6 +75,30 @@ describe('migrate on the simulator, end to end', () => {
     expect(run.summary).toContain('could not connect to server')
     expect(mutating(await sim.control.calls())).not.toContain('ecs:UpdateService')
   })
+
+  it('a migration past migrate-timeout-minutes is stopped (StopTask), said so, and the service left alone', async () => {
+    const logLines = ['Running migrations:', '  Applying shop.0043_big_backfill...']
+    // 20 000 s at the test's time scale (1/20): far longer than the one-minute timeout.
+    await sim.control.setBehaviours({
+      commands: { [MIGRATE]: { exitCode: 0, runSeconds: 20_000, logLines } }
+    })
+    const run = await runOnSim(
+      sim,
+      { image: `${REPO}:v6`, 'migrate-command': MIGRATE, 'migrate-timeout-minutes': '1' },
+      { pollMs: 500, timeoutMs: 150_000 }
+    )
+    if (run.exitCode !== 1) throw new Error(explain(run))
+    expect(run.stdout).toMatch(
+      /migrate-timeout-minutes \(1\) reached: stopping task arn:aws:ecs:\S+ \(StopTask\)/
+    )
+    expect(errorLine(run)).toMatch(/migration failed: .*the service was not changed/)
+    expect(run.stdout).toContain('Running migrations:')
+    expect(mutating(await sim.control.calls())).toEqual([
+      'ecs:RegisterTaskDefinition',
+      'ecs:RunTask',
+      'ecs:StopTask'
+    ])
+  }, 180_000)
 
   it('refuses to run while another migration of the service is still running, naming it', async () => {
     await sim.control.setBehaviours({

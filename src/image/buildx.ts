@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import type { Exec } from '../process/exec.js'
 import { builderCreateArgs, builderInspectArgs, builderRemoveArgs, type BuildPlan } from './argv.js'
 import { commandFailed } from './failure.js'
+import type { LogoutDeps } from './logout.js'
 
 export const BUILDER_STATE = 'image-buildx-builders'
 
@@ -102,12 +103,8 @@ export async function chooseDockerBuilder(
   return name
 }
 
-export interface RemoveBuildersDeps {
-  readonly exec: Exec
-  /** Reads the main step's state; core.getState in the action. */
-  readonly getState?: (name: string) => string
-  readonly env?: Readonly<Record<string, string | undefined>>
-}
+/** What the post step gives both of its clean-ups: the same for removing builders as for logging out. */
+export type RemoveBuildersDeps = LogoutDeps
 
 /** The post step: removes the builders this run created. A failure is a warning, never an error. */
 export async function removeBuilders(deps: RemoveBuildersDeps): Promise<void> {
