@@ -603,4 +603,25 @@ describe('decide: when the next change is due', () => {
     })
     expect(decide(stillServing, context).progress.nextChangeWithinMs).toBeUndefined()
   })
+
+  it('a new target unhealthy within the grace period: due when the grace period ends', () => {
+    const inGrace = observe({
+      at: 20_000,
+      deployments: [deployment({ rolloutState: 'IN_PROGRESS' })],
+      tasks: [task(1, { startedAt: 5_000 }), task(2, { startedAt: 8_000 })],
+      targetGroups: [
+        {
+          arn: TG,
+          targets: [
+            target(1, 'unhealthy', { reason: 'Target.ResponseCodeMismatch' }),
+            target(2, 'unhealthy', { reason: 'Target.ResponseCodeMismatch' })
+          ]
+        }
+      ]
+    })
+    const decision = decide(inGrace, context)
+    expect(decision.kind).toBe('wait')
+    // Task 1's grace period (30 s from 5 s) ends first, at 35 s.
+    expect(decision.progress.nextChangeWithinMs).toBe(15_000)
+  })
 })

@@ -172,6 +172,8 @@ interface TaskHealth {
   readonly unhealthyTasks: Set<string>
   readonly unhealthyEvidence: string[]
   readonly allHealthy: boolean
+  /** When the first task whose target is unhealthy within its grace period leaves that period. */
+  readonly unhealthyInGraceUntil?: number
 }
 
 function targetHealth(
@@ -183,6 +185,7 @@ function targetHealth(
   const unhealthyTasks = new Set<string>()
   const unhealthyEvidence: string[] = []
   let allHealthy = true
+  let unhealthyInGraceUntil: number | undefined
   const groupArns = [...new Set(context.loadBalancers.map(lb => lb.targetGroupArn))]
   for (const arn of groupArns) {
     const group = observation.targetGroups.find(g => g.arn === arn)
@@ -210,12 +213,21 @@ function targetHealth(
         if (seen?.state === 'unhealthy' && pastGrace) {
           unhealthyTasks.add(task.taskArn)
           unhealthyEvidence.push(describeUnhealthyTarget(evidence, targetGroupName(arn)))
+        } else if (seen?.state === 'unhealthy' && task.startedAt !== undefined) {
+          const graceEnds = task.startedAt + context.healthCheckGracePeriodMs
+          unhealthyInGraceUntil = Math.min(unhealthyInGraceUntil ?? graceEnds, graceEnds)
         }
       }
     }
     groups.push({ targetGroupArn: arn, healthy, expected, targets })
   }
-  return { groups, unhealthyTasks, unhealthyEvidence, allHealthy }
+  return {
+    groups,
+    unhealthyTasks,
+    unhealthyEvidence,
+    allHealthy,
+    ...(unhealthyInGraceUntil !== undefined && { unhealthyInGraceUntil })
+  }
 }
 
 /**
@@ -234,10 +246,18 @@ export function transitionPending(progress: Progress): boolean {
  * - the end of an ECS-native bake time;
  * - ECS-native clean-up, which ends with blue's tasks stopping and ECS completing at once: due now;
  * - old tasks' targets draining: they are gone once the target group's deregistration delay has
- *   passed since they began to drain; then the old tasks stop and the rollout completes.
+ *   passed since they began to drain; then the old tasks stop and the rollout completes;
+ * - a new task's target unhealthy within the health-check grace period: it counts as a failure
+ *   the moment the grace period ends.
  */
-function nextChangeWithinMs(observation: Observation, context: WatchContext): number | undefined {
+function nextChangeWithinMs(
+  observation: Observation,
+  context: WatchContext,
+  health: TaskHealth
+): number | undefined {
   const due: number[] = []
+  if (health.unhealthyInGraceUntil !== undefined)
+    due.push(Math.max(0, health.unhealthyInGraceUntil - observation.at))
   const bake = bakeLeftMs(observation, context)
   if (bake !== undefined) due.push(bake)
   const deployment = observation.serviceDeployment
@@ -304,8 +324,8 @@ export function decide(observation: Observation, context: WatchContext): Decisio
     ...(bakeLeftMs(observation, context) !== undefined && {
       bakeLeft: describeBakeLeft(bakeLeftMs(observation, context) ?? 0)
     }),
-    ...(nextChangeWithinMs(observation, context) !== undefined && {
-      nextChangeWithinMs: nextChangeWithinMs(observation, context)
+    ...(nextChangeWithinMs(observation, context, health) !== undefined && {
+      nextChangeWithinMs: nextChangeWithinMs(observation, context, health)
     }),
     ...(observation.traffic !== undefined && { traffic: observation.traffic })
   }
