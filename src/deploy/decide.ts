@@ -252,14 +252,17 @@ export function transitionPending(progress: Progress): boolean {
  */
 function nextChangeWithinMs(
   observation: Observation,
-  context: WatchContext,
-  health: TaskHealth
+  seen: {
+    readonly health: TaskHealth
+    readonly bakeLeft: number | undefined
+    readonly older: readonly DeploymentView[]
+  }
 ): number | undefined {
+  const { health, bakeLeft, older } = seen
   const due: number[] = []
   if (health.unhealthyInGraceUntil !== undefined)
     due.push(Math.max(0, health.unhealthyInGraceUntil - observation.at))
-  const bake = bakeLeftMs(observation, context)
-  if (bake !== undefined) due.push(bake)
+  if (bakeLeft !== undefined) due.push(bakeLeft)
   const deployment = observation.serviceDeployment
   if (deployment?.lifecycleStage === 'CLEAN_UP' && deployment.status === 'IN_PROGRESS') due.push(0)
   const drainEnds = observation.targetGroups.flatMap(group =>
@@ -275,7 +278,6 @@ function nextChangeWithinMs(
   if (drainEnds.length > 0) due.push(Math.max(0, Math.max(...drainEnds) - observation.at))
   // Older deployments with nothing running and nothing draining are only waiting for their tasks
   // to stop, a matter of seconds after which the rollout completes: due now.
-  const older = observation.deployments.filter(d => d.id !== context.deploymentId && d.status !== 'INACTIVE')
   const draining = observation.targetGroups.some(g => g.targets.some(t => t.state === 'draining'))
   if (older.length > 0 && older.every(d => d.runningCount === 0) && !draining) due.push(0)
   return due.length > 0 ? Math.min(...due) : undefined
@@ -306,6 +308,9 @@ export function decide(observation: Observation, context: WatchContext): Decisio
   const starting = ourTasks.filter(t => t.desiredStatus === 'RUNNING' && t.lastStatus !== 'RUNNING')
   const failedStops = ourTasks.filter(isFailureStop)
   const health = targetHealth(running, observation, context)
+  const older = observation.deployments.filter(d => d.id !== context.deploymentId && d.status !== 'INACTIVE')
+  const bakeLeft = bakeLeftMs(observation, context)
+  const dueWithinMs = nextChangeWithinMs(observation, { health, bakeLeft, older })
 
   const base = {
     running: ours?.runningCount ?? running.length,
@@ -313,20 +318,14 @@ export function decide(observation: Observation, context: WatchContext): Decisio
     desired: ours?.desiredCount ?? 0,
     failedTasks: Math.max(ours?.failedTasks ?? 0, failedStops.length),
     deployments: observation.deployments.filter(d => d.status !== 'INACTIVE').length,
-    olderRunning: observation.deployments
-      .filter(d => d.id !== context.deploymentId && d.status !== 'INACTIVE')
-      .reduce((sum, d) => sum + d.runningCount, 0),
+    olderRunning: older.reduce((sum, d) => sum + d.runningCount, 0),
     ...(ours?.rolloutState !== undefined && { rolloutState: ours.rolloutState }),
     targetGroups: health.groups,
     ...(observation.serviceDeployment?.lifecycleStage !== undefined && {
       lifecycleStage: observation.serviceDeployment.lifecycleStage
     }),
-    ...(bakeLeftMs(observation, context) !== undefined && {
-      bakeLeft: describeBakeLeft(bakeLeftMs(observation, context) ?? 0)
-    }),
-    ...(nextChangeWithinMs(observation, context, health) !== undefined && {
-      nextChangeWithinMs: nextChangeWithinMs(observation, context, health)
-    }),
+    ...(bakeLeft !== undefined && { bakeLeft: describeBakeLeft(bakeLeft) }),
+    ...(dueWithinMs !== undefined && { nextChangeWithinMs: dueWithinMs }),
     ...(observation.traffic !== undefined && { traffic: observation.traffic })
   }
   const progress: Progress = { ...base, line: progressLine(context, base) }

@@ -183,8 +183,11 @@ export async function planPhase(
   const { plan, current, health } = await phase(state, deps.clock, 'Plan', async () => {
     const plan = await readServicePlan(ecs, inputs.cluster, inputs.service)
     for (const line of describePlan(plan)) core.info(line)
-    const current = await describeRevision(ecs, plan.taskDefinitionArn)
-    const health = await targetHealthNow(await clients.elb(), plan.targetGroupArns)
+    // Independent reads: the plan waits for the slower of the two, not for both in turn.
+    const [current, health] = await Promise.all([
+      describeRevision(ecs, plan.taskDefinitionArn),
+      clients.elb().then(elb => targetHealthNow(elb, plan.targetGroupArns))
+    ])
     for (const line of health) core.info(line)
     for (const name of plan.classicLoadBalancers)
       core.warning(
@@ -233,25 +236,23 @@ async function targetHealthNow(
   elb: ElasticLoadBalancingV2Client,
   targetGroupArns: readonly string[]
 ): Promise<string[]> {
-  const lines: string[] = []
-  for (const arn of targetGroupArns) {
-    let answer
-    try {
-      answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
-    } catch (error) {
-      if (errorName(error) === 'TargetGroupNotFoundException')
-        throw new ActionError(
-          `target group ${arn} of the service was not found (deleted?): ${describeError(error)}`
-        )
-      throw error
-    }
-    const targets = answer?.TargetHealthDescriptions ?? []
-    const healthy = targets.filter(t => t.TargetHealth?.State === 'healthy').length
-    lines.push(
-      `target group ${targetGroupName(arn)} now: ${healthy} of ${targets.length} registered targets healthy`
-    )
-  }
-  return lines
+  return Promise.all(
+    targetGroupArns.map(async arn => {
+      let answer
+      try {
+        answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
+      } catch (error) {
+        if (errorName(error) === 'TargetGroupNotFoundException')
+          throw new ActionError(
+            `target group ${arn} of the service was not found (deleted?): ${describeError(error)}`
+          )
+        throw error
+      }
+      const targets = answer?.TargetHealthDescriptions ?? []
+      const healthy = targets.filter(t => t.TargetHealth?.State === 'healthy').length
+      return `target group ${targetGroupName(arn)} now: ${healthy} of ${targets.length} registered targets healthy`
+    })
+  )
 }
 
 /**
