@@ -1,11 +1,11 @@
 // The action's entry point: the runner calls dist/index.js once as the main step and once
-// more as the post step (action.yml `post:`); core's saved state tells the two apart.
-import * as core from '@actions/core'
+// more as the post step (action.yml `post:`); the state the main step saved tells the two apart.
 import { run, runPost } from './main.js'
+import { isPostStep, markMainStepStarted } from './state.js'
 
-if (core.getState('isPost') === 'true') {
+if (isPostStep()) {
   await runPost()
 } else {
-  core.saveState('isPost', 'true')
+  markMainStepStarted()
   await run()
 }

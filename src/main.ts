@@ -1,24 +1,24 @@
-// The orchestrator: one run of the action as a pipeline of phases (see DESIGN.md). Each phase
-// is a function in its own module; this file only sequences them, times them in core.group
-// blocks, and writes the outputs and the job summary in `finally`, so a failed run still
-// explains itself. Nothing in AWS changes before every input and the task-definition file
-// have been validated.
+// The orchestrator: one run of the action. It reads the inputs, hands the run to its mode
+// (src/modes/, which sequence the phases of src/pipeline/; see docs/ARCHITECTURE.md), and writes
+// the outputs and the job summary in `finally`, so a failed run still explains itself. Nothing in
+// AWS changes before every input and the task-definition file have been validated.
 import * as core from '@actions/core'
 import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { ActionError, describeError } from './errors.js'
 import { getInputs, type Inputs } from './inputs.js'
 import type { RunTracking } from './github/run-tracking.js'
-import { deployMode } from './deploy/deploy-mode.js'
-import { previewDestroyMode, previewMode } from './deploy/preview-mode.js'
-import { rollbackMode } from './deploy/rollback-mode.js'
-import { phase, type PhaseHooks, type RunDeps, type RunState } from './deploy/run-context.js'
+import { deployMode } from './modes/deploy.js'
+import { previewMode } from './modes/preview.js'
+import { previewDestroyMode } from './modes/preview-destroy.js'
+import { rollbackMode } from './modes/rollback.js'
+import { phase, type PhaseHooks, type Run, type RunDeps, type RunState } from './pipeline/context.js'
 import { cancellationMessage } from './report/cancellation.js'
 import { renderSummary, type ReportData, type RunStatus } from './report/summary.js'
 import { systemClock, type Clock } from './util/clock.js'
 import { parseMigrateCommands } from './migrate/command.js'
 import { migrationInFlightMessage } from './migrate/cancel.js'
 
-export type { PhaseHooks } from './deploy/run-context.js'
+export type { PhaseHooks } from './pipeline/context.js'
 
 /**
  * The phases that live in their own modules, as the deploy pipeline calls them. The image and
@@ -37,7 +37,7 @@ export const phaseHooks: PhaseHooks = {
   }
 }
 
-/** A cleanup the post step runs; each reads what it needs from core.getState. */
+/** A cleanup the post step runs; each reads what it needs from the state the main step saved (src/state.ts). */
 export interface PostCleanup {
   readonly name: string
   run(): Promise<void>
@@ -82,7 +82,7 @@ function setOutputs(report: ReportData): void {
 
 const FAILED_STATUSES: readonly RunStatus[] = ['failed', 'rolled-back']
 
-type ModeFlow = (inputs: Inputs, state: RunState, deps: RunDeps) => Promise<void>
+type ModeFlow = (inputs: Inputs, run: Run) => Promise<void>
 const MODES: Record<Inputs['mode'], ModeFlow> = {
   deploy: deployMode,
   rollback: rollbackMode,
@@ -99,6 +99,7 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
   }
   const state: RunState = { timings: [], report: { mode: 'deploy', status: 'failed', timings: [] } }
   state.report.timings = state.timings
+  const runContext: Run = { state, deps }
   let tracking: RunTracking | undefined
   let environmentUrl: string | undefined
   // A cancelled workflow gets SIGINT then SIGTERM: say what state the service is left in, then exit
@@ -115,7 +116,7 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
-    const inputs = await phase(state, deps.clock, 'Inputs', async () =>
+    const inputs = await phase(runContext, 'Inputs', async () =>
       getInputs({
         env: deps.env,
         ...(deps.hooks.parseMigrateCommands && { parseMigrateCommands: deps.hooks.parseMigrateCommands })
@@ -129,7 +130,7 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
       const { startTracking } = await import('./github/run-tracking.js')
       tracking = await startTracking(inputs, deps.env)
     }
-    await MODES[inputs.mode](inputs, state, deps)
+    await MODES[inputs.mode](inputs, runContext)
     if (FAILED_STATUSES.includes(state.report.status))
       core.setFailed(state.report.reason ?? 'the deploy failed')
   } catch (error) {

@@ -1,7 +1,6 @@
 // Choosing the buildx builder: what `docker buildx inspect` says, when a docker-container builder
 // is created for the run, and its removal in the post step, which only ever warns.
 import {
-  BUILDER_STATE,
   chooseDockerBuilder,
   containerBuilderReason,
   parseBuilderInspect,
@@ -9,6 +8,9 @@ import {
   recordBuilder,
   removeBuilders
 } from '../../src/image/buildx.js'
+import { STATE_KEYS } from '../../src/state.js'
+
+const BUILDER_STATE = STATE_KEYS.buildxBuilders
 import { fakeExec, type ExecCall } from '../../src/process/exec.js'
 import { captureJobLog, type JobLog } from './job-log.js'
 

@@ -1,6 +1,9 @@
 // The post step's logout: one logout per recorded login, with the builder that logged in; a
 // failure is a warning and never stops the others or fails the job.
-import { LOGIN_STATE, logoutRegistries, parseLogins, recordLogin } from '../../src/image/logout.js'
+import { logoutRegistries, parseLogins, recordLogin } from '../../src/image/logout.js'
+import { STATE_KEYS } from '../../src/state.js'
+
+const LOGIN_STATE = STATE_KEYS.registryLogins
 import { fakeExec } from '../../src/process/exec.js'
 import { captureJobLog, type JobLog } from './job-log.js'
 

@@ -10,7 +10,7 @@ import {
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import type { AwsClients } from '../../src/aws/clients.js'
 import type { Inputs } from '../../src/inputs.js'
-import type { ServicePlan } from '../../src/plan/service.js'
+import type { ServicePlan } from '../../src/service/plan.js'
 import { createMigrateHook } from '../../src/migrate/hook.js'
 import { fakeClock } from '../../src/util/clock.js'
 

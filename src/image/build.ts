@@ -56,10 +56,15 @@ export interface ImageDeps {
 async function buildWithDocker(
   exec: Exec,
   plan: BuildPlan,
-  dir: string,
-  env: Readonly<Record<string, string | undefined>>,
-  builder: string | undefined
+  where: {
+    /** A scratch directory for the build's metadata file. */
+    readonly dir: string
+    readonly env: Readonly<Record<string, string | undefined>>
+    /** The buildx builder to name with --builder; undefined: the current one. */
+    readonly builder: string | undefined
+  }
 ): Promise<string> {
+  const { dir, env, builder } = where
   const metadataFile = join(dir, 'metadata.json')
   const result = await exec.run('docker', dockerBuildArgs(plan, metadataFile, builder), { env })
   if (result.exitCode !== 0) commandFailed('docker buildx build', result)
@@ -189,7 +194,7 @@ export async function buildAndPushImage(build: ImageInputs, deps: ImageDeps): Pr
   try {
     const digest =
       build.builder === 'docker'
-        ? await buildWithDocker(deps.exec, plan, dir, env, dockerBuilder)
+        ? await buildWithDocker(deps.exec, plan, { dir, env, builder: dockerBuilder })
         : await buildWithBuildah(deps.exec, plan, dir, env)
     core.info(`pushed ${repository.uri}@${digest} in ${Math.round((clock.now() - started) / 1000)}s`)
     return result(digest, true)

@@ -10,8 +10,7 @@ import type { Exec } from '../process/exec.js'
 import { builderCreateArgs, builderInspectArgs, builderRemoveArgs, type BuildPlan } from './argv.js'
 import { commandFailed } from './failure.js'
 import type { LogoutDeps } from './logout.js'
-
-export const BUILDER_STATE = 'image-buildx-builders'
+import { actionState, STATE_KEYS, type StepState } from '../state.js'
 
 export interface BuilderInfo {
   readonly name?: string
@@ -47,10 +46,10 @@ export function parseBuilderNames(text: string): string[] {
 }
 
 /** Adds a builder the post step must remove to the saved state. */
-export function recordBuilder(name: string, state = { get: core.getState, save: core.saveState }): void {
-  const names = parseBuilderNames(state.get(BUILDER_STATE))
+export function recordBuilder(name: string, state: StepState = actionState): void {
+  const names = parseBuilderNames(state.get(STATE_KEYS.buildxBuilders))
   if (!names.includes(name)) names.push(name)
-  state.save(BUILDER_STATE, JSON.stringify(names))
+  state.save(STATE_KEYS.buildxBuilders, JSON.stringify(names))
 }
 
 function newBuilderName(): string {
@@ -108,7 +107,7 @@ export type RemoveBuildersDeps = LogoutDeps
 
 /** The post step: removes the builders this run created. A failure is a warning, never an error. */
 export async function removeBuilders(deps: RemoveBuildersDeps): Promise<void> {
-  const names = parseBuilderNames((deps.getState ?? core.getState)(BUILDER_STATE))
+  const names = parseBuilderNames((deps.getState ?? actionState.get)(STATE_KEYS.buildxBuilders))
   for (const name of names) {
     try {
       const result = await deps.exec.run('docker', builderRemoveArgs(name), {

@@ -18,13 +18,22 @@ export { removeBuilders, type RemoveBuildersDeps } from './buildx.js'
 export { logoutRegistries, type LogoutDeps } from './logout.js'
 export { validateImageInputs } from './validate.js'
 
+/** What the image phase is given: the clients, and the task definition whose platform it builds for. */
+export interface ImageContext {
+  readonly clients: AwsClients
+  readonly taskDefinition: TaskDefinitionSource
+}
+
+/** The image phase as the pipeline calls it (PhaseHooks.buildImage); imagePhase is the real one. */
+export type BuildImage = (inputs: Inputs, context: ImageContext) => Promise<ImageResult>
+
 /**
  * PhaseHooks.buildImage. An ECR URI in another region is pushed to with an ECR client of that
  * region (the token of one region does not open another's registry).
  */
 export async function imagePhase(
   inputs: Inputs,
-  context: { clients: AwsClients; taskDefinition: TaskDefinitionSource },
+  context: ImageContext,
   exec: Exec = createExec()
 ): Promise<ImageResult> {
   const build = inputs.build

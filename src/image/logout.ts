@@ -4,9 +4,8 @@
 import * as core from '@actions/core'
 import type { Builder } from '../inputs.js'
 import type { Exec } from '../process/exec.js'
+import { actionState, STATE_KEYS, type StepState } from '../state.js'
 import { logoutArgs } from './argv.js'
-
-export const LOGIN_STATE = 'image-registry-logins'
 
 export interface RegistryLogin {
   readonly builder: Builder
@@ -31,24 +30,21 @@ export function parseLogins(text: string): RegistryLogin[] {
 }
 
 /** Adds a login to the saved state (before the login runs, so a half-done login is undone too). */
-export function recordLogin(
-  login: RegistryLogin,
-  state = { get: core.getState, save: core.saveState }
-): void {
-  const logins = parseLogins(state.get(LOGIN_STATE))
+export function recordLogin(login: RegistryLogin, state: StepState = actionState): void {
+  const logins = parseLogins(state.get(STATE_KEYS.registryLogins))
   if (!logins.some(l => l.builder === login.builder && l.registry === login.registry)) logins.push(login)
-  state.save(LOGIN_STATE, JSON.stringify(logins))
+  state.save(STATE_KEYS.registryLogins, JSON.stringify(logins))
 }
 
 export interface LogoutDeps {
   readonly exec: Exec
-  /** Reads the main step's state; core.getState in the action. */
+  /** Reads the main step's state (src/state.ts); core's in the action. */
   readonly getState?: (name: string) => string
   readonly env?: Readonly<Record<string, string | undefined>>
 }
 
 export async function logoutRegistries(deps: LogoutDeps): Promise<void> {
-  const logins = parseLogins((deps.getState ?? core.getState)(LOGIN_STATE))
+  const logins = parseLogins((deps.getState ?? actionState.get)(STATE_KEYS.registryLogins))
   for (const { builder, registry } of logins) {
     try {
       const result = await deps.exec.run(builder, logoutArgs(registry), {

@@ -1,18 +1,32 @@
-// Adapts runMigrations to the orchestrator's PhaseHooks.runMigrations signature, so wiring the
+// Adapts runMigrations to the pipeline's PhaseHooks.runMigrations signature, so wiring the
 // phase into src/main.ts is one line: `runMigrations: createMigrateHook({ clock, env })`.
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs'
-import type { PhaseHooks } from '../deploy/run-context.js'
-import { backoffFromEnv } from '../deploy/watch.js'
+import type { AwsClients } from '../aws/clients.js'
 import { ActionError } from '../errors.js'
+import type { Inputs } from '../inputs.js'
 import type { MigrateResult } from '../phases.js'
+import type { ServicePlan } from '../service/plan.js'
 import type { Clock } from '../util/clock.js'
+import { backoffFromEnv } from '../watch/poll.js'
 import { runMigrations, type MigrateOutput } from './index.js'
+
+/** What the migrate phase is given: the new revision, and the service whose network it runs in. */
+export interface MigrateContext {
+  readonly clients: AwsClients
+  readonly plan: ServicePlan
+  readonly taskDefinitionArn: string
+  /** The containers that got the new image (the first runs the command unless migrate-container says). */
+  readonly containers: readonly string[]
+}
+
+/** The migrate phase as the pipeline calls it (PhaseHooks.runMigrations). */
+export type RunMigrationsHook = (inputs: Inputs, context: MigrateContext) => Promise<MigrateResult>
 
 export function createMigrateHook(deps: {
   readonly clock: Clock
   readonly env: NodeJS.ProcessEnv
   readonly output?: MigrateOutput
-}): NonNullable<PhaseHooks['runMigrations']> {
+}): RunMigrationsHook {
   return async (inputs, { clients, plan, taskDefinitionArn, containers }): Promise<MigrateResult> => {
     if (!inputs.migrate) return { tasks: [], succeeded: true }
     const ecs = await clients.ecs()

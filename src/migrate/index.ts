@@ -17,7 +17,7 @@ import * as core from '@actions/core'
 import { ActionError, describeError, isCredentialError } from '../errors.js'
 import type { Command, MigrateInputs } from '../inputs.js'
 import type { MigrateResult, MigrateTaskResult } from '../phases.js'
-import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../util/backoff.js'
+import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../watch/poll.js'
 import type { Clock } from '../util/clock.js'
 import { watchCancellation, type SignalTarget } from './cancel.js'
 import { findEarlierMigration, findRunningMigration } from './concurrency.js'
@@ -218,7 +218,7 @@ async function runOne(
   if (refusal) return conclude(failed(refusal.reason, { taskArn }), refusal.error)
 
   try {
-    return conclude(await follow(taskArn, command, timeoutMinutes, started, deps, out))
+    return conclude(await follow({ taskArn, command, timeoutMinutes, started }, deps, out))
   } catch (error) {
     if (error instanceof CommandAborted) throw error
     return conclude(failed(describeError(error), { taskArn }), error)
@@ -268,13 +268,17 @@ async function yieldToEarlierMigration(
 }
 
 async function follow(
-  taskArn: string,
-  command: Command,
-  timeoutMinutes: number,
-  started: number,
+  run: {
+    readonly taskArn: string
+    readonly command: Command
+    readonly timeoutMinutes: number
+    /** When RunTask answered (clock ms): the timeout counts from here. */
+    readonly started: number
+  },
   deps: MigrateDeps,
   out: MigrateOutput
 ): Promise<MigrateTaskResult> {
+  const { taskArn, command, timeoutMinutes, started } = run
   const { ecs, clock, cluster, containerName } = deps
   const backoff = deps.backoff ?? DEFAULT_BACKOFF
   const location = logLocation(deps.taskDefinition, containerName, taskArn)

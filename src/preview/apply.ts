@@ -62,7 +62,7 @@ async function ensureTargetGroup(plan: PreviewPlan, deps: PreviewDeps): Promise<
   }
   const out = await elb.send(new CreateTargetGroupCommand(plan.targetGroup))
   const arn = out.TargetGroups?.[0]?.TargetGroupArn
-  if (!arn) throw new Error(`CreateTargetGroup ${plan.targetGroup.Name} returned no ARN`)
+  if (!arn) throw new ActionError(`CreateTargetGroup ${plan.targetGroup.Name} returned no ARN`)
   if (plan.deregistrationDelaySeconds !== undefined) {
     // A new target group drains for 300 s; the base's (usually shorter) delay keeps destroy quick.
     await elb.send(
@@ -101,7 +101,7 @@ async function ensureRule(plan: PreviewPlan, deps: PreviewDeps, targetGroupArn: 
         })
       )
       const arn = out.Rules?.[0]?.RuleArn
-      if (!arn) throw new Error('CreateRule returned no rule ARN')
+      if (!arn) throw new ActionError('CreateRule returned no rule ARN')
       core.info(`Listener rule (priority ${priority}): created`)
       return arn
     } catch (error) {

@@ -24,3 +24,4 @@ export {
   TAG_MANAGED_BY,
   TAG_PREVIEW_ID
 } from './names.js'
+export { previewRevisionInput } from './revision.js'

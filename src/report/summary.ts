@@ -3,8 +3,8 @@
 // failed deploy still explains itself. Secrets appear only by name and source, never by value:
 // nothing here reads a secret value, and the diff lines already show secrets that way.
 import type { ImageResult, MigrateResult, PhaseTiming } from '../phases.js'
-import type { TargetGroupEvidence } from '../deploy/decide.js'
-import { revisionName, targetGroupName } from '../deploy/decide.js'
+import type { TargetGroupEvidence } from '../watch/verdict.js'
+import { revisionName, targetGroupName } from '../aws/names.js'
 
 export type RunStatus = 'succeeded' | 'failed' | 'rolled-back' | 'unchanged' | 'dry-run'
 

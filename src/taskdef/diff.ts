@@ -137,10 +137,10 @@ function describeItem(list: string, item: JsonObject, key: string): string {
 function diffKeyedList(
   path: string,
   list: string,
-  before: Map<string, JsonObject>,
-  after: Map<string, JsonObject>,
+  sides: { readonly before: Map<string, JsonObject>; readonly after: Map<string, JsonObject> },
   out: string[]
 ): void {
+  const { before, after } = sides
   const itemPath = (key: string) => `${path}[${key}]`
   for (const [key, item] of after) {
     const old = before.get(key)
@@ -191,7 +191,7 @@ function diffValue(path: string, before: Json, after: Json, out: string[]): void
   if (keyOf && Array.isArray(before) && Array.isArray(after)) {
     const b = keyed(before, keyOf)
     const a = keyed(after, keyOf)
-    if (a && b) return diffKeyedList(path, name, b, a, out)
+    if (a && b) return diffKeyedList(path, name, { before: b, after: a }, out)
   }
   out.push(`~ ${path}: ${show(before)} → ${show(after)}`)
 }

@@ -25,6 +25,6 @@ export async function registerRevision(
 ): Promise<string> {
   const answer = await ecs.send(new RegisterTaskDefinitionCommand(input))
   const arn = answer.taskDefinition?.taskDefinitionArn
-  if (!arn) throw new Error('RegisterTaskDefinition returned no task-definition ARN')
+  if (!arn) throw new ActionError('RegisterTaskDefinition returned no task-definition ARN')
   return arn
 }

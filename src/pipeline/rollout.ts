@@ -1,0 +1,104 @@
+// The rollout phase of every mode: the strategy carries the rollout out (rollout/conclude.ts), and
+// its result goes into the report: the revision tried and the one the service runs afterwards,
+// the evidence of both the rollout and any rollback. A rollback gets its own row in the phase
+// table, so a rolled-back deploy never reads "Rollout ok".
+import { LostTrackError } from '../errors.js'
+import type { Inputs } from '../inputs.js'
+import { carryOut } from '../rollout/conclude.js'
+import type { RolloutRequest, RolloutResult, StartedDeployment, Strategy } from '../rollout/contract.js'
+import type { ServicePlan } from '../service/plan.js'
+import type { RevisionFacts } from '../taskdef/facts.js'
+import type { Clock } from '../util/clock.js'
+import { phase, type Mutable, type Run, type RunState } from './context.js'
+import type { ReportData } from '../report/summary.js'
+
+export interface RolloutPlan {
+  readonly strategy: Strategy
+  readonly plan: ServicePlan
+  readonly target: RevisionFacts
+  /** The known-good revision a failed rollout goes back to. */
+  readonly previous: RevisionFacts
+  readonly desiredCount?: number
+  readonly forceNewDeployment: boolean
+  readonly rollbackOnFailure: boolean
+  /** A deployment already started (a preview's CreateService/UpdateService): followed, not started. */
+  readonly started?: StartedDeployment
+}
+
+/** Rolls the target out as the inputs say (wait, timeout), and records the outcome. */
+export async function rollOut(inputs: Inputs, run: Run, rollout: RolloutPlan): Promise<RolloutResult> {
+  const request: RolloutRequest = {
+    plan: rollout.plan,
+    target: rollout.target,
+    previous: rollout.previous,
+    ...(rollout.desiredCount !== undefined && { desiredCount: rollout.desiredCount }),
+    forceNewDeployment: rollout.forceNewDeployment,
+    wait: inputs.waitForServiceStability,
+    timeoutMs: inputs.waitForMinutes * 60_000,
+    rollbackOnFailure: rollout.rollbackOnFailure
+  }
+  const result = await rolloutPhase(run, rollout.target.arn, () =>
+    carryOut(rollout.strategy, request, rollout.started)
+  )
+  if (result.status === 'succeeded' && !inputs.waitForServiceStability)
+    run.state.report.healthGate = 'not checked: wait-for-service-stability is false'
+  return result
+}
+
+/** Records a rollout's result in the report and the phase table (a rollback in its own row). */
+export async function rolloutPhase(
+  run: { readonly state: RunState; readonly deps: { readonly clock: Clock } },
+  attemptedArn: string,
+  roll: () => Promise<RolloutResult>
+): Promise<RolloutResult> {
+  const { state } = run
+  let result: RolloutResult
+  try {
+    result = await phase(run, 'Rollout', roll, r => (r.status === 'succeeded' ? 'ok' : 'failed'))
+  } catch (error) {
+    // The deployment was started and goes on: its id is still an output.
+    if (error instanceof LostTrackError) state.report.deploymentId = error.deploymentId
+    throw error
+  }
+  const rollout = state.timings.at(-1)
+  if (result.rollbackDurationMs !== undefined && rollout?.phase === 'Rollout') {
+    state.timings.splice(
+      -1,
+      1,
+      { ...rollout, durationMs: Math.max(0, rollout.durationMs - result.rollbackDurationMs) },
+      {
+        phase: 'Rollback',
+        durationMs: result.rollbackDurationMs,
+        outcome: result.status === 'rolled-back' ? 'ok' : 'failed'
+      }
+    )
+  }
+  applyRollout(state.report, attemptedArn, result)
+  return result
+}
+
+function applyRollout(report: Mutable<ReportData>, attemptedArn: string, result: RolloutResult): void {
+  report.status = result.status
+  report.deploymentId = result.deploymentId
+  report.attemptedTaskDefinitionArn = attemptedArn
+  report.taskDefinitionArn = result.taskDefinitionArn
+  if (result.reason) report.reason = result.reason
+  const decision = result.decision
+  if (decision) {
+    report.evidence = decision.progress.targetGroups
+    if (decision.kind === 'done') report.healthGate = decision.reason
+  }
+  if (decision?.kind === 'failed') report.failureEvidence = decision.failure.evidence
+  if (result.rollback) {
+    const rollback = result.rollback.decision
+    report.rollback = {
+      deploymentId: result.rollback.deploymentId,
+      byEcs: result.rollback.byEcs,
+      ...(result.rollback.startedBy !== undefined && { startedBy: result.rollback.startedBy }),
+      healthy: rollback.kind === 'done',
+      reason: rollback.reason,
+      evidence: rollback.progress.targetGroups,
+      ...(rollback.kind === 'failed' && { failureEvidence: rollback.failure.evidence })
+    }
+  }
+}

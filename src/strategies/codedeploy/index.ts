@@ -1,0 +1,254 @@
+// CodeDeploy blue/green for services with the CODE_DEPLOY controller: read the deployment group
+// (before anything changes), CreateDeployment with the AppSpec, follow it event by event with the
+// shared watch loop and the replacement's target health, and on failure make sure the service
+// ends on a known-good revision: follow CodeDeploy's own rollback when it makes one, stop the
+// deployment with auto-rollback when we see the failure first, or redeploy the previous revision
+// when production traffic had already moved and nothing rolls back.
+//
+// The one module the rest of the action loads on demand for CodeDeploy services: one bundle chunk
+// holds the setup, the in-flight wait and the rollout, instead of one chunk for each.
+import * as core from '@actions/core'
+import {
+  CreateDeploymentCommand,
+  GetDeploymentCommand,
+  StopDeploymentCommand,
+  type CodeDeployClient
+} from '@aws-sdk/client-codedeploy'
+import { revisionName } from '../../aws/names.js'
+import { ActionError, describeError, errorName } from '../../errors.js'
+import { watchLoop } from '../../watch/loop.js'
+import { DEFAULT_FAILURE_THRESHOLD, type Decision } from '../../watch/verdict.js'
+import type {
+  FailedRollout,
+  RollbackOutcome,
+  RolloutDeps,
+  RolloutRequest,
+  StartedDeployment,
+  Strategy
+} from '../../rollout/contract.js'
+import { appSpecRevision, renderAppSpec } from './appspec.js'
+import { activeDeployment, waitForCodeDeployInFlight } from './inflight.js'
+import { codeDeployObserver, type CodeDeployDeps } from './observe.js'
+import type { CodeDeploySetup } from './setup.js'
+import { decideCodeDeploy, type CodeDeployContext, type CodeDeployObservation } from './verdict.js'
+
+export { describeCodeDeploySetup, loadCodeDeploySetup } from './setup.js'
+
+/** A CodeDeploy deployment as last seen: its last poll tells the rollback where production is. */
+interface CodeDeployDeployment extends StartedDeployment {
+  readonly last?: CodeDeployObservation
+}
+
+export function codeDeployStrategy(
+  deps: RolloutDeps & { readonly codedeploy: CodeDeployClient },
+  setup: CodeDeploySetup
+): Strategy<CodeDeployDeployment> {
+  return {
+    name: 'codedeploy',
+    deps,
+    carriedOnBy: 'CodeDeploy',
+    notFollowingLine: 'wait-for-service-stability is false: not following the CodeDeploy deployment',
+    findInFlight: async () => {
+      const id = await activeDeployment(deps.codedeploy, setup)
+      return id === undefined ? undefined : { id }
+    },
+    waitForInFlight: (inFlight, { timeoutMs }) => waitForCodeDeployInFlight(deps, inFlight.id, timeoutMs),
+    rollOut: async request => {
+      // Inputs that mean nothing to CodeDeploy are said out loud rather than silently ignored.
+      if (request.desiredCount !== undefined)
+        core.warning(
+          'input desired-count: not applied by a CodeDeploy deployment (the replacement task set takes the service’s count)'
+        )
+      const description = `ecs-ship: ${request.plan.serviceName} → ${revisionName(request.target.arn)}`
+      const id = await createDeployment(deps.codedeploy, {
+        setup,
+        request,
+        taskDefinitionArn: request.target.arn,
+        description
+      })
+      deps.log(
+        `CreateDeployment: ${id} (${setup.application} / ${setup.deploymentGroup}) → ${revisionName(request.target.arn)}`
+      )
+      return { id }
+    },
+    follow: async (deployment, request) => {
+      const { decision, last } = await follow(deps, {
+        request,
+        context: {
+          label: 'deployment',
+          deploymentId: deployment.id,
+          waitUntil: setup.waitUntil,
+          ...(setup.greenTargetGroupArn !== undefined && { targetGroupArn: setup.greenTargetGroupArn })
+        },
+        taskDefinitionArn: request.target.arn
+      })
+      return { decision, followed: { ...deployment, ...(last !== undefined && { last }) } }
+    },
+    // Recovery runs whatever rollback-on-failure says: CodeDeploy's own rollback is followed even
+    // when it is off, so the verdict says where the service ended.
+    followsRollbackAnyway: () => true,
+    rollBack: failed => rollBack(deps, setup, failed)
+  }
+}
+
+async function createDeployment(
+  codedeploy: CodeDeployClient,
+  create: {
+    readonly setup: CodeDeploySetup
+    readonly request: RolloutRequest
+    readonly taskDefinitionArn: string
+    readonly description: string
+    readonly purpose?: 'deploy' | 'rollback'
+  }
+): Promise<string> {
+  const { setup, request, taskDefinitionArn, description } = create
+  // A rollback runs no hooks, as CodeDeploy's own rollbacks do: the revision is the known-good
+  // one, and a check that failed the deploy must not hold production on the failed revision.
+  const template =
+    create.purpose === 'rollback' && setup.appspec ? { ...setup.appspec, Hooks: undefined } : setup.appspec
+  const spec = renderAppSpec(taskDefinitionArn, template, request.plan.loadBalancers[0])
+  try {
+    const answer = await codedeploy.send(
+      new CreateDeploymentCommand({
+        applicationName: setup.application,
+        deploymentGroupName: setup.deploymentGroup,
+        ...(setup.deploymentConfig !== undefined && { deploymentConfigName: setup.deploymentConfig }),
+        revision: appSpecRevision(spec),
+        description
+      })
+    )
+    if (!answer.deploymentId) throw new ActionError('CreateDeployment returned no deployment id')
+    return answer.deploymentId
+  } catch (error) {
+    if (errorName(error) === 'DeploymentLimitExceededException')
+      throw new ActionError(
+        `another CodeDeploy deployment of ${setup.deploymentGroup} is in progress; the service was not changed (${describeError(error)})`
+      )
+    throw error
+  }
+}
+
+async function follow(
+  deps: CodeDeployDeps,
+  watch: {
+    readonly request: RolloutRequest
+    readonly context: Omit<CodeDeployContext, 'startedAt' | 'timeoutMs' | 'failureThreshold'>
+    readonly taskDefinitionArn: string
+  }
+): Promise<{ decision: Decision; last?: CodeDeployObservation }> {
+  const { request, context, taskDefinitionArn } = watch
+  const full: CodeDeployContext = {
+    ...context,
+    startedAt: deps.clock.now(),
+    timeoutMs: request.timeoutMs,
+    failureThreshold: DEFAULT_FAILURE_THRESHOLD
+  }
+  const observe = codeDeployObserver(deps, {
+    request,
+    deploymentId: context.deploymentId,
+    targetGroupArn: context.targetGroupArn,
+    taskDefinitionArn
+  })
+  let last: CodeDeployObservation | undefined
+  const decision = await watchLoop(
+    async () => (last = await observe()),
+    observation => decideCodeDeploy(observation, full),
+    full,
+    { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) }
+  )
+  return { decision, ...(last !== undefined && { last }) }
+}
+
+/** Polls for the rollback deployment: at most this many times, ECS_SHIP_POLL_MIN_MS apart (2 s: a minute). */
+const ROLLBACK_LOOKUPS = 30
+
+/** CodeDeploy names its rollback deployment a moment after the failure: ask a few times. */
+async function rollbackDeploymentOf(deps: CodeDeployDeps, deploymentId: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < ROLLBACK_LOOKUPS; attempt++) {
+    const { deploymentInfo } = await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId }))
+    const id = deploymentInfo?.rollbackInfo?.rollbackDeploymentId
+    if (id) return id
+    const finished = ['Succeeded', 'Failed', 'Stopped'].includes(deploymentInfo?.status ?? '')
+    if (finished && attempt >= 3) return undefined
+    await deps.clock.sleep(deps.backoff?.minMs ?? 2000)
+  }
+  return undefined
+}
+
+/** After a failure: find or start the rollback, follow it, and say where the service ended. */
+async function rollBack(
+  deps: CodeDeployDeps,
+  setup: CodeDeploySetup,
+  { deployment, request, decision }: FailedRollout<CodeDeployDeployment>
+): Promise<RollbackOutcome> {
+  const deploymentId = deployment.id
+  const last = deployment.last
+  const reason = decision.reason
+  const stillRunning = last !== undefined && !['Succeeded', 'Failed', 'Stopped'].includes(last.status)
+  let rollbackId = last?.rollbackDeploymentId
+  let startedBy = 'CodeDeploy (the deployment group rolls back by itself)'
+
+  // A failed lifecycle event fails the deployment in CodeDeploy too; a group with automatic
+  // rollback then rolls back by itself, and a StopDeployment on top would only race it.
+  const codeDeployRollsBack =
+    setup.autoRollback && decision.kind === 'failed' && decision.failure.cause === 'rollout-failed'
+  if (!rollbackId && stillRunning && request.rollbackOnFailure && !codeDeployRollsBack) {
+    // We saw the failure before CodeDeploy: stop it, and let it put the original task set back.
+    try {
+      await deps.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }))
+      deps.log(`rolling back: StopDeployment ${deploymentId} with auto-rollback`)
+      startedBy = 'ecs-ship (StopDeployment with auto-rollback)'
+    } catch (error) {
+      // It finished (failed, and maybe rolled back) between our last poll and this call.
+      if (errorName(error) !== 'DeploymentAlreadyCompletedException') throw error
+      deps.log(`${deploymentId} had already finished; looking for its rollback`)
+    }
+  }
+  if (!rollbackId && (request.rollbackOnFailure || setup.autoRollback))
+    rollbackId = await rollbackDeploymentOf(deps, deploymentId)
+
+  if (!rollbackId) {
+    const production = last?.taskSets.find(s => s.trafficWeight > 0)
+    const stayed = !production || production.label === 'Blue'
+    if (stayed)
+      return {
+        kind: 'not-rolled-back',
+        reason: `deploy failed: ${reason}; production traffic never left ${revisionName(request.previous.arn)} (CodeDeploy kept the original task set)`,
+        // What production runs, as the output says it.
+        taskDefinitionArn: request.previous.arn
+      }
+    if (!request.rollbackOnFailure)
+      return {
+        kind: 'not-rolled-back',
+        reason: `deploy failed: ${reason} (rollback-on-failure is off; production runs the new revision)`
+      }
+    // Production had moved and nothing rolls back: deploy the previous revision the same way.
+    rollbackId = await createDeployment(deps.codedeploy, {
+      setup,
+      request,
+      taskDefinitionArn: request.previous.arn,
+      description: `ecs-ship rollback: ${request.plan.serviceName} → ${revisionName(request.previous.arn)}`,
+      purpose: 'rollback'
+    })
+    startedBy = 'ecs-ship (a new deployment of the previous revision)'
+    deps.log(`rolling back: CreateDeployment ${rollbackId} → ${revisionName(request.previous.arn)}`)
+  } else {
+    deps.log(`following rollback deployment ${rollbackId}`)
+  }
+
+  const { decision: rollbackDecision } = await follow(deps, {
+    request,
+    context: {
+      label: 'rollback',
+      deploymentId: rollbackId,
+      waitUntil: 'succeeded',
+      ...(setup.blueTargetGroupArn !== undefined && { targetGroupArn: setup.blueTargetGroupArn })
+    },
+    taskDefinitionArn: request.previous.arn
+  })
+  return {
+    kind: 'followed',
+    rollback: { deploymentId: rollbackId, decision: rollbackDecision, byEcs: false, startedBy },
+    healthyAs: rollbackDecision.reason
+  }
+}

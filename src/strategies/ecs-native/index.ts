@@ -1,0 +1,277 @@
+// ECS-native blue/green, linear and canary: UpdateService as in a rolling deploy, then follow
+// the service deployment through its lifecycle stages with the same watch loop and health gate,
+// gated on the green target group. On failure, StopServiceDeployment with ROLLBACK, unless ECS
+// is already rolling back by itself, and follow the rollback until production traffic is back
+// on blue and blue is healthy.
+import {
+  DescribeServiceDeploymentsCommand,
+  ListServiceDeploymentsCommand,
+  StopServiceDeploymentCommand,
+  type Service
+} from '@aws-sdk/client-ecs'
+import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { revisionName, targetGroupName } from '../../aws/names.js'
+import { ActionError, errorName } from '../../errors.js'
+import { inFlightDeployment, startDeployment } from '../../service/deployment.js'
+import type { LoadBalancerTarget, ServicePlan } from '../../service/plan.js'
+import { watchDeployment, watchLoop } from '../../watch/loop.js'
+import { createObserver, ruleWeights, type ObserveTarget } from '../../watch/observe.js'
+import type { WatchContext } from '../../watch/observation.js'
+import { DEFAULT_FAILURE_THRESHOLD } from '../../watch/verdict.js'
+import type {
+  FailedRollout,
+  RollbackOutcome,
+  RolloutDeps,
+  RolloutRequest,
+  StartedDeployment,
+  Strategy
+} from '../../rollout/contract.js'
+import { blueOf, chooseGreen, decideNativeRollback, decideSettled, type NativeSetup } from './verdict.js'
+
+/** An ECS-native deployment as it was started: which group is green, which blue. */
+interface NativeDeployment extends StartedDeployment {
+  readonly serviceDeploymentArn: string
+  readonly setup: NativeSetup
+  readonly green: readonly LoadBalancerTarget[]
+  readonly blue: readonly string[]
+}
+
+export function ecsNativeStrategy(deps: RolloutDeps, setup: NativeSetup): Strategy<NativeDeployment> {
+  return {
+    name: 'ecs-native',
+    deps,
+    carriedOnBy: 'ECS',
+    notFollowingLine: 'wait-for-service-stability is false: not waiting for the new tasks to be healthy',
+    findInFlight: async plan => inFlightDeployment(plan.service),
+    // Green tasks sit in whichever target group was free: follow ECS's own status instead.
+    waitForInFlight: (_inFlight, { plan, timeoutMs }) => waitForNativeInFlight(deps, plan, timeoutMs),
+    rollOut: request => rollOutNative(deps, setup, request),
+    follow: async (deployment, request) => {
+      const decision = await watchDeployment(
+        observerFor(
+          deps,
+          observeTarget(
+            request,
+            deployment,
+            deployment.green.map(g => g.targetGroupArn)
+          )
+        ),
+        context(request, deployment, 'deployment', deps.clock.now()),
+        { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) }
+      )
+      return { decision, followed: deployment }
+    },
+    // ECS's own rollback is followed even with rollback-on-failure off.
+    followsRollbackAnyway: decision =>
+      decision.kind === 'failed' && decision.failure.cause === 'ecs-rollback',
+    rollBack: failed => rollBackNative(deps, failed)
+  }
+}
+
+/** Production weights of every blue/green load balancer, read before the deployment moves them. */
+async function productionWeights(deps: RolloutDeps, setup: NativeSetup) {
+  const arns = [...new Set(setup.loadBalancers.map(lb => lb.productionListenerRule))]
+  const answer = await deps.elb.send(new DescribeRulesCommand({ RuleArns: arns }))
+  return new Map(arns.map(arn => [arn, ruleWeights(answer.Rules?.find(r => r.RuleArn === arn))]))
+}
+
+/** The ARN of the service deployment UpdateService started. */
+async function serviceDeploymentArn(
+  deps: RolloutDeps,
+  request: RolloutRequest,
+  service: Service | undefined
+) {
+  if (service?.currentServiceDeployment) return service.currentServiceDeployment
+  const answer = await deps.ecs.send(
+    new ListServiceDeploymentsCommand({
+      cluster: request.plan.cluster,
+      service: request.plan.serviceName,
+      status: ['PENDING', 'IN_PROGRESS']
+    })
+  )
+  const arn = answer.serviceDeployments?.[0]?.serviceDeploymentArn
+  if (!arn)
+    throw new ActionError('UpdateService started no service deployment that ListServiceDeployments shows')
+  return arn
+}
+
+async function rollOutNative(
+  deps: RolloutDeps,
+  setup: NativeSetup,
+  request: RolloutRequest
+): Promise<NativeDeployment> {
+  const { plan } = request
+  const weights = await productionWeights(deps, setup)
+  const green = setup.loadBalancers.map(lb => chooseGreen(lb, weights.get(lb.productionListenerRule) ?? []))
+  const blue = setup.loadBalancers.map((lb, i) => blueOf(lb, green[i]?.targetGroupArn ?? ''))
+
+  const { deploymentId, service } = await startDeployment(deps, plan, request.target.arn, {
+    ...(request.desiredCount !== undefined && { desiredCount: request.desiredCount }),
+    forceNewDeployment: request.forceNewDeployment
+  })
+  const deployment: NativeDeployment = {
+    id: deploymentId,
+    serviceDeploymentArn: await serviceDeploymentArn(deps, request, service),
+    setup,
+    green,
+    blue
+  }
+  deps.log(
+    `UpdateService: ${plan.serviceName} → ${revisionName(request.target.arn)}, ${setup.strategy} deployment ${deploymentId}; green is ${green.map(g => targetGroupName(g.targetGroupArn)).join(', ')}, blue ${blue.map(targetGroupName).join(', ')}`
+  )
+  return deployment
+}
+
+function observeTarget(
+  request: RolloutRequest,
+  deployment: NativeDeployment,
+  groups: readonly string[]
+): ObserveTarget {
+  const first = deployment.setup.loadBalancers[0]
+  return {
+    cluster: request.plan.cluster,
+    service: request.plan.serviceName,
+    targetGroupArns: groups,
+    deploymentId: deployment.id,
+    watchContainerHealth: false,
+    serviceDeploymentArn: deployment.serviceDeploymentArn,
+    ...(first && {
+      listenerRules: {
+        production: first.productionListenerRule,
+        ...(first.testListenerRule !== undefined && { test: first.testListenerRule })
+      }
+    })
+  }
+}
+
+function observerFor(deps: RolloutDeps, target: ObserveTarget) {
+  return deps.makeObserver
+    ? deps.makeObserver(target)
+    : createObserver(deps.ecs, deps.elb, target, deps.clock)
+}
+
+function context(
+  request: RolloutRequest,
+  deployment: NativeDeployment,
+  label: WatchContext['label'],
+  startedAt: number
+): WatchContext {
+  return {
+    label,
+    deploymentId: deployment.id,
+    taskDefinitionArn: request.target.arn,
+    startedAt,
+    timeoutMs: request.timeoutMs,
+    loadBalancers: deployment.green,
+    networkMode: request.target.networkMode,
+    healthCheckGracePeriodMs: request.plan.healthCheckGracePeriodSeconds * 1000,
+    containerHealthChecks: request.target.containerHealthChecks,
+    failureThreshold: DEFAULT_FAILURE_THRESHOLD,
+    ...(deployment.setup.bakeTimeMs !== undefined && { bakeTimeMs: deployment.setup.bakeTimeMs })
+  }
+}
+
+/** StopServiceDeployment with ROLLBACK (unless ECS rolls back by itself), followed back to blue. */
+async function rollBackNative(
+  deps: RolloutDeps,
+  { deployment, request, decision }: FailedRollout<NativeDeployment>
+): Promise<RollbackOutcome> {
+  let byEcs = decision.kind === 'failed' && decision.failure.cause === 'ecs-rollback'
+  if (byEcs) {
+    deps.log(`ECS is already rolling back ${deployment.serviceDeploymentArn}: following its rollback`)
+  } else {
+    try {
+      await deps.ecs.send(
+        new StopServiceDeploymentCommand({
+          serviceDeploymentArn: deployment.serviceDeploymentArn,
+          stopType: 'ROLLBACK'
+        })
+      )
+      deps.log(`rolling back: StopServiceDeployment ${deployment.serviceDeploymentArn} (ROLLBACK)`)
+    } catch (error) {
+      // ECS started its own rollback between our last poll and this call: follow that one.
+      const name = errorName(error)
+      if (name !== 'ConflictException' && name !== 'InvalidParameterException') throw error
+      byEcs = true
+      deps.log(`ECS had already started rolling back (${name}): following its rollback`)
+    }
+  }
+
+  const rollbackContext = context(request, deployment, 'rollback', deps.clock.now())
+  const rollbackDecision = await watchDeployment(
+    observerFor(deps, observeTarget(request, deployment, deployment.blue)),
+    rollbackContext,
+    {
+      clock: deps.clock,
+      log: deps.log,
+      ...(deps.backoff !== undefined && { backoff: deps.backoff }),
+      decide: observation =>
+        decideNativeRollback(observation, {
+          serviceDeploymentArn: deployment.serviceDeploymentArn,
+          blueTargetGroupArns: deployment.blue,
+          desiredCount: request.desiredCount ?? request.plan.desiredCount,
+          startedAt: rollbackContext.startedAt,
+          timeoutMs: request.timeoutMs
+        })
+    }
+  )
+  return {
+    kind: 'followed',
+    rollback: {
+      deploymentId: deployment.serviceDeploymentArn,
+      decision: rollbackDecision,
+      byEcs,
+      startedBy: byEcs ? 'ECS (its own rollback)' : 'ecs-ship (StopServiceDeployment ROLLBACK)'
+    },
+    healthyAs: rollbackDecision.reason
+  }
+}
+
+/**
+ * Waits for another ECS-native deployment of the service (someone else's, or ECS's own rollback)
+ * to end before ours starts, following its service deployment. Fails, with nothing changed,
+ * when it does not end within the timeout.
+ */
+async function waitForNativeInFlight(deps: RolloutDeps, plan: ServicePlan, timeoutMs: number): Promise<void> {
+  let arn = plan.service.currentServiceDeployment
+  if (!arn) {
+    const answer = await deps.ecs.send(
+      new ListServiceDeploymentsCommand({
+        cluster: plan.cluster,
+        service: plan.serviceName,
+        status: ['PENDING', 'IN_PROGRESS', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'STOP_REQUESTED']
+      })
+    )
+    arn = answer.serviceDeployments?.[0]?.serviceDeploymentArn
+  }
+  if (!arn) return
+  const serviceDeploymentArn = arn
+  deps.log(
+    `another deployment of ${plan.serviceName} is in flight (service deployment ${serviceDeploymentArn}): waiting for it to settle before deploying`
+  )
+  const watchContext = { deploymentId: serviceDeploymentArn, startedAt: deps.clock.now(), timeoutMs }
+  const decision = await watchLoop(
+    async () => {
+      const answer = await deps.ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] })
+      )
+      const found = answer.serviceDeployments?.[0]
+      return {
+        at: deps.clock.now(),
+        serviceDeployment: {
+          arn: serviceDeploymentArn,
+          status: found?.status ?? 'UNKNOWN',
+          ...(found?.lifecycleStage !== undefined && { lifecycleStage: found.lifecycleStage })
+        }
+      }
+    },
+    observation => decideSettled(observation, watchContext),
+    watchContext,
+    { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) }
+  )
+  if (decision.kind !== 'done')
+    throw new ActionError(
+      `the in-flight deployment did not settle in time (${decision.reason}); nothing was changed`
+    )
+  deps.log(`service deployment ${serviceDeploymentArn} settled: ${decision.reason}`)
+}

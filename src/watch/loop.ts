@@ -1,0 +1,105 @@
+// The watch loop: poll, decide, print progress when it changed, sleep adaptively, repeat until
+// the decision is done or failed. All judgement is in verdict.ts (decide()); this file only drives it.
+// Bounded: decide() fails the watch at its timeout, and the sleep never runs past it.
+import { ActionError, isCredentialError } from '../errors.js'
+import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from './poll.js'
+import type { Clock } from '../util/clock.js'
+import { decide, transitionPending, type Decision } from './verdict.js'
+import type { Observer } from './observe.js'
+import type { Observation, WatchContext } from './observation.js'
+
+export interface WatchOptions {
+  readonly clock: Clock
+  readonly backoff?: BackoffSettings
+  /** Where progress lines go (core.info in the action). */
+  readonly log: (line: string) => void
+  /** Failed polls in a row (after the SDK's own retries) before the watch gives up. */
+  readonly maxConsecutiveErrors?: number
+  /** The verdict for one poll; decide() unless a flow judges differently (an ECS-native rollback). */
+  readonly decide?: (observation: Observation, context: WatchContext) => Decision
+}
+
+export async function watchDeployment(
+  observer: Observer,
+  context: WatchContext,
+  options: WatchOptions
+): Promise<Decision> {
+  const judge = options.decide ?? decide
+  return watchLoop(
+    () => observer.observe(),
+    observation => judge(observation, context),
+    context,
+    options
+  )
+}
+
+/**
+ * The loop itself, for any kind of observation: CodeDeploy's deployments are observed through
+ * other calls than ECS's, but are waited for, backed off and timed out the same way.
+ */
+export async function watchLoop<T>(
+  observe: () => Promise<T>,
+  judge: (observation: T) => Decision,
+  context: Pick<WatchContext, 'deploymentId' | 'startedAt' | 'timeoutMs'>,
+  options: Omit<WatchOptions, 'decide'>
+): Promise<Decision> {
+  const { clock, log } = options
+  const backoff = options.backoff ?? DEFAULT_BACKOFF
+  const maxErrors = options.maxConsecutiveErrors ?? 5
+  const deadline = context.startedAt + context.timeoutMs
+  let delay: number | undefined
+  let lastLine: string | undefined
+  let lastDecision: Decision | undefined
+  let errors = 0
+
+  for (;;) {
+    let changed = false
+    let dueWithinMs: number | undefined
+    try {
+      const decision = judge(await observe())
+      errors = 0
+      if (decision.progress.line !== lastLine) log(decision.progress.line)
+      changed = decision.progress.line !== lastLine || transitionPending(decision.progress)
+      lastLine = decision.progress.line
+      lastDecision = decision
+      dueWithinMs = decision.progress.nextChangeWithinMs
+      if (decision.kind !== 'wait') return decision
+    } catch (error) {
+      // Credentials do not heal by waiting; everything else (throttling past the SDK's retries,
+      // a 5xx) gets a few more polls.
+      if (isCredentialError(error)) throw error
+      errors++
+      const message = error instanceof Error ? error.message : String(error)
+      if (errors >= maxErrors) {
+        throw new ActionError(
+          `${errors} polls in a row failed while watching ${context.deploymentId}; last error: ${message}`
+        )
+      }
+      log(`poll failed (${errors}/${maxErrors}), trying again: ${message}`)
+      if (clock.now() >= deadline) {
+        // Out of time with the polls failing: report the last state that was seen.
+        if (lastDecision) return timeoutFrom(lastDecision, context, message)
+        throw new ActionError(
+          `no successful poll of ${context.deploymentId} before the timeout; last error: ${message}`
+        )
+      }
+    }
+    delay = nextPollDelay(delay, changed, backoff)
+    // A change the decision expects soon (a bake time running out, the last stage of a
+    // blue/green deployment) is not slept through, however long it has been quiet.
+    const sleepMs = dueWithinMs === undefined ? delay : Math.min(delay, Math.max(backoff.minMs, dueWithinMs))
+    const remaining = deadline - clock.now()
+    // One last poll exactly at the deadline, so the timeout reports the freshest state.
+    await clock.sleep(Math.max(0, Math.min(sleepMs, remaining)))
+  }
+}
+
+function timeoutFrom(last: Decision, context: Pick<WatchContext, 'timeoutMs'>, error: string): Decision {
+  const minutes = Math.round(context.timeoutMs / 60_000)
+  return {
+    kind: 'failed',
+    reason: `timed out after ${minutes} minutes (the last polls failed: ${error}); last state: ${last.progress.line}`,
+    progress: last.progress,
+    failure: { cause: 'timeout', evidence: [] }
+  }
+}
