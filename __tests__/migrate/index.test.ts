@@ -477,7 +477,7 @@ describe('runMigrations', () => {
       expect(error).toBeInstanceOf(MigrateAbortedError)
       const aborted = error as MigrateAbortedError
       expect(aborted.message).toMatch(
-        /^AWS denied access \(AccessDeniedException\): User: .* is not authorized to perform: iam:PassRole .*The role needs the permission named above\.$/
+        /^AWS denied access \(AccessDeniedException\): User: .* is not authorized to perform: iam:PassRole .*The role needs iam:PassRole\.$/
       )
       expect(aborted.migrateResult.succeeded).toBe(false)
       expect(aborted.migrateResult.tasks.map(t => [t.command, t.succeeded])).toEqual([

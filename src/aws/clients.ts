@@ -2,6 +2,11 @@
 // that never builds an image never loads ECR's client, with the same region, retry mode and
 // user agent everywhere. Endpoints come from the SDK's own AWS_ENDPOINT_URL[_<SERVICE>]
 // support, which is how tests and the demo point the action at the local simulator.
+//
+// Every try of a call is bounded in time (an endpoint that accepts the connection and never
+// answers would otherwise hold the run until the job's own timeout), and every client carries
+// the call-errors middlewares, so an error names the call, the resource and the tries
+// (src/aws/call-errors.ts).
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
@@ -9,6 +14,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr'
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import type { STSClient } from '@aws-sdk/client-sts'
 import { ACTION_NAME, ACTION_VERSION } from '../version.js'
+import { addCallErrors, type ServiceNames } from './call-errors.js'
 
 export interface AwsClients {
   readonly region: string
@@ -20,12 +26,46 @@ export interface AwsClients {
   sts(): Promise<STSClient>
 }
 
-export function clientConfig(region: string) {
+/**
+ * How long one try of a call may take, and how many tries a call gets (the SDK retries a
+ * timed-out try like any transient error).
+ */
+export interface CallLimits {
+  readonly maxAttempts: number
+  /** To open the connection. */
+  readonly connectMs: number
+  /** From sending the request to the answer's headers. */
+  readonly answerMs: number
+  /** The longest the socket may stay silent while the answer's body is read. */
+  readonly silenceMs: number
+}
+
+/**
+ * No call the action makes takes seconds when AWS is well (the largest answer, a page of log
+ * events, is at most 1 MB), so 30 s without an answer means the endpoint will not answer.
+ * With 6 tries, a call that never gets an answer gives up within about 3 minutes (6 × 30 s, and
+ * the SDK's short pauses between tries).
+ */
+export const CALL_LIMITS: CallLimits = {
+  maxAttempts: 6,
+  connectMs: 10_000,
+  answerMs: 30_000,
+  silenceMs: 30_000
+}
+
+export function clientConfig(region: string, limits: CallLimits = CALL_LIMITS) {
   return {
     region,
     retryMode: 'adaptive' as const,
-    maxAttempts: 6,
-    customUserAgent: [[ACTION_NAME, ACTION_VERSION]] as [string, string][]
+    maxAttempts: limits.maxAttempts,
+    customUserAgent: [[ACTION_NAME, ACTION_VERSION]] as [string, string][],
+    requestHandler: {
+      connectionTimeout: limits.connectMs,
+      requestTimeout: limits.answerMs,
+      // Without it, the SDK only logs a warning when requestTimeout passes, and goes on waiting.
+      throwOnRequestTimeout: true,
+      socketTimeout: limits.silenceMs
+    }
   }
 }
 
@@ -34,20 +74,56 @@ function lazy<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (made ??= make())
 }
 
-export function createAwsClients(region: string): AwsClients {
-  const config = clientConfig(region)
+/** How each client's calls are named in messages, and their IAM prefix. */
+const NAMES = {
+  ecs: { service: 'ECS', iamPrefix: 'ecs' },
+  elb: { service: 'Elastic Load Balancing', iamPrefix: 'elasticloadbalancing' },
+  logs: { service: 'CloudWatch Logs', iamPrefix: 'logs' },
+  ecr: { service: 'ECR', iamPrefix: 'ecr' },
+  codedeploy: { service: 'CodeDeploy', iamPrefix: 'codedeploy' },
+  sts: { service: 'STS', iamPrefix: 'sts' }
+} as const satisfies Record<string, ServiceNames>
+
+/** A client as made, with what every client carries beyond its config. */
+function equipped<C>(client: C, add: (client: C) => void): C {
+  add(client)
+  return client
+}
+
+export function createAwsClients(region: string, limits: CallLimits = CALL_LIMITS): AwsClients {
+  const config = clientConfig(region, limits)
   return {
     region,
-    ecs: lazy(async () => new (await import('@aws-sdk/client-ecs')).ECSClient(config)),
-    elb: lazy(
-      async () =>
-        new (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(config)
+    ecs: lazy(async () =>
+      equipped(new (await import('@aws-sdk/client-ecs')).ECSClient(config), c =>
+        addCallErrors(c.middlewareStack, NAMES.ecs)
+      )
     ),
-    logs: lazy(
-      async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config)
+    elb: lazy(async () =>
+      equipped(
+        new (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(config),
+        c => addCallErrors(c.middlewareStack, NAMES.elb)
+      )
     ),
-    ecr: lazy(async () => new (await import('@aws-sdk/client-ecr')).ECRClient(config)),
-    codedeploy: lazy(async () => new (await import('@aws-sdk/client-codedeploy')).CodeDeployClient(config)),
-    sts: lazy(async () => new (await import('@aws-sdk/client-sts')).STSClient(config))
+    logs: lazy(async () =>
+      equipped(new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config), c =>
+        addCallErrors(c.middlewareStack, NAMES.logs)
+      )
+    ),
+    ecr: lazy(async () =>
+      equipped(new (await import('@aws-sdk/client-ecr')).ECRClient(config), c =>
+        addCallErrors(c.middlewareStack, NAMES.ecr)
+      )
+    ),
+    codedeploy: lazy(async () =>
+      equipped(new (await import('@aws-sdk/client-codedeploy')).CodeDeployClient(config), c =>
+        addCallErrors(c.middlewareStack, NAMES.codedeploy)
+      )
+    ),
+    sts: lazy(async () =>
+      equipped(new (await import('@aws-sdk/client-sts')).STSClient(config), c =>
+        addCallErrors(c.middlewareStack, NAMES.sts)
+      )
+    )
   }
 }

@@ -1,7 +1,7 @@
 // The watch loop: poll, decide, print progress when it changed, sleep adaptively, repeat until
 // the decision is done or failed. All judgement is in verdict.ts (decide()); this file only drives it.
 // Bounded: decide() fails the watch at its timeout, and the sleep never runs past it.
-import { ActionError, isCredentialError } from '../errors.js'
+import { ActionError, describeError, isCredentialError } from '../errors.js'
 import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from './poll.js'
 import type { Clock } from '../util/clock.js'
 import { decide, transitionPending, type Decision } from './verdict.js'
@@ -69,7 +69,7 @@ export async function watchLoop<T>(
       // a 5xx) gets a few more polls.
       if (isCredentialError(error)) throw error
       errors++
-      const message = error instanceof Error ? error.message : String(error)
+      const message = describeError(error)
       if (errors >= maxErrors) {
         throw new ActionError(
           `${errors} polls in a row failed while watching ${context.deploymentId}; last error: ${message}`
