@@ -54,6 +54,24 @@ describe('parseTaskDefinitionText', () => {
   })
 })
 
+describe('a YAML file whose aliases expand too far (a "billion laughs")', () => {
+  // Nine levels of nine aliases each: 9^9 values if it were expanded.
+  const levels = 'abcdefghi'.split('')
+  const bomb = [
+    'family: web',
+    `${levels[0]}: &${levels[0]} [x, x, x, x, x, x, x, x, x]`,
+    ...levels.slice(1).map((name, i) => `${name}: &${name} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`),
+    'containerDefinitions: [{ name: web }]',
+    ''
+  ].join('\n')
+
+  it('is refused naming the file, not with a bare ReferenceError', () => {
+    expect(() => parseTaskDefinitionText(bomb, 'laughs.yaml')).toThrow(
+      /^task-definition laughs\.yaml: the YAML could not be expanded: Excessive alias count .*; write the values out\)$/
+    )
+  })
+})
+
 describe('loadTaskDefinitionFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-ship-taskdef-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -42,7 +42,16 @@ function parseYaml(text: string, file: string): unknown {
     const reason = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')
     throw new ActionError(`task-definition ${file}: invalid YAML at ${where}: ${reason}`)
   }
-  return document.toJS()
+  try {
+    return document.toJS()
+  } catch (error) {
+    // The YAML library refuses to expand aliases past a limit (a "billion laughs" file would
+    // take all the memory); it throws a bare ReferenceError that names no file.
+    const message = error instanceof Error ? error.message : String(error)
+    throw new ActionError(
+      `task-definition ${file}: the YAML could not be expanded: ${message} (its anchors and aliases expand too far; write the values out)`
+    )
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
