@@ -37,6 +37,8 @@ export interface RestStub {
   seedComments(issue: number, bodies: readonly string[]): void
   /** Answers the next request whose method and path match with this status, as GitHub refuses. */
   failNext(method: string, path: RegExp, status: number, message: string): void
+  /** From now on, requests whose method and path match are read and never answered (until close). */
+  hang(method: string, path: RegExp): void
   close(): Promise<void>
 }
 
@@ -66,6 +68,7 @@ export async function startRestStub(expectedToken: string): Promise<RestStub> {
   let nextId = 1000
   let baseUrl = ''
   const failures: { method: string; path: RegExp; status: number; message: string }[] = []
+  const hangs: { method: string; path: RegExp }[] = []
 
   const issueComments = (issue: number): StubComment[] => {
     let list = comments.get(issue)
@@ -83,6 +86,8 @@ export async function startRestStub(expectedToken: string): Promise<RestStub> {
       send(res, 401, { message: 'Bad credentials' })
       return
     }
+
+    if (hangs.some(h => h.method === method && h.path.test(url.pathname))) return
 
     const failure = failures.findIndex(f => f.method === method && f.path.test(url.pathname))
     if (failure >= 0) {
@@ -189,6 +194,9 @@ export async function startRestStub(expectedToken: string): Promise<RestStub> {
     comments,
     failNext(method, path, status, message) {
       failures.push({ method, path, status, message })
+    },
+    hang(method, path) {
+      hangs.push({ method, path })
     },
     seedComments(issue, bodies) {
       for (const text of bodies)

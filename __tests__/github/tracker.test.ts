@@ -45,7 +45,8 @@ describe('GitHub side of a preview (local REST stub)', () => {
   })
   beforeEach(() => {
     writeSpy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
-    octokit = createGitHubClient(TOKEN, { baseUrl: stub.baseUrl })
+    // No real pause between tries of a call.
+    octokit = createGitHubClient(TOKEN, { baseUrl: stub.baseUrl, sleep: async () => {} })
   })
   afterEach(() => writeSpy.mockRestore())
 
@@ -131,15 +132,33 @@ describe('GitHub side of a preview (local REST stub)', () => {
     expect(stub.comments.get(9) ?? []).toHaveLength(0)
   })
 
-  it('a failed status update leaves the deployment created and says so', async () => {
+  it('a GitHub 500 is tried again, and the status recorded without a warning', async () => {
     const warnings: string[] = []
     stub.failNext('POST', /\/deployments\/\d+\/statuses$/, 500, 'boom')
+    const handle = await beginDeployment(
+      octokit,
+      { ...repo, environment: 'staging', transient: false, production: false, ref: 'x' },
+      m => warnings.push(m)
+    )
+    expect(warnings).toEqual([])
+    const deployment = stub.deployments.find(d => d.id === handle?.id)
+    expect(deployment?.statuses.map(s => s.state)).toEqual(['in_progress'])
+    expect(stub.calls.filter(c => c.path.endsWith(`/deployments/${handle?.id}/statuses`))).toHaveLength(2)
+  })
+
+  it('a failed status update leaves the deployment created and says so', async () => {
+    const warnings: string[] = []
+    stub.failNext('POST', /\/deployments\/\d+\/statuses$/, 422, 'Validation Failed')
     const handle = await beginDeployment(
       octokit,
       { ...repo, environment: 'staging', transient: false, production: false, ref: 'y' },
       m => warnings.push(m)
     )
     expect(handle?.id).toBeGreaterThan(0)
-    expect(warnings).toEqual([expect.stringContaining('could not mark the GitHub deployment in progress')])
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^could not mark the GitHub deployment in progress: POST http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/shop\/deployments\/\d+\/statuses: Validation Failed \(HTTP 422, 1 try\)$/
+      )
+    ])
   })
 })

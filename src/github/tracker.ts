@@ -39,7 +39,8 @@ export function describeGitHubFailure(what: string, error: unknown, permission: 
   const status = (error as { status?: unknown } | null)?.status
   const message = error instanceof Error ? error.message : String(error)
   if (status === 403 || status === 404) {
-    return `could not ${what}: ${message} (HTTP ${String(status)}). The job needs \`permissions: ${permission}\`, and a token that can see this repository.`
+    const http = message.includes(`HTTP ${String(status)}`) ? '' : ` (HTTP ${String(status)})`
+    return `could not ${what}: ${message}${http}. The job needs \`permissions: ${permission}\`, and a token that can see this repository.`
   }
   return `could not ${what}: ${message}`
 }
