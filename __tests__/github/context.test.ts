@@ -1,4 +1,13 @@
-import { deploymentRef, pullRequestNumber, repoFromEnv, runLogUrl } from '../../src/github/context.js'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  deploymentRef,
+  eventPayload,
+  pullRequestNumber,
+  repoFromEnv,
+  runLogUrl
+} from '../../src/github/context.js'
 
 describe('repoFromEnv', () => {
   it('splits GITHUB_REPOSITORY', () => {
@@ -58,5 +67,30 @@ describe('deploymentRef', () => {
 
   it('fails clearly without a commit', () => {
     expect(() => deploymentRef({}, {})).toThrow('GITHUB_SHA is empty')
+  })
+})
+
+describe('eventPayload', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-ship-event-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const file = (name: string, text: string) => {
+    const path = join(dir, name)
+    writeFileSync(path, text)
+    return path
+  }
+
+  it('reads the payload, and is undefined when there is none', () => {
+    expect(eventPayload({ GITHUB_EVENT_PATH: file('ok.json', '{"number":4}') })).toEqual({ number: 4 })
+    expect(eventPayload({})).toBeUndefined()
+    expect(eventPayload({ GITHUB_EVENT_PATH: join(dir, 'absent.json') })).toBeUndefined()
+  })
+
+  it.each([
+    ['cut.json', '{"pull_request": {', /the event file is not valid JSON \(.+\)$/],
+    ['empty.json', '', /the event file is not valid JSON \(it is empty\)$/]
+  ])('%s: names the variable and the file, not a bare SyntaxError', (name, text, reason) => {
+    const path = file(name, text)
+    expect(() => eventPayload({ GITHUB_EVENT_PATH: path })).toThrow(`GITHUB_EVENT_PATH ${path}: `)
+    expect(() => eventPayload({ GITHUB_EVENT_PATH: path })).toThrow(reason)
   })
 })

@@ -59,13 +59,29 @@ export function deploymentRef(payload: unknown, env: NodeJS.ProcessEnv): string 
   return sha
 }
 
-/** The event payload the runner wrote to GITHUB_EVENT_PATH; undefined when absent or unreadable. */
+/**
+ * The event payload the runner wrote to GITHUB_EVENT_PATH; undefined when the variable is unset
+ * or the file is absent. A file that is there but not JSON is an ActionError naming the variable
+ * and the file (JSON.parse alone says `Unexpected end of JSON input` and nothing else).
+ */
 export function eventPayload(env: NodeJS.ProcessEnv): unknown {
   const path = env.GITHUB_EVENT_PATH
   if (!path || !existsSync(path)) return undefined
+  let text: string
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown
-  } catch {
-    return undefined
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    throw new ActionError(
+      `GITHUB_EVENT_PATH ${path}: cannot read the event file (${typeof code === 'string' ? code : String(error)})`
+    )
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ActionError(
+      `GITHUB_EVENT_PATH ${path}: the event file is not valid JSON (${text.trim() === '' ? 'it is empty' : reason})`
+    )
   }
 }

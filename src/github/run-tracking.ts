@@ -3,8 +3,10 @@
 // inactive by preview-destroy), and for previews of a pull request the one comment that says
 // where the preview is and how it went. Loaded only when there is something to record, so a
 // plain deploy never loads the GitHub client.
+import * as core from '@actions/core'
+import { describeError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
-import { createGitHubClient, type GitHubClient } from './client.js'
+import type { GitHubClient } from './client.js'
 import { deploymentRef, eventPayload, pullRequestNumber, repoFromEnv, runLogUrl } from './context.js'
 import type { PreviewStatus } from './render.js'
 import {
@@ -51,9 +53,20 @@ export async function startTracking(
   inputs: Inputs,
   env: NodeJS.ProcessEnv
 ): Promise<RunTracking | undefined> {
-  const payload = eventPayload(env)
+  if (inputs.github.token === '') return undefined
+  let payload: unknown
+  try {
+    payload = eventPayload(env)
+  } catch (error) {
+    // GitHub bookkeeping never decides a deploy. And @actions/github parses the same file when
+    // it loads, and would throw; so it is not loaded at all.
+    core.warning(`${describeError(error)}; nothing of this run is recorded on GitHub`)
+    return undefined
+  }
   const pullRequest = pullRequestNumber(payload)
   if (!wantsTracking(inputs, pullRequest)) return undefined
+  // Loaded here, after the payload was read: @actions/github parses GITHUB_EVENT_PATH on load.
+  const { createGitHubClient } = await import('./client.js')
   const octokit = createGitHubClient(inputs.github.token)
   const { owner, repo } = repoFromEnv(env)
   const logUrl = runLogUrl(env)
