@@ -268,6 +268,33 @@ describe('runMigrations', () => {
     expect(s.ecsMock.commandCalls(RunTaskCommand)).toHaveLength(1)
   })
 
+  it.each([
+    [0, true],
+    [1, false]
+  ])(
+    'AccessDenied on reading the log mid-migration: one warning, and exit %i still decides (succeeded: %s)',
+    async (exitCode, succeeded) => {
+      const s = scenario({ exitCode, stopsAtMs: 20_000 })
+      s.logsMock.on(GetLogEventsCommand).rejects(
+        Object.assign(new Error('not authorized to perform: logs:GetLogEvents on resource: /ecs/web'), {
+          name: 'AccessDeniedException'
+        })
+      )
+      const out = recorder()
+      const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
+      expect(result.succeeded).toBe(succeeded)
+      expect(result.tasks[0]).toMatchObject({ exitCode, succeeded })
+      const warnings = out.lines.filter(l => l.startsWith('warning: '))
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^warning: the migrate task's log is not shown, as the role may not read log group \/ecs\/web \(logs:GetLogEvents\): .*The role needs logs:GetLogEvents\. The migration is still decided by its exit code\.$/
+        )
+      ])
+      // Refused once, not asked again on every poll.
+      expect(s.logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(1)
+    }
+  )
+
   it('runs several commands in order, each as its own task', async () => {
     const s = scenario({ exitCode: 0, stopsAtMs: 8000 })
     const commands = [['a'], ['b', 'c']]

@@ -57,7 +57,7 @@ describe('LogTail', () => {
     expect(await tail.poll()).toEqual([])
     expect(await tail.poll()).toEqual(['two'])
     expect(warnings).toEqual([
-      "could not read the migrate task's logs (ThrottlingException: Rate exceeded); will keep trying"
+      "could not read the migrate task's log from log group /ecs/web (ThrottlingException: Rate exceeded); will keep trying"
     ])
     expect(mock.commandCalls(GetLogEventsCommand).at(-2)?.args[0].input.nextToken).toBe('t1')
   })
@@ -74,11 +74,33 @@ describe('LogTail', () => {
     expect(tail.total).toBe(5)
   })
 
-  it('rethrows credential errors: no amount of retrying fixes them', async () => {
+  it('AccessDenied: one warning naming the permission and the log group, then no more reads', async () => {
+    const { logs, mock } = setup()
+    mock.on(GetLogEventsCommand).rejects(
+      Object.assign(
+        new Error('User: arn:aws:sts::1:assumed-role/deployer/x is not authorized to perform this action'),
+        {
+          name: 'AccessDeniedException'
+        }
+      )
+    )
+    const warnings: string[] = []
+    const tail = new LogTail(logs, LOCATION, 20, w => warnings.push(w))
+    expect(await tail.poll()).toEqual([])
+    expect(await tail.poll()).toEqual([])
+    expect(warnings).toEqual([
+      "the migrate task's log is not shown, as the role may not read log group /ecs/web (logs:GetLogEvents): AWS denied access (AccessDeniedException): User: arn:aws:sts::1:assumed-role/deployer/x is not authorized to perform this action. The role needs the permission named above. The migration is still decided by its exit code."
+    ])
+    expect(mock.commandCalls(GetLogEventsCommand)).toHaveLength(1)
+  })
+
+  it("expired credentials are a warning here too: the task's own poll is what stops the phase", async () => {
     const { logs, mock } = setup()
     mock
       .on(GetLogEventsCommand)
       .rejects(Object.assign(new Error('expired'), { name: 'ExpiredTokenException' }))
-    await expect(new LogTail(logs, LOCATION).poll()).rejects.toThrow('expired')
+    const warnings: string[] = []
+    await expect(new LogTail(logs, LOCATION, 20, w => warnings.push(w)).poll()).resolves.toEqual([])
+    expect(warnings).toEqual([expect.stringContaining('the AWS credentials have expired')])
   })
 })

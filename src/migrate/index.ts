@@ -315,7 +315,6 @@ async function follow(
         const answer = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))
         // Right after RunTask the task may not be visible yet (eventual consistency): keep waiting.
         task = answer.tasks?.find(t => t.taskArn === taskArn) ?? task
-        changed = (await printLines()) > 0
         errors = 0
       } catch (error) {
         errors++
@@ -327,6 +326,9 @@ async function follow(
         }
         out.warning(`checking migrate task ${taskId(taskArn)} failed (${describeError(error)}); retrying`)
       }
+      // Apart from the task's own poll: the log is a convenience, and a read of it never fails
+      // the migration (LogTail warns instead of throwing).
+      changed = (await printLines()) > 0
       if (task?.lastStatus !== status) {
         status = task?.lastStatus
         changed = true

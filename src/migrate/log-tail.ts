@@ -2,9 +2,22 @@
 // call continues where the previous one stopped, so lines come in order and never twice, however
 // often we poll. The stream appears only once the container has started and written something,
 // so ResourceNotFoundException early on is normal and means "nothing yet".
+//
+// The log is a convenience: the migration is decided by the task's exit code. So a read never
+// throws. A refusal (AccessDenied) is said once, naming the permission and the log group, and
+// the tail stops asking; any other failure is said once and the next poll tries again from the
+// same place.
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
-import { isCredentialError } from '../errors.js'
+import { describeError, errorName, isAccessDenied } from '../errors.js'
 import type { LogLocation } from './task-input.js'
+
+/** The IAM action a log tail needs, on the log group's streams. */
+export const LOG_READ_ACTION = 'logs:GetLogEvents'
+
+/** Pure: the one warning for a log group the role may not read. */
+export function logAccessDeniedWarning(logGroupName: string, error: unknown): string {
+  return `the migrate task's log is not shown, as the role may not read log group ${logGroupName} (${LOG_READ_ACTION}): ${describeError(error)} The migration is still decided by its exit code.`
+}
 
 /** Pages read per poll at most (a page holds up to 10,000 events), so one poll stays bounded. */
 const MAX_PAGES_PER_POLL = 20
@@ -13,6 +26,8 @@ export class LogTail {
   private token: string | undefined
   private readonly recent: string[] = []
   private warned = false
+  /** Set once AWS refused the read: asking again would only be refused again. */
+  private denied = false
   /** Lines read so far (all of them, for tests and counts; only the last ones are kept in recent). */
   total = 0
 
@@ -26,7 +41,7 @@ export class LogTail {
   /** Reads every line written since the last call, in order. */
   async poll(): Promise<string[]> {
     const lines: string[] = []
-    for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+    for (let page = 0; page < MAX_PAGES_PER_POLL && !this.denied; page++) {
       let answer
       try {
         answer = await this.logs.send(
@@ -38,13 +53,19 @@ export class LogTail {
           })
         )
       } catch (error) {
-        if ((error as { name?: string }).name === 'ResourceNotFoundException') break
-        if (isCredentialError(error)) throw error
-        // Logs are a convenience: a failed read must not fail the migration. The token is kept,
-        // so the next poll continues from the same place.
+        if (errorName(error) === 'ResourceNotFoundException') break
+        if (isAccessDenied(error)) {
+          this.denied = true
+          this.warn(logAccessDeniedWarning(this.location.logGroupName, error))
+          break
+        }
+        // Throttling, a 5xx, expired credentials (the task's own polls fail on those and say
+        // so): the token is kept, so the next poll continues from the same place.
         if (!this.warned) {
           this.warned = true
-          this.warn(`could not read the migrate task's logs (${describe(error)}); will keep trying`)
+          this.warn(
+            `could not read the migrate task's log from log group ${this.location.logGroupName} (${describeError(error)}); will keep trying`
+          )
         }
         break
       }
@@ -69,10 +90,4 @@ export class LogTail {
   lastLines(): readonly string[] {
     return [...this.recent]
   }
-}
-
-function describe(error: unknown): string {
-  const name = (error as { name?: string }).name
-  const message = error instanceof Error ? error.message : String(error)
-  return name && !message.includes(name) ? `${name}: ${message}` : message
 }

@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import type { Inputs } from '../inputs.js'
 import { phase, type Run } from '../pipeline/context.js'
 import { checkPhaseInputs, imagePhase } from '../pipeline/image.js'
-import { migratePhase } from '../pipeline/migrate.js'
+import { checkMigrateLogs, migratePhase } from '../pipeline/migrate.js'
 import { planPhase, waitForInFlightPhase } from '../pipeline/plan.js'
 import { revisionPhase } from '../pipeline/revision.js'
 import { rollOut } from '../pipeline/rollout.js'
@@ -27,6 +27,11 @@ export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
     containerNames: inputs.containerNames,
     setsImage: inputs.image !== undefined || inputs.build !== undefined,
     environment: inputs.environmentVariables
+  })
+  // Before anything changes: a migrate log that the role may not read is said now.
+  await checkMigrateLogs(inputs, run, {
+    clients,
+    taskDefinition: (fileSource ?? planned.current).taskDefinition
   })
   // Plan again after a wait, so "previous" is a revision that really finished.
   if (!inputs.dryRun && (await waitForInFlightPhase(inputs, run, planned)))

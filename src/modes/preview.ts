@@ -6,7 +6,7 @@
 import type { Inputs } from '../inputs.js'
 import { phase, type Run } from '../pipeline/context.js'
 import { checkPhaseInputs, imagePhase } from '../pipeline/image.js'
-import { migratePhase } from '../pipeline/migrate.js'
+import { checkMigrateLogs, migratePhase } from '../pipeline/migrate.js'
 import { previewPlanPhase, previewResourcesPhase } from '../pipeline/preview.js'
 import { revisionPhase } from '../pipeline/revision.js'
 import { rollOut } from '../pipeline/rollout.js'
@@ -26,6 +26,7 @@ export async function previewMode(inputs: Inputs, run: Run): Promise<void> {
 
   const clients = run.deps.clients(inputs.region)
   const { plan, basePlan, base, previewCurrent } = await previewPlanPhase(inputs, run, clients)
+  await checkMigrateLogs(inputs, run, { clients, taskDefinition: (fileSource ?? base).taskDefinition })
   const image = await imagePhase(inputs, run, { clients, taskDefinition: fileSource ?? base })
 
   // A preview starts from the base's running revision (or the file), so it tracks the base's
