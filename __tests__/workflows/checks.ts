@@ -151,15 +151,6 @@ function literalKind(value: unknown): ValueKind | undefined {
   return undefined
 }
 
-/**
- * The workflow input that names the job's GitHub environment. Its default is the workflow's own
- * choice (`preview`, say), so it is exempt from agreeing with action.yml's default.
- */
-function jobEnvironmentInput(job: Job): string | undefined {
-  const name = typeof job.environment === 'string' ? job.environment : job.environment?.name
-  return forwardedInput(name)
-}
-
 /** `${{ inputs.x }}` and nothing else: the value is forwarded unchanged from a workflow input. */
 function forwardedInput(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
@@ -169,9 +160,14 @@ function forwardedInput(value: unknown): string | undefined {
 /**
  * Every `with:` key given to the action exists in action.yml; every required input is given;
  * a value forwarded from a workflow input refers to an input that exists and, when that input
- * has a default, it is action.yml's default (so the action behaves the same called either way).
+ * has a default, it is action.yml's default (so the action behaves the same called either way),
+ * unless the workflow chose its own on purpose (ownDefaults).
  */
-export function checkActionInputs(file: WorkflowFile, action: ActionInputs): string[] {
+export function checkActionInputs(
+  file: WorkflowFile,
+  action: ActionInputs,
+  ownDefaults: ReadonlySet<string> = new Set()
+): string[] {
   const problems: string[] = []
   const inputs = callInputs(file.workflow)
   for (const [jobId, job] of jobsOf(file.workflow)) {
@@ -197,7 +193,7 @@ export function checkActionInputs(file: WorkflowFile, action: ActionInputs): str
         }
         const actionDefault = action.get(key)?.default
         if (
-          source !== jobEnvironmentInput(job) &&
+          !ownDefaults.has(source) &&
           declared.default !== undefined &&
           actionDefault !== undefined &&
           String(declared.default) !== actionDefault

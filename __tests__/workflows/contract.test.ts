@@ -65,6 +65,14 @@ const ALLOWED: Record<string, Record<string, string>> = {
   'workflows-templates/ecs-ship-preview.yml': { ...DEPLOYER, 'pull-requests': 'write' }
 }
 
+/**
+ * Inputs whose default is the workflow's own choice, not action.yml's: preview.yml records every
+ * preview in the environment `preview` unless told otherwise, where the action records none.
+ */
+const OWN_DEFAULTS: Record<string, ReadonlySet<string>> = {
+  '.github/workflows/preview.yml': new Set(['environment'])
+}
+
 describe('inputs passed to the action', () => {
   it('action.yml has inputs to check against', () => {
     expect(action.get('service')?.required).toBe(true)
@@ -74,7 +82,7 @@ describe('inputs passed to the action', () => {
   it.each(all.map(file => [file.path, file] as const))(
     '%s: exist in action.yml, required ones passed, defaults agree',
     (_, file) => {
-      expect(checkActionInputs(file, action)).toEqual([])
+      expect(checkActionInputs(file, action, OWN_DEFAULTS[file.path])).toEqual([])
     }
   )
 
@@ -242,12 +250,10 @@ describe('one GitHub Deployment per run', () => {
     }
   )
 
-  it('preview.yml: the action records each preview in the one environment; the job records none', () => {
-    expect(jobOf('preview.yml', 'preview').environment).toEqual({
-      name: '${{ inputs.environment }}',
-      deployment: false
-    })
+  it('preview.yml: the action records each preview in one environment; the job names none, so its OIDC subject is the pull request', () => {
+    expect(jobOf('preview.yml', 'preview').environment).toBeUndefined()
     expect(actionStep('preview.yml').with?.environment).toBe('${{ inputs.environment }}')
+    expect(callInputs(byName('preview.yml').workflow).environment?.default).toBe('preview')
   })
 })
 
