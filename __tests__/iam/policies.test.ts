@@ -2,9 +2,13 @@
 // is allowed by the role's policy, through the statement the data names and no other; every
 // action and resource of every statement is listed (no grant nothing needs). The trust policies
 // admit only their one OIDC subject.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { validateTrustPolicy } from '@cloud-copilot/iam-policy'
+import { isWildcardOnlyAction } from '@cloud-copilot/iam-simulate'
 import { evaluateCheck, type Identity } from '../../sim/iam/evaluate.js'
 import {
+  EXAMPLE_IAM_DIR,
   grantPairs,
   loadPermissions,
   loadRolePolicy,
@@ -117,5 +121,82 @@ describe('the roles', () => {
       production.some(re => re.test(p.resource))
     )
     expect(touched).toEqual([])
+  })
+})
+
+describe('the example files agree with the roles', () => {
+  interface TaskDefinitionFile {
+    family: string
+    executionRoleArn: string
+    taskRoleArn: string
+    containerDefinitions: {
+      image: string
+      secrets?: { valueFrom: string }[]
+      logConfiguration?: { options: Record<string, string> }
+    }[]
+  }
+  const read = (name: string) =>
+    JSON.parse(readFileSync(join(EXAMPLE_IAM_DIR, '..', name), 'utf8')) as TaskDefinitionFile
+  const production = read('task-definition.json')
+  const preview = read('task-definition.preview.json')
+  const passed = (role: string) =>
+    statementsOf(data.roles[role] as RoleData)
+      .filter(s => list(s.Action).includes('iam:PassRole'))
+      .flatMap(s => list(s.Resource))
+      .sort()
+
+  it('pass exactly the roles of the task definition each one registers', () => {
+    const roles = (td: TaskDefinitionFile) => [td.executionRoleArn, td.taskRoleArn].sort()
+    expect(passed('deploy')).toEqual(roles(production))
+    expect(passed('rollback')).toEqual(roles(production))
+    expect(passed('preview')).toEqual(roles(preview))
+  })
+
+  it('give previews their own family, repository, roles, log group and secrets', () => {
+    // The preview mode registers `<family>-pr-<id>`: web-staging-pr-*, as the preview policy names.
+    expect(preview.family).toBe('web-staging')
+    const [container] = preview.containerDefinitions
+    expect(container?.image).toMatch(/\.amazonaws\.com\/web-preview:/)
+    expect(container?.logConfiguration?.options['awslogs-group']).toBe('/ecs/web-preview')
+    const sources = (container?.secrets ?? []).map(s => s.valueFrom)
+    expect(sources.length).toBeGreaterThan(0)
+    expect(sources.filter(s => !/:secret:web\/preview\/|:parameter\/web\/preview\//.test(s))).toEqual([])
+  })
+
+  it("read the migrate logs of the production task definition's log group only", () => {
+    const group = production.containerDefinitions[0]?.logConfiguration?.options['awslogs-group']
+    const logs = statementsOf(data.roles.deploy as RoleData).filter(s =>
+      list(s.Action).includes('logs:GetLogEvents')
+    )
+    expect(logs.flatMap(s => list(s.Resource))).toEqual([
+      `arn:aws:logs:${data.region}:${data.account}:log-group:${group}:log-stream:*`
+    ])
+  })
+
+  it.each(roles)(
+    '%s: grants Resource "*" only for what AWS cannot scope, or scoped by cluster',
+    async (_name, role) => {
+      const unscoped: string[] = []
+      for (const statement of statementsOf(role).filter(s => list(s.Resource).includes('*'))) {
+        for (const action of list(statement.Action)) {
+          const [service = '', name = ''] = action.split(':')
+          const byCluster = action === 'ecs:ListTasks' || action === 'ecs:DescribeTasks'
+          if (await isWildcardOnlyAction(service, name)) continue
+          if (byCluster && statement.Condition?.ArnEquals?.['ecs:cluster']) continue
+          unscoped.push(`${statement.Sid}: ${action}`)
+        }
+      }
+      expect(unscoped).toEqual([])
+    }
+  )
+
+  it('let a preview create load balancing and services only with its tags, and change only tagged ones', () => {
+    const loose = statementsOf(data.roles.preview as RoleData)
+      .filter(s => list(s.Action).some(a => /:(?:Create|Delete|Modify|Update)\w*$/.test(a)))
+      .filter(
+        s => !/aws:(?:RequestTag|ResourceTag)\/ecs-ship:base-service/.test(JSON.stringify(s.Condition ?? {}))
+      )
+      .map(s => s.Sid)
+    expect(loose).toEqual([])
   })
 })
