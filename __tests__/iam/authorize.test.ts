@@ -2,9 +2,9 @@
 // what it may not, and the denial AWS would give.
 import { authorize, type AuthorizeRequest } from '../../sim/iam/authorize.js'
 import type { World } from '../../sim/iam/check.js'
-import { evaluateCheck, type Identity } from '../../sim/iam/evaluate.js'
+import { evaluateCheck, identityFrom, type Identity } from '../../sim/iam/evaluate.js'
 import { registryCheck } from '../../sim/iam/operations/index.js'
-import { loadPermissions, loadRolePolicy, type RoleData } from '../../sim/iam/permissions.js'
+import { exampleIdentity, loadPermissions, loadRolePolicy, type RoleData } from '../../sim/iam/permissions.js'
 
 const ACCOUNT = '123456789012'
 const REGION = 'eu-west-1'
@@ -386,6 +386,31 @@ describe('authorize', () => {
   it('refuses an operation it has no entry for, loudly', async () => {
     await expect(request(identity('deploy'), 'ecs', 'DeleteCluster', {})).rejects.toThrow(
       'sim/iam has no entry for ecs:DeleteCluster'
+    )
+  })
+})
+
+describe('identities', () => {
+  it('of an example role: the session a job that assumed it signs as, and its policy', () => {
+    const deploy = exampleIdentity('deploy')
+    expect(deploy.principalArn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/ecs-ship-deploy/ecs-ship`)
+    expect(deploy.policies.map(p => p.name)).toEqual(['ecs-ship-deploy'])
+    expect(() => exampleIdentity('admin')).toThrow(
+      'permissions.json has no role admin (deploy, rollback, preview)'
+    )
+  })
+
+  it('from the control API: checked field by field', () => {
+    const document = { Version: '2012-10-17', Statement: [] }
+    expect(
+      identityFrom({ principalArn: 'arn:aws:sts::1:assumed-role/r/s', policies: [{ name: 'p', document }] })
+    ).toEqual({ principalArn: 'arn:aws:sts::1:assumed-role/r/s', policies: [{ name: 'p', document }] })
+    expect(() => identityFrom({ policies: [] })).toThrow('principalArn')
+    expect(() => identityFrom({ principalArn: 'arn:x', policies: [] })).toThrow(
+      'policies: [{ name, document }]'
+    )
+    expect(() => identityFrom({ principalArn: 'arn:x', policies: [{ name: 'p' }] })).toThrow(
+      'policies[0] (p) needs a policy document'
     )
   })
 })

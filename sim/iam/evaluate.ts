@@ -189,3 +189,23 @@ export async function evaluateCheck(options: {
   // Denied: AWS names the action the operation needs, not its alternatives.
   return results[0] as CheckResult
 }
+
+/**
+ * An identity from what a client sent (the simulator's control API): a principal ARN and named
+ * policy documents. Says what is wrong rather than accepting half of it.
+ */
+export function identityFrom(value: unknown): Identity {
+  const input = (value ?? {}) as { principalArn?: unknown; policies?: unknown }
+  if (typeof input.principalArn !== 'string' || !input.principalArn.startsWith('arn:'))
+    throw new Error('an identity needs principalArn, the ARN the caller signs as')
+  if (!Array.isArray(input.policies) || input.policies.length === 0)
+    throw new Error('an identity needs policies: [{ name, document }]')
+  const policies = input.policies.map((p: unknown, i: number) => {
+    const policy = (p ?? {}) as { name?: unknown; document?: unknown }
+    if (typeof policy.name !== 'string' || policy.name === '') throw new Error(`policies[${i}] needs a name`)
+    if (policy.document === null || typeof policy.document !== 'object')
+      throw new Error(`policies[${i}] (${policy.name}) needs a policy document`)
+    return { name: policy.name, document: policy.document }
+  })
+  return { principalArn: input.principalArn, policies }
+}

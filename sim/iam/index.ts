@@ -4,6 +4,7 @@
 export { authorize, type AuthorizeRequest, type Decision, type DecidedCheck } from './authorize.js'
 export {
   evaluateCheck,
+  identityFrom,
   principalArnOfSession,
   type CheckResult,
   type Identity,
@@ -26,3 +27,13 @@ export {
   type RegistryRequest,
   type SimService
 } from './operations/index.js'
+export {
+  exampleIdentity,
+  grantPairs,
+  loadPermissions,
+  pairsCovering,
+  type Grant,
+  type GrantPair,
+  type PermissionsData,
+  type RoleData
+} from './permissions.js'

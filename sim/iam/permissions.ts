@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { resourceArnWithWildcardsToRegex } from '@cloud-copilot/iam-utils'
 import type { ConditionContext } from './check.js'
-import type { NamedPolicy } from './evaluate.js'
+import type { Identity, NamedPolicy } from './evaluate.js'
 
 /** How the action comes to need a grant. */
 export type Via =
@@ -82,6 +82,19 @@ export function loadRolePolicy(role: RoleData, dir: string = EXAMPLE_IAM_DIR): N
 
 export function loadTrustPolicy(role: RoleData, dir: string = EXAMPLE_IAM_DIR): unknown {
   return JSON.parse(readFileSync(join(dir, role.trustPolicy), 'utf8')) as unknown
+}
+
+/**
+ * The identity of an example role, as a test hands it to the simulator: the session ARN a job
+ * that assumed the role gets, and the role's policy.
+ */
+export function exampleIdentity(role: string, data: PermissionsData = loadPermissions()): Identity {
+  const found = data.roles[role]
+  if (!found) throw new Error(`permissions.json has no role ${role} (${Object.keys(data.roles).join(', ')})`)
+  return {
+    principalArn: `arn:aws:sts::${data.account}:assumed-role/${found.roleName}/ecs-ship`,
+    policies: [loadRolePolicy(found)]
+  }
 }
 
 /** Every (action, resource) pair a role's grants list. */
