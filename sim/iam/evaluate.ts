@@ -67,13 +67,16 @@ function globalContext(identity: Identity, region: string, account: string): Con
   }
 }
 
-function simulation(
-  identity: Identity,
-  action: string,
-  resource: string,
-  account: string,
-  context: ConditionContext
-): Simulation {
+/** One action on one resource, asked by one identity. */
+interface Question {
+  readonly identity: Identity
+  readonly action: string
+  readonly resource: string
+  readonly account: string
+  readonly context: ConditionContext
+}
+
+function simulation({ identity, action, resource, account, context }: Question): Simulation {
   return {
     request: {
       principal: identity.principalArn,
@@ -108,22 +111,15 @@ function sidsOf(analyses: readonly (Analysis | undefined)[]): string[] {
 }
 
 /** Which statements allow a check the library evaluates without validation: each one alone. */
-function unvalidatedSids(
-  identity: Identity,
-  action: string,
-  resource: string,
-  account: string,
-  context: ConditionContext
-) {
+function unvalidatedSids(question: Question): string[] {
   const sids: string[] = []
-  for (const policy of identity.policies) {
-    const statements = statementsOf(policy.document)
-    statements.forEach((statement, index) => {
+  for (const policy of question.identity.policies) {
+    statementsOf(policy.document).forEach((statement, index) => {
       const alone = {
-        ...identity,
+        ...question.identity,
         policies: [{ name: policy.name, document: { Version: '2012-10-17', Statement: [statement] } }]
       }
-      if (runUnsafeSimulation(simulation(alone, action, resource, account, context), {}) === 'Allowed')
+      if (runUnsafeSimulation(simulation({ ...question, identity: alone }), {}) === 'Allowed')
         sids.push(`${policy.name}:${sidOf(statement) ?? `#${index + 1}`}`)
     })
   }
@@ -140,24 +136,13 @@ function sidOf(statement: unknown): string | undefined {
   return typeof sid === 'string' ? sid : undefined
 }
 
-async function evaluateAction(
-  identity: Identity,
-  action: string,
-  resource: string,
-  account: string,
-  context: ConditionContext
-): Promise<{ verdict: Verdict; allowedBy: string[] }> {
+async function evaluateAction(question: Question): Promise<{ verdict: Verdict; allowedBy: string[] }> {
+  const { action, resource } = question
   if (UNVALIDATED_ACTIONS.has(action)) {
-    const verdict = runUnsafeSimulation(
-      simulation(identity, action, resource, account, context),
-      {}
-    ) as Verdict
-    return {
-      verdict,
-      allowedBy: verdict === 'Allowed' ? unvalidatedSids(identity, action, resource, account, context) : []
-    }
+    const verdict = runUnsafeSimulation(simulation(question), {}) as Verdict
+    return { verdict, allowedBy: verdict === 'Allowed' ? unvalidatedSids(question) : [] }
   }
-  const answer = await runSimulation(simulation(identity, action, resource, account, context), {})
+  const answer = await runSimulation(simulation(question), {})
   if (answer.resultType === 'error') {
     // A request the reference does not allow for (a wrong ARN for the action, a bad policy) is a
     // bug in the table or the policy: say so rather than deny quietly.
@@ -182,7 +167,13 @@ export async function evaluateCheck(options: {
   const context = { ...globalContext(identity, region, account), ...check.context }
   const results: CheckResult[] = []
   for (const action of [check.action, ...(check.orActions ?? [])]) {
-    const { verdict, allowedBy } = await evaluateAction(identity, action, check.resource, account, context)
+    const { verdict, allowedBy } = await evaluateAction({
+      identity,
+      action,
+      resource: check.resource,
+      account,
+      context
+    })
     if (verdict === 'Allowed') return { verdict, action, allowedBy }
     results.push({ verdict, action, allowedBy })
   }
