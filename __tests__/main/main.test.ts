@@ -73,15 +73,15 @@ function mutatingCalls(): number {
   )
 }
 
-/** The service's current deployment (web:7) runs its 2 tasks, both healthy behind web-tg. */
-function healthyRunningService(): void {
+/** The deployment runs its 2 tasks of the revision, both healthy behind web-tg. */
+function healthyTasks(deploymentId = 'ecs-svc/1111111111111111111', taskDefinitionArn = OLD): void {
   ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: ['t/1', 't/2'] })
   ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] })
   ecsMock.on(DescribeTasksCommand).resolves({
     tasks: [1, 2].map(n => ({
       taskArn: `t/${n}`,
-      startedBy: 'ecs-svc/1111111111111111111',
-      taskDefinitionArn: OLD,
+      startedBy: deploymentId,
+      taskDefinitionArn,
       lastStatus: 'RUNNING',
       desiredStatus: 'RUNNING',
       attachments: [
@@ -173,7 +173,7 @@ describe('run', () => {
   })
 
   it('registers nothing and deploys nothing when nothing changed', async () => {
-    healthyRunningService()
+    healthyTasks()
     const result = await runWith({ 'task-definition': fixturePath('taskdef/web.yaml') })
     expect(result.failed).toBe(false)
     expect(mutatingCalls()).toBe(0)
@@ -227,26 +227,7 @@ describe('run', () => {
       .on(DescribeServicesCommand)
       .resolvesOnce(service)
       .resolves(after as never)
-    ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: ['t/1', 't/2'] })
-    ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] })
-    ecsMock.on(DescribeTasksCommand).resolves({
-      tasks: [1, 2].map(n => ({
-        taskArn: `t/${n}`,
-        startedBy: 'ecs-svc/new',
-        taskDefinitionArn: NEW,
-        lastStatus: 'RUNNING',
-        desiredStatus: 'RUNNING',
-        attachments: [
-          { type: 'ElasticNetworkInterface', details: [{ name: 'privateIPv4Address', value: `10.0.0.${n}` }] }
-        ]
-      }))
-    })
-    elbMock.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({
-      TargetHealthDescriptions: [1, 2].map(n => ({
-        Target: { Id: `10.0.0.${n}`, Port: 8000 },
-        TargetHealth: { State: 'healthy' }
-      }))
-    })
+    healthyTasks('ecs-svc/new', NEW)
     const result = await runWith({ image: 'repo/web:v2', 'environment-variables': 'RELEASE=42' })
     expect(result.failed).toBe(false)
     expect(result.outputs).toMatchObject({
@@ -318,7 +299,7 @@ describe('run, mode rollback', () => {
   })
 
   it('says unchanged when the service already runs the target', async () => {
-    healthyRunningService()
+    healthyTasks()
     const result = await runWith({ mode: 'rollback', 'rollback-to': OLD })
     expect(result.outputs.status).toBe('unchanged')
     expect(mutatingCalls()).toBe(0)
