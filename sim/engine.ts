@@ -14,11 +14,11 @@ import type {
   Task,
   TaskOverride
 } from '@aws-sdk/client-ecs'
-import { startLogStreams, writeDueLogs } from './awslogs.js'
-import { commandBehaviour, imageBehaviour, sidecarBehaviour } from './behaviours.js'
-import { advanceBlueGreen, usesBlueGreen } from './bluegreen.js'
-import { advanceCodeDeploy } from './codedeploy-engine.js'
-import { containerHealthAllows, planContainerHealth, runContainerChecks } from './container-health.js'
+import { startLogStreams, writeDueLogs } from './runtime/awslogs.js'
+import { commandBehaviour, imageBehaviour, sidecarBehaviour } from './world/behaviours.js'
+import { advanceBlueGreen, usesBlueGreen } from './controllers/bluegreen/lifecycle.js'
+import { advanceCodeDeploy } from './controllers/codedeploy/lifecycle.js'
+import { containerHealthAllows, planContainerHealth, runContainerChecks } from './runtime/container-health.js'
 import type { ImageBehaviour } from './contract.js'
 import {
   digitsId,
@@ -33,12 +33,12 @@ import {
   type SimTask,
   type SimTargetGroup,
   type TaskPlan
-} from './model.js'
-import { startRequestedRollback } from './stop-deployment.js'
-import { findTaskDefinition } from './taskdefs.js'
-import { advanceTaskSets, isCodeDeployService } from './tasksets.js'
+} from './world/model.js'
+import { startRequestedRollback } from './controllers/rolling/stop-rollback.js'
+import { findTaskDefinition } from './world/task-definitions.js'
+import { advanceTaskSets, isCodeDeployService } from './runtime/task-sets.js'
 
-export { findTaskDefinition } from './taskdefs.js'
+export { findTaskDefinition } from './world/task-definitions.js'
 
 /**
  * The circuit breaker's failure threshold. The API reference (ServiceDeploymentCircuitBreaker,

@@ -4,19 +4,24 @@
 // deployment does over time is in codedeploy-engine.ts.
 import { createHash, randomUUID } from 'node:crypto'
 import type * as C from '@aws-sdk/client-codedeploy'
-import { parseEcsAppSpec } from './appspec.js'
-import { continueFromReady, isRunning, openDeployment, stopDeployment } from './codedeploy-engine.js'
+import { parseEcsAppSpec } from '../world/appspec.js'
+import {
+  continueFromReady,
+  isRunning,
+  openDeployment,
+  stopDeployment
+} from '../controllers/codedeploy/lifecycle.js'
 import {
   ECS_DEPLOYMENT_CONFIGS,
   groupKey,
   type SimApplication,
   type SimCodeDeployment
-} from './codedeploy-model.js'
-import { findService } from './engine.js'
+} from '../world/codedeploy-model.js'
+import { findService } from '../engine.js'
 import type { Handlers } from './handlers.js'
-import { ecsArn, type SimState } from './model.js'
-import { AwsError } from './protocol.js'
-import { isCodeDeployService } from './tasksets.js'
+import { ecsArn, type SimState } from '../world/model.js'
+import { AwsError } from '../world/aws-error.js'
+import { isCodeDeployService } from '../runtime/task-sets.js'
 
 /** The CodeDeploy operations the simulator answers, with the SDK's shapes. */
 export type CodeDeployOperations = {

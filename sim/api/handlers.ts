@@ -1,7 +1,7 @@
 // How the simulator's operation handlers are typed: each service lists its operations with the
 // SDK's own input and output shapes, so a handler whose answer drifts from what the SDK expects (a
 // misspelt field, a wrong type) fails the typecheck instead of a test far away.
-import type { SimState } from './model.js'
+import type { SimState } from '../world/model.js'
 
 /** One operation: the SDK's input shape in, the SDK's output shape out. */
 export type Handler<I, O> = (state: SimState, input: I, now: number) => O | Promise<O>

@@ -3,10 +3,10 @@
 // PutLifecycleEventHookExecutionStatus within an hour. The simulator has no Lambda: the function's
 // answer comes from Behaviours.hooks (by name or ARN), and an unlisted function succeeds after 1 s.
 import type { Diagnostics } from '@aws-sdk/client-codedeploy'
-import type { EcsLifecycleEvent } from './appspec.js'
-import type { HookBehaviour } from './contract.js'
-import type { HookExecution, LifecycleFailure, SimCodeDeployment } from './codedeploy-model.js'
-import { recordMilestone, scaled, type SimState } from './model.js'
+import type { EcsLifecycleEvent } from '../../world/appspec.js'
+import type { HookBehaviour } from '../../contract.js'
+import type { HookExecution, LifecycleFailure, SimCodeDeployment } from '../../world/codedeploy-model.js'
+import { recordMilestone, scaled, type SimState } from '../../world/model.js'
 
 export const HOOK_TIMEOUT_SECONDS = 3600
 

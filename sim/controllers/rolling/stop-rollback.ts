@@ -7,9 +7,9 @@ import type {
   StopServiceDeploymentRequest,
   StopServiceDeploymentResponse
 } from '@aws-sdk/client-ecs'
-import { addEvent, createDeployment } from './engine.js'
-import type { SimService, SimState } from './model.js'
-import { AwsError } from './protocol.js'
+import { addEvent, createDeployment } from '../../engine.js'
+import type { SimService, SimState } from '../../world/model.js'
+import { AwsError } from '../../world/aws-error.js'
 
 /** The developer guide's list of states a deployment can be stopped in, and what stopping does. */
 const STOPPABLE: Partial<Record<ServiceDeploymentStatus, 'roll back' | 'continues'>> = {

@@ -6,8 +6,8 @@
 // essential containers only: UNHEALTHY if one is, else UNKNOWN if one is (a container without a
 // health check is UNKNOWN), else HEALTHY.
 import type { ContainerDefinition, HealthStatus, Task } from '@aws-sdk/client-ecs'
-import type { ContainerHealthPlan, SimState } from './model.js'
-import { scaled } from './model.js'
+import type { ContainerHealthPlan, SimState } from '../world/model.js'
+import { scaled } from '../world/model.js'
 
 /** HealthCheck defaults from the API reference: interval 30 s, retries 3, startPeriod 0. */
 const DEFAULT_INTERVAL = 30

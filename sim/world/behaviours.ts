@@ -1,7 +1,7 @@
 // How an image, a revision or a command behaves: what a test set through the control API wins;
 // what the fixture set for itself (django-web's migrate command) fills in the rest; then the
 // built-in defaults (healthy; exit 0 after a second with no output).
-import type { CommandBehaviour, ImageBehaviour, PlacementFailure } from './contract.js'
+import type { CommandBehaviour, ImageBehaviour, PlacementFailure } from '../contract.js'
 import type { SimState } from './model.js'
 
 const HEALTHY: ImageBehaviour = { kind: 'healthy' }

@@ -16,7 +16,7 @@ import type {
   ServiceDeployment,
   ServiceDeploymentLifecycleStage
 } from '@aws-sdk/client-ecs'
-import { lifecyclePlan, type LifecycleStep } from './bluegreen-plan.js'
+import { lifecyclePlan, type LifecycleStep } from '../../world/bluegreen-plan.js'
 import {
   addEvent,
   circuitBreakerThreshold,
@@ -27,7 +27,7 @@ import {
   replaceTasksFailingTargets,
   startServiceTasks,
   stopServiceTasks
-} from './engine.js'
+} from '../../engine.js'
 import {
   hexId,
   recordMilestone,
@@ -37,9 +37,9 @@ import {
   type SimState,
   type SimTargetGroup,
   type SimTask
-} from './model.js'
-import { forwardActionOf, percentTo, setWeights } from './listener-weights.js'
-import { AwsError } from './protocol.js'
+} from '../../world/model.js'
+import { forwardActionOf, percentTo, setWeights } from '../../world/listener-weights.js'
+import { AwsError } from '../../world/aws-error.js'
 
 interface HookInvocation {
   readonly detail: DeploymentLifecycleHookDetail

@@ -4,8 +4,8 @@
 // fails the task at start with ResourceInitializationError, unless `awslogs-create-group` is
 // "true", when the driver creates the group.
 import type { ContainerDefinition } from '@aws-sdk/client-ecs'
-import { findTaskDefinition } from './taskdefs.js'
-import type { SimState, SimTask } from './model.js'
+import { findTaskDefinition } from '../world/task-definitions.js'
+import type { SimState, SimTask } from '../world/model.js'
 
 interface LogTarget {
   readonly group: string

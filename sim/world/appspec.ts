@@ -3,7 +3,7 @@
 // deployment"). YAML or JSON; JSON is valid YAML, so one parser reads both.
 import type { NetworkConfiguration } from '@aws-sdk/client-ecs'
 import { parse } from 'yaml'
-import { AwsError } from './protocol.js'
+import { AwsError } from '../world/aws-error.js'
 
 /** The ECS lifecycle events in the order CodeDeploy runs them. */
 export const ECS_LIFECYCLE_EVENTS = [

@@ -21,8 +21,8 @@ import type {
   TargetHealthStateEnum,
   TargetHealthReasonEnum
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { Behaviours, CallRecord, FaultSpec, SimMilestone, Timings } from './contract.js'
-import type { BlueGreenRun } from './bluegreen.js'
+import type { Behaviours, CallRecord, FaultSpec, SimMilestone, Timings } from '../contract.js'
+import type { BlueGreenRun } from '../controllers/bluegreen/lifecycle.js'
 import { newCodeDeployState, type CodeDeployState } from './codedeploy-model.js'
 
 export interface SimTarget {

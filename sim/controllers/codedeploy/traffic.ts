@@ -3,8 +3,12 @@
 // original and replacement target groups with weights, as ELB's DescribeListeners then shows them.
 // The production steps follow the deployment configuration: all at once, linear or canary.
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { ECS_DEPLOYMENT_CONFIGS, type LifecycleFailure, type SimCodeDeployment } from './codedeploy-model.js'
-import { scaled, type SimState } from './model.js'
+import {
+  ECS_DEPLOYMENT_CONFIGS,
+  type LifecycleFailure,
+  type SimCodeDeployment
+} from '../../world/codedeploy-model.js'
+import { scaled, type SimState } from '../../world/model.js'
 
 const minutes = (state: SimState, n: number | undefined) => scaled(state, (n ?? 0) * 60)
 const pairOf = (dep: SimCodeDeployment) => dep.info.loadBalancerInfo?.targetGroupPairInfoList?.[0]

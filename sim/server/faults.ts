@@ -1,8 +1,8 @@
 // Faults set per operation through the control API: throttling, server errors, latency, dropped
 // connections, expired credentials, access denied. Random choices come from a seeded generator,
 // so a run with the same faults and the same calls fails the same calls.
-import type { FaultSpec } from './contract.js'
-import { scaled, type SimState } from './model.js'
+import type { FaultSpec } from '../contract.js'
+import { scaled, type SimState } from '../world/model.js'
 
 export interface FaultError {
   readonly code: string

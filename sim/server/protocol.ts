@@ -1,18 +1,7 @@
 // The two wire protocols the installed SDK clients speak (checked in node_modules: ECS, ECR,
 // CloudWatch Logs and CodeDeploy use awsJson1_1; Elastic Load Balancing v2 and STS use awsQuery).
 import { XMLBuilder } from 'fast-xml-parser'
-
-/** An error answered the way AWS answers it, so the SDK maps it to its typed exception. */
-export class AwsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    readonly type: 'Sender' | 'Receiver' = 'Sender'
-  ) {
-    super(message)
-  }
-}
+import type { AwsError } from '../world/aws-error.js'
 
 /** awsJson1_1 timestamps are epoch seconds; the replacer sees the holder's original Date. */
 export function toJson11(value: unknown): string {

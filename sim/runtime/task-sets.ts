@@ -13,9 +13,16 @@ import {
   replaceTasksFailingTargets,
   startServiceTasks,
   stopServiceTasks
-} from './engine.js'
-import { digitsId, ecsArn, nameFromArn, type SimService, type SimState, type SimTask } from './model.js'
-import { AwsError } from './protocol.js'
+} from '../engine.js'
+import {
+  digitsId,
+  ecsArn,
+  nameFromArn,
+  type SimService,
+  type SimState,
+  type SimTask
+} from '../world/model.js'
+import { AwsError } from '../world/aws-error.js'
 
 export interface TaskSetSpec {
   readonly taskDefinitionArn: string

@@ -8,14 +8,14 @@ import {
   findTaskDefinition,
   requestStop,
   startTask
-} from './engine.js'
-import { placementFailure } from './behaviours.js'
-import { validateAdvancedConfiguration } from './bluegreen.js'
-import { ecsArn, nameFromArn, type SimService, type SimState } from './model.js'
+} from '../engine.js'
+import { placementFailure } from '../world/behaviours.js'
+import { validateAdvancedConfiguration } from '../controllers/bluegreen/lifecycle.js'
+import { ecsArn, nameFromArn, type SimService, type SimState } from '../world/model.js'
 import type { Handlers } from './handlers.js'
-import { AwsError } from './protocol.js'
-import { stopServiceDeployment } from './stop-deployment.js'
-import { createInitialTaskSet, isCodeDeployService } from './tasksets.js'
+import { AwsError } from '../world/aws-error.js'
+import { stopServiceDeployment } from '../controllers/rolling/stop-rollback.js'
+import { createInitialTaskSet, isCodeDeployService } from '../runtime/task-sets.js'
 
 /** The ECS operations the simulator answers, with the SDK's shapes (awsJson1_1: timestamps in an input arrive as epoch seconds). */
 export type EcsOperations = {

@@ -1,8 +1,8 @@
 // CloudWatch Logs operations: the events the awslogs driver wrote for simulated containers.
 import type * as W from '@aws-sdk/client-cloudwatch-logs'
 import type { Handlers } from './handlers.js'
-import type { SimState } from './model.js'
-import { AwsError } from './protocol.js'
+import type { SimState } from '../world/model.js'
+import { AwsError } from '../world/aws-error.js'
 
 /** The CloudWatch Logs operations the simulator answers, with the SDK's shapes. */
 export type LogsOperations = {

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto'
 import type * as R from '@aws-sdk/client-ecr'
 import type { Handlers } from './handlers.js'
-import type { SimImage, SimRepository, SimState } from './model.js'
-import { AwsError } from './protocol.js'
+import type { SimImage, SimRepository, SimState } from '../world/model.js'
+import { AwsError } from '../world/aws-error.js'
 
 /** The ECR operations the simulator answers, with the SDK's shapes. */
 export type EcrOperations = {

@@ -3,8 +3,8 @@
 // SDK's output shapes.
 import type * as L from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Handlers, QueryInput, QueryShapes } from './handlers.js'
-import { hexId, type SimState, type SimTargetGroup } from './model.js'
-import { AwsError } from './protocol.js'
+import { hexId, type SimState, type SimTargetGroup } from '../world/model.js'
+import { AwsError } from '../world/aws-error.js'
 
 /** The ELBv2 operations the simulator answers, with the SDK's shapes. */
 export type ElbOperations = QueryShapes<{

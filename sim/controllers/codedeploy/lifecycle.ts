@@ -16,13 +16,18 @@ import type {
   RollbackInfo
 } from '@aws-sdk/client-codedeploy'
 import type { TaskSet } from '@aws-sdk/client-ecs'
-import { ECS_LIFECYCLE_EVENTS, HOOK_EVENTS, type EcsAppSpec, type EcsLifecycleEvent } from './appspec.js'
-import { runHook } from './codedeploy-hooks.js'
-import { groupKey, type LifecycleFailure, type SimCodeDeployment } from './codedeploy-model.js'
-import { prodListeners, route, testListeners, trafficSteps } from './codedeploy-traffic.js'
-import { findService } from './engine.js'
-import { recordMilestone, scaled, type SimService, type SimState } from './model.js'
-import { AwsError } from './protocol.js'
+import {
+  ECS_LIFECYCLE_EVENTS,
+  HOOK_EVENTS,
+  type EcsAppSpec,
+  type EcsLifecycleEvent
+} from '../../world/appspec.js'
+import { runHook } from './hooks.js'
+import { groupKey, type LifecycleFailure, type SimCodeDeployment } from '../../world/codedeploy-model.js'
+import { prodListeners, route, testListeners, trafficSteps } from './traffic.js'
+import { findService } from '../../engine.js'
+import { recordMilestone, scaled, type SimService, type SimState } from '../../world/model.js'
+import { AwsError } from '../../world/aws-error.js'
 import {
   createTaskSet,
   deleteTaskSet,
@@ -30,7 +35,7 @@ import {
   isTaskSetTaskHealthy,
   makePrimary,
   taskSetTasks
-} from './tasksets.js'
+} from '../../runtime/task-sets.js'
 
 /** How a lifecycle event went this tick. */
 type Outcome = 'running' | 'succeeded' | LifecycleFailure
