@@ -1,27 +1,26 @@
 // AWS CodeDeploy operations (awsJson1_1, target prefix CodeDeploy_20141006) for the Amazon ECS
 // compute platform: applications, deployment groups, blue/green deployments and their ECS
 // targets. Shapes are the SDK's own; error codes follow the CodeDeploy API reference. What a
-// deployment does over time is in codedeploy-engine.ts.
+// deployment does over time is in controllers/codedeploy/.
 import { createHash, randomUUID } from 'node:crypto'
 import type * as C from '@aws-sdk/client-codedeploy'
-import { parseEcsAppSpec } from '../world/appspec.js'
 import {
   continueFromReady,
   isRunning,
   openDeployment,
   stopDeployment
-} from '../controllers/codedeploy/lifecycle.js'
+} from '../runtime/codedeploy-deployments.js'
+import { parseEcsAppSpec } from '../world/appspec.js'
+import { AwsError } from '../world/aws-error.js'
 import {
   ECS_DEPLOYMENT_CONFIGS,
   groupKey,
   type SimApplication,
   type SimCodeDeployment
 } from '../world/codedeploy-model.js'
-import { findService } from '../engine.js'
+import { isCodeDeployService } from '../world/deployment-controller.js'
+import { ecsArn, findService, type SimState } from '../world/model.js'
 import type { Handlers } from './handlers.js'
-import { ecsArn, type SimState } from '../world/model.js'
-import { AwsError } from '../world/aws-error.js'
-import { isCodeDeployService } from '../runtime/task-sets.js'
 
 /** The CodeDeploy operations the simulator answers, with the SDK's shapes. */
 export type CodeDeployOperations = {

@@ -1,21 +1,23 @@
 // Amazon ECS operations, answered from the simulator's state. Input and output shapes are the
 // SDK's own types. Error codes and messages follow the ECS API reference.
 import type * as E from '@aws-sdk/client-ecs'
-import {
-  advance,
-  createDeployment,
-  findService,
-  findTaskDefinition,
-  requestStop,
-  startTask
-} from '../engine.js'
-import { placementFailure } from '../world/behaviours.js'
-import { validateAdvancedConfiguration } from '../controllers/bluegreen/lifecycle.js'
-import { ecsArn, nameFromArn, type SimService, type SimState } from '../world/model.js'
-import type { Handlers } from './handlers.js'
+import { advance } from '../tick.js'
+import { createDeployment } from '../runtime/service-deployments.js'
+import { createInitialTaskSet } from '../runtime/task-sets.js'
+import { requestStop, startTask } from '../runtime/tasks.js'
 import { AwsError } from '../world/aws-error.js'
-import { stopServiceDeployment } from '../controllers/rolling/stop-rollback.js'
-import { createInitialTaskSet, isCodeDeployService } from '../runtime/task-sets.js'
+import { placementFailure } from '../world/behaviours.js'
+import { isCodeDeployService } from '../world/deployment-controller.js'
+import { forwardActionOf } from '../world/listener-weights.js'
+import { ecsArn, findService, nameFromArn, type SimService, type SimState } from '../world/model.js'
+import {
+  describeServiceDeployments,
+  describeServiceRevisions,
+  listServiceDeployments,
+  stopServiceDeployment
+} from './ecs-service-deployments.js'
+import { cluster, service, taskDefinitionOrThrow } from './ecs-lookups.js'
+import type { Handlers } from './handlers.js'
 
 /** The ECS operations the simulator answers, with the SDK's shapes (awsJson1_1: timestamps in an input arrive as epoch seconds). */
 export type EcsOperations = {
@@ -42,31 +44,6 @@ export type EcsOperations = {
   ListTagsForResource: [E.ListTagsForResourceRequest, E.ListTagsForResourceResponse]
   TagResource: [E.TagResourceRequest, E.TagResourceResponse]
   UntagResource: [E.UntagResourceRequest, E.UntagResourceResponse]
-}
-
-function cluster(state: SimState, ref: string | undefined): E.Cluster {
-  const name = nameFromArn(ref ?? 'default')
-  const found = state.clusters.get(name)
-  if (!found) throw new AwsError('ClusterNotFoundException', 'Cluster not found.')
-  return found
-}
-
-function service(state: SimState, clusterRef: string | undefined, ref: string | undefined): SimService {
-  const c = cluster(state, clusterRef)
-  const svc = findService(state, c.clusterName ?? '', ref ?? '')
-  if (!svc || svc.service.status === 'INACTIVE')
-    throw new AwsError('ServiceNotFoundException', 'Service not found.')
-  return svc
-}
-
-function taskDefinitionOrThrow(state: SimState, ref: string | undefined, code = 'ClientException') {
-  const td = ref ? findTaskDefinition(state, ref) : undefined
-  if (!td)
-    throw new AwsError(
-      code,
-      code === 'ClientException' ? 'Unable to describe task definition.' : 'TaskDefinition not found.'
-    )
-  return td
 }
 
 function serviceView(state: SimState, svc: SimService, includeTags: boolean): E.Service {
@@ -100,6 +77,35 @@ function validateTaskDefinition(input: E.RegisterTaskDefinitionRequest): void {
       throw new AwsError('ClientException', 'Fargate only supports network mode ‘awsvpc’.')
     if (!input.cpu || !input.memory)
       throw new AwsError('ClientException', "Fargate requires that 'cpu' be defined at the task level.")
+  }
+}
+
+/** CreateService/UpdateService: the alternate target group and the listener rules must exist. */
+function validateAdvancedConfiguration(
+  state: SimState,
+  loadBalancers: readonly E.LoadBalancer[] | undefined
+): void {
+  for (const lb of loadBalancers ?? []) {
+    const advanced = lb.advancedConfiguration
+    if (!advanced) continue
+    const tg = advanced.alternateTargetGroupArn
+    if (!tg || !state.targetGroups.some(t => t.group.TargetGroupArn === tg))
+      throw new AwsError(
+        'InvalidParameterException',
+        `Unable to validate the alternate target group ${tg ?? '(none)'}. Please verify that the target group exists.`
+      )
+    if (!advanced.productionListenerRule)
+      throw new AwsError(
+        'InvalidParameterException',
+        'advancedConfiguration.productionListenerRule must be specified.'
+      )
+    for (const ruleArn of [advanced.productionListenerRule, advanced.testListenerRule]) {
+      if (ruleArn !== undefined && !forwardActionOf(state, ruleArn))
+        throw new AwsError(
+          'InvalidParameterException',
+          `Unable to validate the listener rule ${ruleArn}. Please verify that it exists and forwards to target groups.`
+        )
+    }
   }
 }
 
@@ -199,7 +205,7 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
   c.activeServicesCount = (c.activeServicesCount ?? 0) + 1
   // A CODE_DEPLOY service starts with one PRIMARY task set instead of a deployment.
   if (isCodeDeployService(svc)) createInitialTaskSet(state, svc, now)
-  else createDeployment(state, svc, td.definition.taskDefinitionArn ?? '', now)
+  else createDeployment(state, svc, { taskDefinitionArn: td.definition.taskDefinitionArn ?? '' }, now)
   advance(state, now)
   return { service: serviceView(state, svc, false) }
 }
@@ -256,7 +262,7 @@ function updateService(state: SimState, input: E.UpdateServiceRequest, now: numb
     input.platformVersion
   ) {
     if (input.platformVersion) s.platformVersion = input.platformVersion
-    createDeployment(state, svc, taskDefinition, now)
+    createDeployment(state, svc, { taskDefinitionArn: taskDefinition }, now)
   }
   advance(state, now)
   return { service: serviceView(state, svc, false) }
@@ -505,75 +511,6 @@ function deregisterTaskDefinition(
   td.definition.status = 'INACTIVE'
   td.definition.deregisteredAt = new Date(now)
   return { taskDefinition: td.definition }
-}
-
-/** CreatedAt bounds arrive as epoch seconds (awsJson1_1 timestamps). */
-function createdWithin(createdAt: Date | undefined, range: E.CreatedAt | undefined): boolean {
-  const at = createdAt?.getTime() ?? 0
-  const ms = (v: unknown) => (v === undefined ? undefined : Number(v) * 1000)
-  const before = ms(range?.before)
-  const after = ms(range?.after)
-  return (before === undefined || at <= before) && (after === undefined || at >= after)
-}
-
-function listServiceDeployments(
-  state: SimState,
-  input: E.ListServiceDeploymentsRequest
-): E.ListServiceDeploymentsResponse {
-  const svc = service(state, input.cluster, input.service)
-  if (input.maxResults !== undefined && (input.maxResults < 1 || input.maxResults > 100))
-    throw new AwsError('InvalidParameterException', 'maxResults must be between 1 and 100.')
-  const briefs: E.ServiceDeploymentBrief[] = [...svc.history]
-    .reverse()
-    .filter(h => !input.status?.length || input.status.includes(h.status as E.ServiceDeploymentStatus))
-    .filter(h => createdWithin(h.createdAt, input.createdAt))
-    .map(h => ({
-      serviceDeploymentArn: h.serviceDeploymentArn,
-      serviceArn: h.serviceArn,
-      clusterArn: h.clusterArn,
-      startedAt: h.startedAt,
-      createdAt: h.createdAt,
-      finishedAt: h.finishedAt,
-      targetServiceRevisionArn: h.targetServiceRevision?.arn,
-      status: h.status,
-      statusReason: h.statusReason
-    }))
-  const start = Number(input.nextToken ?? 0)
-  const max = input.maxResults ?? 20
-  return {
-    serviceDeployments: briefs.slice(start, start + max),
-    nextToken: start + max < briefs.length ? String(start + max) : undefined
-  }
-}
-
-function describeServiceDeployments(
-  state: SimState,
-  input: E.DescribeServiceDeploymentsRequest
-): E.DescribeServiceDeploymentsResponse {
-  const all = [...state.services.values()].flatMap(s => s.history)
-  const serviceDeployments: E.ServiceDeployment[] = []
-  const failures: E.Failure[] = []
-  for (const arn of input.serviceDeploymentArns ?? []) {
-    const found = all.find(h => h.serviceDeploymentArn === arn)
-    if (found) serviceDeployments.push(found)
-    else failures.push({ arn, reason: 'MISSING' })
-  }
-  return { serviceDeployments, failures }
-}
-
-function describeServiceRevisions(
-  state: SimState,
-  input: E.DescribeServiceRevisionsRequest
-): E.DescribeServiceRevisionsResponse {
-  const all = [...state.services.values()].flatMap(s => s.revisions)
-  const serviceRevisions: E.ServiceRevision[] = []
-  const failures: E.Failure[] = []
-  for (const arn of input.serviceRevisionArns ?? []) {
-    const found = all.find(r => r.serviceRevisionArn === arn)
-    if (found) serviceRevisions.push(found)
-    else failures.push({ arn, reason: 'MISSING' })
-  }
-  return { serviceRevisions, failures }
 }
 
 function taggable(state: SimState, arn: string | undefined): { tags: E.Tag[] } {

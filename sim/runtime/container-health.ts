@@ -6,8 +6,7 @@
 // essential containers only: UNHEALTHY if one is, else UNKNOWN if one is (a container without a
 // health check is UNKNOWN), else HEALTHY.
 import type { ContainerDefinition, HealthStatus, Task } from '@aws-sdk/client-ecs'
-import type { ContainerHealthPlan, SimState } from '../world/model.js'
-import { scaled } from '../world/model.js'
+import { scaled, type ContainerHealthPlan, type SimState, type SimTask } from '../world/model.js'
 
 /** HealthCheck defaults from the API reference: interval 30 s, retries 3, startPeriod 0. */
 const DEFAULT_INTERVAL = 30
@@ -45,17 +44,12 @@ export function planContainerHealth(
  * Runs every check due by `now` on a RUNNING task and updates its containers' and its own
  * healthStatus. A container that has stopped is not checked any more.
  */
-export function runContainerChecks(
-  task: Task,
-  plans: readonly ContainerHealthPlan[],
-  essentialNames: readonly string[],
-  runningAt: number,
-  now: number
-): void {
-  for (const plan of plans) {
+export function runContainerChecks(simTask: SimTask, now: number): void {
+  const { task, plan: taskPlan } = simTask
+  for (const plan of taskPlan.containerHealth) {
     const container = task.containers?.find(c => c.name === plan.name)
     if (!container || container.lastStatus === 'STOPPED' || plan.intervalMs <= 0) continue
-    const due = Math.floor((now - runningAt) / plan.intervalMs)
+    const due = Math.floor((now - taskPlan.runningAt) / plan.intervalMs)
     while (plan.checksRun < due) {
       plan.checksRun += 1
       const sinceStart = plan.checksRun * plan.intervalMs
@@ -69,7 +63,7 @@ export function runContainerChecks(
       if (plan.failedInARow >= plan.retries) container.healthStatus = 'UNHEALTHY'
     }
   }
-  task.healthStatus = taskHealth(task, essentialNames)
+  task.healthStatus = taskHealth(task, taskPlan.essentialContainers)
 }
 
 /** The task's healthStatus from its essential containers, in the API reference's priority order. */
@@ -91,3 +85,10 @@ export function containerHealthAllows(task: Task, plans: readonly ContainerHealt
   if (!plans.some(p => p.essential)) return task.healthStatus !== 'UNHEALTHY'
   return task.healthStatus === 'HEALTHY'
 }
+
+/**
+ * Whether a task's container health lets it count for its deployment: HEALTHY when an essential
+ * container has a health check, and not UNHEALTHY otherwise.
+ */
+export const containerHealthy = (simTask: SimTask): boolean =>
+  containerHealthAllows(simTask.task, simTask.plan.containerHealth)

@@ -1,19 +1,11 @@
 // ECS task sets: how a service with the CODE_DEPLOY deployment controller runs its tasks. The
 // service has no deployments; it has task sets, each with its own task definition, scale and load
-// balancer. The scheduler keeps every task set at its computed desired count (the service's
-// desiredCount times the set's scale, rounded up), replaces tasks that stop or fail their health
-// checks, and reports STEADY_STATE when the set runs that many tasks, all healthy. Follows the ECS
-// API reference (TaskSet, CreateTaskSet, UpdateServicePrimaryTaskSet, DeleteTaskSet).
+// balancer. Creating one, making one PRIMARY, deleting one, scaling one to its computed desired
+// count and reporting its stability are here; controllers/task-sets.ts keeps them at their count
+// over time. Follows the ECS API reference (TaskSet, CreateTaskSet, UpdateServicePrimaryTaskSet,
+// DeleteTaskSet).
 import type { LoadBalancer, NetworkConfiguration, TaskSet } from '@aws-sdk/client-ecs'
-import {
-  addEvent,
-  containerHealthy,
-  findTaskDefinition,
-  isStarting,
-  replaceTasksFailingTargets,
-  startServiceTasks,
-  stopServiceTasks
-} from '../engine.js'
+import { AwsError } from '../world/aws-error.js'
 import {
   digitsId,
   ecsArn,
@@ -22,7 +14,11 @@ import {
   type SimState,
   type SimTask
 } from '../world/model.js'
-import { AwsError } from '../world/aws-error.js'
+import { findTaskDefinition } from '../world/task-definitions.js'
+import { containerHealthy } from './container-health.js'
+import { addEvent } from './events.js'
+import { startServiceTasks, stopServiceTasks, type TaskOwner } from './service-tasks.js'
+import { isStarting } from './tasks.js'
 
 export interface TaskSetSpec {
   readonly taskDefinitionArn: string
@@ -35,9 +31,6 @@ export interface TaskSetSpec {
   readonly networkConfiguration?: NetworkConfiguration
   readonly platformVersion?: string
 }
-
-export const isCodeDeployService = (svc: SimService): boolean =>
-  svc.service.deploymentController?.type === 'CODE_DEPLOY'
 
 export function findTaskSet(svc: SimService, id: string | undefined): TaskSet | undefined {
   return svc.service.taskSets?.find(ts => ts.id === id)
@@ -138,10 +131,11 @@ export function deleteTaskSet(state: SimState, svc: SimService, taskSet: TaskSet
   taskSet.updatedAt = new Date(now)
   svc.steady = false
   scaleTaskSet(state, svc, taskSet, now)
-  updateCounts(state, svc, taskSet, now)
+  updateTaskSetCounts(state, svc, taskSet, now)
 }
 
-function taskSetTargets(state: SimState, taskSet: TaskSet) {
+/** The target groups of a task set's load balancers. */
+export function taskSetTargets(state: SimState, taskSet: TaskSet) {
   return (taskSet.loadBalancers ?? []).flatMap(lb => {
     const tg = state.targetGroups.find(t => t.group.TargetGroupArn === lb.targetGroupArn)
     return tg ? [tg] : []
@@ -159,36 +153,31 @@ export function isTaskSetTaskHealthy(state: SimState, taskSet: TaskSet, simTask:
   })
 }
 
-const label = (svc: SimService, taskSet: TaskSet) =>
+/** How service events name a task set. */
+export const taskSetLabel = (svc: SimService, taskSet: TaskSet): string =>
   `(service ${svc.service.serviceName}, taskSet ${taskSet.id})`
 
-/**
- * The load balancer's verdict, as for rolling deployments: a target that stays unhealthy for one
- * health-check interval gets its task replaced, once the grace period has passed.
- */
-function replaceUnhealthyTasks(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
-  const tasks = taskSetTasks(state, taskSet)
-  replaceTasksFailingTargets(state, svc, tasks, taskSetTargets(state, taskSet), now, label(svc, taskSet))
-}
-
-function scaleTaskSet(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
+/** The scheduler's own job: the task set runs its computed desired count, no more, no fewer. */
+export function scaleTaskSet(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
   const wanted = taskSet.computedDesiredCount ?? 0
   const tasks = taskSetTasks(state, taskSet)
   const extra = tasks.slice(wanted)
   const stoppedReason = `Scaling activity initiated by (deployment ${taskSet.id})`
   const reason = { stopCode: 'ServiceSchedulerInitiated' as const, stoppedReason, failure: false }
-  stopServiceTasks(state, svc, extra, reason, now, label(svc, taskSet))
-  const owner = {
+  const who = taskSetLabel(svc, taskSet)
+  stopServiceTasks(state, { svc, tasks: extra, reason, who, now })
+  const owner: TaskOwner = {
     id: taskSet.id ?? '',
     taskDefinition: taskSet.taskDefinition ?? '',
     launchType: taskSet.launchType,
     networkConfiguration: taskSet.networkConfiguration,
     platformVersion: taskSet.platformVersion
   }
-  startServiceTasks(state, svc, owner, Math.max(0, wanted - tasks.length), now, label(svc, taskSet))
+  startServiceTasks(state, { svc, owner, count: Math.max(0, wanted - tasks.length), who, now })
 }
 
-function updateCounts(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
+/** Running and pending counts, and STEADY_STATE once the set runs its count, every task healthy. */
+export function updateTaskSetCounts(state: SimState, svc: SimService, taskSet: TaskSet, now: number): void {
   const tasks = taskSetTasks(state, taskSet)
   taskSet.runningCount = tasks.filter(t => t.task.lastStatus === 'RUNNING').length
   taskSet.pendingCount = tasks.filter(t => isStarting(t.task)).length
@@ -201,32 +190,6 @@ function updateCounts(state: SimState, svc: SimService, taskSet: TaskSet, now: n
   if (stability !== taskSet.stabilityStatus) {
     taskSet.stabilityStatus = stability
     taskSet.stabilityStatusAt = new Date(now)
-    addEvent(svc, now, `${label(svc, taskSet)} updated state to ${stability}.`)
+    addEvent(svc, now, `${taskSetLabel(svc, taskSet)} updated state to ${stability}.`)
   }
-}
-
-/** Keeps every task set of a CODE_DEPLOY service at its computed desired count. */
-export function advanceTaskSets(state: SimState, svc: SimService, now: number): void {
-  const service = svc.service
-  if (service.status !== 'ACTIVE' && service.status !== 'DRAINING') return
-  const taskSets = service.taskSets ?? []
-  for (const taskSet of taskSets) {
-    const scale = taskSet.scale?.value ?? 100
-    taskSet.computedDesiredCount = Math.ceil(((service.desiredCount ?? 0) * scale) / 100)
-    replaceUnhealthyTasks(state, svc, taskSet, now)
-    scaleTaskSet(state, svc, taskSet, now)
-    updateCounts(state, svc, taskSet, now)
-  }
-  // A deleted task set is gone once none of its tasks is left running or stopping.
-  service.taskSets = taskSets.filter(
-    ts =>
-      ts.status !== 'DRAINING' ||
-      state.tasks.some(t => t.plan.deploymentId === ts.id && t.task.lastStatus !== 'STOPPED')
-  )
-  service.runningCount = service.taskSets.reduce((n, ts) => n + (ts.runningCount ?? 0), 0)
-  service.pendingCount = service.taskSets.reduce((n, ts) => n + (ts.pendingCount ?? 0), 0)
-  const steady = service.taskSets.length === 1 && service.taskSets[0]?.stabilityStatus === 'STEADY_STATE'
-  if (steady && !svc.steady)
-    addEvent(svc, now, `(service ${service.serviceName}) has reached a steady state.`)
-  svc.steady = steady
 }

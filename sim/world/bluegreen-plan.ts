@@ -1,6 +1,6 @@
 // The lifecycle of an ECS blue/green, linear or canary deployment, as data: the documented
 // stages in order, with the steps ECS carries out in each. Pure functions of the deployment
-// configuration; sim/bluegreen.ts carries the steps out.
+// configuration; controllers/bluegreen/ carries the steps out.
 import type {
   DeploymentConfiguration,
   DeploymentLifecycleHookStage,

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type {
   Cluster,
   Deployment,
+  DeploymentLifecycleHookDetail,
   Service,
   ServiceEvent,
   Task,
@@ -22,7 +23,7 @@ import type {
   TargetHealthReasonEnum
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Behaviours, CallRecord, FaultSpec, SimMilestone, Timings } from '../contract.js'
-import type { BlueGreenRun } from '../controllers/bluegreen/lifecycle.js'
+import type { LifecycleStep } from './bluegreen-plan.js'
 import { newCodeDeployState, type CodeDeployState } from './codedeploy-model.js'
 
 export interface SimTarget {
@@ -111,6 +112,33 @@ export interface SimTask {
   plan: TaskPlan
 }
 
+/** A lifecycle hook ECS invoked for a blue/green deployment, and what it will answer when. */
+export interface HookInvocation {
+  readonly detail: DeploymentLifecycleHookDetail
+  readonly answersAt: number
+  readonly outcome: 'succeeded' | 'failed'
+}
+
+/** The progress of one blue/green, linear or canary deployment (the green one). */
+export interface BlueGreenRun {
+  readonly steps: readonly LifecycleStep[]
+  /** Index in `steps` of the step being carried out. */
+  next: number
+  /** When the current step began: waits count from here. */
+  stepStartedAt: number
+  /** Hooks of the current `hooks` step that have answered, and the one ECS is waiting for. */
+  hooksAnswered: number
+  hook?: HookInvocation
+  /** The deployment serving production traffic when this one started. */
+  readonly blue: SimDeployment
+  readonly blueTargetGroupArn: string
+  readonly greenTargetGroupArn: string
+  /** From SCALE_UP on, ECS keeps the green revision at the desired count. */
+  greenLaunched: boolean
+  rollback?: { readonly reason: string; readonly startedAt: number }
+  finished: boolean
+}
+
 export interface SimDeployment {
   deployment: Deployment
   /** ARN of the matching service deployment (ListServiceDeployments). */
@@ -120,7 +148,7 @@ export interface SimDeployment {
   rollbackOf?: string
   /** Tasks of this deployment that stopped before becoming healthy (circuit breaker). */
   failedTasks: number
-  /** The lifecycle of a blue/green, linear or canary deployment (sim/bluegreen.ts). */
+  /** The lifecycle of a blue/green, linear or canary deployment (controllers/bluegreen/). */
   blueGreen?: BlueGreenRun
   /** When StopServiceDeployment asked for a rollback that ECS has not started yet. */
   rollbackRequestedAt?: number
@@ -260,3 +288,8 @@ export function recordMilestone(state: SimState, kind: string, detail: Record<st
 
 /** The cluster name from a name or an ARN (`arn:aws:ecs:…:cluster/<name>`). */
 export const nameFromArn = (nameOrArn: string): string => nameOrArn.split('/').at(-1) ?? nameOrArn
+
+/** A service by cluster and service, each a name or an ARN. */
+export function findService(state: SimState, cluster: string, name: string): SimService | undefined {
+  return state.services.get(`${nameFromArn(cluster)}/${nameFromArn(name)}`)
+}

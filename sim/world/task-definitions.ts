@@ -1,4 +1,4 @@
-// Task-definition lookups shared by the ECS handlers and the engine.
+// Task-definition lookups shared by the ECS API and the task runtime.
 import type { SimState } from './model.js'
 
 /** A family (its latest ACTIVE revision), `family:revision`, or a full ARN. */

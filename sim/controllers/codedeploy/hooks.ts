@@ -25,8 +25,7 @@ function hookBehaviour(state: SimState, functionName: string): HookBehaviour {
 function invokeHook(
   state: SimState,
   dep: SimCodeDeployment,
-  eventName: string,
-  functionName: string,
+  { eventName, functionName }: { eventName: string; functionName: string },
   now: number
 ): HookExecution {
   const behaviour = hookBehaviour(state, functionName)
@@ -61,7 +60,7 @@ export function runHook(
   if (!functionName) return 'succeeded'
   let hook = dep.hooks.find(h => h.eventName === eventName)
   if (!hook) {
-    hook = invokeHook(state, dep, eventName, functionName, now)
+    hook = invokeHook(state, dep, { eventName, functionName }, now)
     dep.hooks.push(hook)
   }
   // The simulated function calls PutLifecycleEventHookExecutionStatus, unless someone already did.

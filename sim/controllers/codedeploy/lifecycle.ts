@@ -4,142 +4,45 @@
 // (blue) task set serves production from one target group; Install creates the replacement (green)
 // task set behind the other; the test listener, then the production listener, are pointed at it;
 // the original is deleted after the termination wait. A failure, or a stop, can roll back: a new
-// deployment that points both listeners back at the original and deletes the replacement.
-import type {
-  AutoRollbackEvent,
-  DeploymentCreator,
-  DeploymentGroupInfo,
-  DeploymentInfo,
-  LifecycleEvent,
-  LifecycleEventStatus,
-  RevisionLocation,
-  RollbackInfo
-} from '@aws-sdk/client-codedeploy'
+// deployment that points both listeners back at the original and deletes the replacement
+// (runtime/codedeploy-deployments.ts).
+import type { LifecycleEvent } from '@aws-sdk/client-codedeploy'
 import type { TaskSet } from '@aws-sdk/client-ecs'
 import {
-  ECS_LIFECYCLE_EVENTS,
-  HOOK_EVENTS,
-  type EcsAppSpec,
-  type EcsLifecycleEvent
-} from '../../world/appspec.js'
-import { runHook } from './hooks.js'
-import { groupKey, type LifecycleFailure, type SimCodeDeployment } from '../../world/codedeploy-model.js'
-import { prodListeners, route, testListeners, trafficSteps } from './traffic.js'
-import { findService } from '../../engine.js'
-import { recordMilestone, scaled, type SimService, type SimState } from '../../world/model.js'
+  end,
+  fail,
+  isRunning,
+  recordCompletionWhenHealthy,
+  setEventStatus,
+  succeed
+} from '../../runtime/codedeploy-deployments.js'
+import { createTaskSet, deleteTaskSet, findTaskSet, makePrimary } from '../../runtime/task-sets.js'
+import { HOOK_EVENTS, type EcsLifecycleEvent } from '../../world/appspec.js'
 import { AwsError } from '../../world/aws-error.js'
-import {
-  createTaskSet,
-  deleteTaskSet,
-  findTaskSet,
-  isTaskSetTaskHealthy,
-  makePrimary,
-  taskSetTasks
-} from '../../runtime/task-sets.js'
+import type { LifecycleFailure, SimCodeDeployment } from '../../world/codedeploy-model.js'
+import { findService, recordMilestone, scaled, type SimService, type SimState } from '../../world/model.js'
+import { runHook } from './hooks.js'
+import { prodListeners, route, testListeners, trafficSteps } from './traffic.js'
 
 /** How a lifecycle event went this tick. */
 type Outcome = 'running' | 'succeeded' | LifecycleFailure
 
-const RUNNING_STATUSES: ReadonlySet<string> = new Set(['Created', 'Queued', 'InProgress', 'Ready', 'Baking'])
-export const isRunning = (dep: SimCodeDeployment): boolean => RUNNING_STATUSES.has(dep.info.status ?? '')
+/** One deployment of one service at one moment: what each step works on. */
+interface Pass {
+  readonly state: SimState
+  readonly dep: SimCodeDeployment
+  readonly svc: SimService
+  readonly now: number
+}
 
 /** CodeDeploy gives a replacement task set an hour to become healthy; tests shorten it through the timings. */
 const replacementTimeoutSeconds = (state: SimState) => state.timings.replacementTaskSetTimeoutSeconds ?? 3600
 const minutes = (state: SimState, n: number | undefined) => scaled(state, (n ?? 0) * 60)
 
-function newDeploymentId(state: SimState): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
-  let id = 'd-'
-  for (let i = 0; i < 9; i++) id += alphabet[Math.floor(Math.random() * alphabet.length)]
-  return state.codedeploy.deployments.has(id) ? newDeploymentId(state) : id
-}
-
-export interface DeploymentParams {
-  readonly kind: SimCodeDeployment['kind']
-  readonly group: DeploymentGroupInfo
-  readonly appSpec: EcsAppSpec
-  readonly revision?: RevisionLocation
-  readonly deploymentConfigName: string
-  readonly creator: DeploymentCreator
-  readonly description?: string
-  readonly autoRollbackConfiguration?: DeploymentInfo['autoRollbackConfiguration']
-  readonly rollbackInfo?: RollbackInfo
-}
-
-/** A deployment in status Created: it starts on a later tick. */
-export function openDeployment(state: SimState, params: DeploymentParams, now: number): SimCodeDeployment {
-  const { group } = params
-  const target = group.ecsServices?.[0]
-  const deploymentId = newDeploymentId(state)
-  const previous = group.lastSuccessfulDeployment?.deploymentId
-  const dep: SimCodeDeployment = {
-    kind: params.kind,
-    info: {
-      applicationName: group.applicationName,
-      deploymentGroupName: group.deploymentGroupName,
-      deploymentConfigName: params.deploymentConfigName,
-      deploymentId,
-      previousRevision: previous ? state.codedeploy.deployments.get(previous)?.info.revision : undefined,
-      revision: params.revision,
-      status: 'Created',
-      createTime: new Date(now),
-      description: params.description,
-      creator: params.creator,
-      ignoreApplicationStopFailures: false,
-      autoRollbackConfiguration: params.autoRollbackConfiguration ?? group.autoRollbackConfiguration,
-      updateOutdatedInstancesOnly: false,
-      rollbackInfo: params.rollbackInfo,
-      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-      instanceTerminationWaitTimeStarted: false,
-      blueGreenDeploymentConfiguration: group.blueGreenDeploymentConfiguration,
-      loadBalancerInfo: group.loadBalancerInfo,
-      fileExistsBehavior: 'DISALLOW',
-      deploymentStatusMessages: [],
-      computePlatform: 'ECS'
-    },
-    appSpec: params.appSpec,
-    clusterName: target?.clusterName ?? '',
-    serviceName: target?.serviceName ?? '',
-    events: ECS_LIFECYCLE_EVENTS.map(name => ({ lifecycleEventName: name, status: 'Pending' })),
-    targetStatus: 'Pending',
-    lastUpdatedAt: new Date(now),
-    hooks: [],
-    greenPercent: 0,
-    taskSetsInfo: []
-  }
-  state.codedeploy.deployments.set(deploymentId, dep)
-  group.lastAttemptedDeployment = { deploymentId, status: 'Created', createTime: new Date(now) }
-  return dep
-}
-
 const targetGroupArn = (state: SimState, name: string | undefined) =>
   state.targetGroups.find(t => t.group.TargetGroupName === name)?.group.TargetGroupArn
-export const targetGroupName = (state: SimState, arn: string | undefined) =>
+const targetGroupName = (state: SimState, arn: string | undefined) =>
   state.targetGroups.find(t => t.group.TargetGroupArn === arn)?.group.TargetGroupName
-
-function groupOf(state: SimState, dep: SimCodeDeployment): DeploymentGroupInfo | undefined {
-  return state.codedeploy.deploymentGroups.get(
-    groupKey(dep.info.applicationName ?? '', dep.info.deploymentGroupName ?? '')
-  )
-}
-
-function setEventStatus(
-  state: SimState,
-  dep: SimCodeDeployment,
-  event: LifecycleEvent,
-  status: LifecycleEventStatus,
-  now: number
-): void {
-  event.status = status
-  if (status === 'InProgress') event.startTime = new Date(now)
-  else if (status !== 'Skipped') event.endTime = new Date(now)
-  dep.lastUpdatedAt = new Date(now)
-  recordMilestone(state, 'codedeploy-lifecycle', {
-    deploymentId: dep.info.deploymentId,
-    event: event.lifecycleEventName,
-    status
-  })
-}
 
 // ---- CodeDeploy's own lifecycle events.
 
@@ -164,7 +67,8 @@ function replacementTimeout(
   }
 }
 
-function install(state: SimState, dep: SimCodeDeployment, svc: SimService, now: number): Outcome {
+/** Install: the replacement task set, behind the green target group, until it is steady. */
+function install({ state, dep, svc, now }: Pass): Outcome {
   if (!dep.replacementTaskSetId) {
     const { appSpec } = dep
     try {
@@ -201,7 +105,8 @@ function install(state: SimState, dep: SimCodeDeployment, svc: SimService, now: 
   return 'running'
 }
 
-function allowTraffic(state: SimState, dep: SimCodeDeployment, svc: SimService, now: number): Outcome {
+/** AllowTraffic: production moves to the replacement in the configuration's steps; it becomes PRIMARY. */
+function allowTraffic({ state, dep, svc, now }: Pass): Outcome {
   dep.trafficSteps ??= trafficSteps(state, dep, now)
   const due = dep.trafficSteps.filter(s => s.at <= now).at(-1)
   if (due && due.greenPercent !== dep.greenPercent) {
@@ -216,7 +121,7 @@ function allowTraffic(state: SimState, dep: SimCodeDeployment, svc: SimService, 
 }
 
 /** A rollback's Install: the original task set, never scaled down, serves at full count again. */
-function restoreOriginal(state: SimState, dep: SimCodeDeployment, svc: SimService, now: number): Outcome {
+function restoreOriginal({ state, dep, svc, now }: Pass): Outcome {
   const original = findTaskSet(svc, dep.originalTaskSetId)
   if (!original)
     return {
@@ -228,7 +133,8 @@ function restoreOriginal(state: SimState, dep: SimCodeDeployment, svc: SimServic
   return now >= dep.installDeadline ? replacementTimeout(state, original, 'original') : 'running'
 }
 
-function restoreProduction(state: SimState, dep: SimCodeDeployment, svc: SimService, now: number): Outcome {
+/** A rollback's AllowTraffic: production goes back to the original task set at once. */
+function restoreProduction({ state, dep, svc, now }: Pass): Outcome {
   dep.greenPercent = 0
   const failure = route(state, dep, prodListeners(dep), 0)
   if (failure) return failure
@@ -237,30 +143,25 @@ function restoreProduction(state: SimState, dep: SimCodeDeployment, svc: SimServ
   return 'succeeded'
 }
 
-function runEvent(
-  state: SimState,
-  dep: SimCodeDeployment,
-  svc: SimService,
-  name: EcsLifecycleEvent,
-  now: number
-): Outcome {
+function runEvent(pass: Pass, name: EcsLifecycleEvent): Outcome {
+  const { state, dep, now } = pass
   if (dep.kind === 'rollback') {
-    if (name === 'Install') return restoreOriginal(state, dep, svc, now)
+    if (name === 'Install') return restoreOriginal(pass)
     if (name === 'AllowTestTraffic') return route(state, dep, testListeners(dep), 0) ?? 'succeeded'
-    if (name === 'AllowTraffic') return restoreProduction(state, dep, svc, now)
+    if (name === 'AllowTraffic') return restoreProduction(pass)
     return 'succeeded'
   }
   if (HOOK_EVENTS.has(name)) return runHook(state, dep, name, now)
-  if (name === 'Install') return install(state, dep, svc, now)
+  if (name === 'Install') return install(pass)
   if (name === 'AllowTestTraffic') return route(state, dep, testListeners(dep), 100) ?? 'succeeded'
-  if (name === 'AllowTraffic') return allowTraffic(state, dep, svc, now)
+  if (name === 'AllowTraffic') return allowTraffic(pass)
   return 'succeeded'
 }
 
 // ---- Starting, waiting, ending.
 
 /** Finds the original task set and which target group of the pair serves it; the other is green. */
-function start(state: SimState, dep: SimCodeDeployment, svc: SimService, now: number): void {
+function start({ state, dep, svc, now }: Pass): void {
   dep.info.status = 'InProgress'
   dep.info.startTime = new Date(now)
   dep.targetStatus = 'InProgress'
@@ -303,7 +204,7 @@ function waitsForReady(dep: SimCodeDeployment, event: LifecycleEvent): boolean {
   )
 }
 
-function enterReady(state: SimState, dep: SimCodeDeployment, now: number): void {
+function enterReady({ state, dep, now }: Pass): void {
   const wait = dep.info.blueGreenDeploymentConfiguration?.deploymentReadyOption?.waitTimeInMinutes
   dep.waiting = { kind: 'ready', until: now + minutes(state, wait) }
   dep.info.status = 'Ready'
@@ -311,17 +212,8 @@ function enterReady(state: SimState, dep: SimCodeDeployment, now: number): void 
   dep.lastUpdatedAt = new Date(now)
 }
 
-/** ContinueDeployment (READY_WAIT): reroute traffic now. */
-export function continueFromReady(dep: SimCodeDeployment, now: number): void {
-  dep.waiting = undefined
-  dep.readyContinued = true
-  dep.info.status = 'InProgress'
-  dep.targetStatus = 'InProgress'
-  dep.lastUpdatedAt = new Date(now)
-}
-
 /** All events done: the original task set goes after the termination wait (a rollback deletes the replacement). */
-function finishEvents(state: SimState, dep: SimCodeDeployment, svc: SimService, now: number): void {
+function finishEvents({ state, dep, svc, now }: Pass): void {
   if (dep.kind === 'rollback') {
     const replacement = findTaskSet(svc, dep.replacementTaskSetId)
     if (replacement && replacement.status !== 'DRAINING') deleteTaskSet(state, svc, replacement, now)
@@ -333,22 +225,18 @@ function finishEvents(state: SimState, dep: SimCodeDeployment, svc: SimService, 
   dep.waiting = { kind: 'termination', until: now + minutes(state, terminate?.terminationWaitTimeInMinutes) }
 }
 
-function endWaitIfDue(state: SimState, dep: SimCodeDeployment, svc: SimService, now: number): boolean {
+/** The ready wait ran out (the deployment stops), or the termination wait did (the original goes). */
+function endWaitIfDue({ state, dep, svc, now }: Pass): boolean {
   const waiting = dep.waiting
   if (!waiting || now < waiting.until) return false
   dep.waiting = undefined
   if (waiting.kind === 'ready') {
     const minutesWaited = dep.info.blueGreenDeploymentConfiguration?.deploymentReadyOption?.waitTimeInMinutes
-    end(
-      state,
-      dep,
-      'Stopped',
-      {
-        code: 'TIMEOUT',
-        message: `Traffic was not rerouted within the ${minutesWaited ?? 0}-minute wait time (deploymentReadyOption STOP_DEPLOYMENT), so the deployment was stopped.`
-      },
-      now
-    )
+    const error: LifecycleFailure = {
+      code: 'TIMEOUT',
+      message: `Traffic was not rerouted within the ${minutesWaited ?? 0}-minute wait time (deploymentReadyOption STOP_DEPLOYMENT), so the deployment was stopped.`
+    }
+    end(state, dep, { status: 'Stopped', error }, now)
     recordMilestone(state, 'rollout-failed', {
       deploymentId: dep.info.deploymentId,
       reason: 'ready wait timed out'
@@ -361,182 +249,45 @@ function endWaitIfDue(state: SimState, dep: SimCodeDeployment, svc: SimService, 
   return true
 }
 
-function updateGroup(state: SimState, dep: SimCodeDeployment, now: number): void {
-  const group = groupOf(state, dep)
-  if (!group) return
-  const summary = {
-    deploymentId: dep.info.deploymentId,
-    status: dep.info.status,
-    createTime: dep.info.createTime,
-    endTime: new Date(now)
-  }
-  group.lastAttemptedDeployment = summary
-  if (dep.info.status === 'Succeeded') group.lastSuccessfulDeployment = summary
-}
-
-function end(
-  state: SimState,
-  dep: SimCodeDeployment,
-  status: 'Succeeded' | 'Failed' | 'Stopped',
-  error: LifecycleFailure | undefined,
-  now: number
-): void {
-  dep.waiting = undefined
-  for (const event of dep.events.filter(e => e.status === 'Pending'))
-    setEventStatus(state, dep, event, 'Skipped', now)
-  dep.info.status = status
-  dep.info.completeTime = new Date(now)
-  if (error) dep.info.errorInformation = { code: error.code, message: error.message }
-  dep.targetStatus =
-    status === 'Succeeded' ? 'Succeeded' : dep.events.some(e => e.status === 'Failed') ? 'Failed' : 'Skipped'
-  dep.lastUpdatedAt = new Date(now)
-  updateGroup(state, dep, now)
-  const triggering = state.codedeploy.deployments.get(
-    dep.info.rollbackInfo?.rollbackTriggeringDeploymentId ?? ''
-  )
-  if (dep.kind === 'rollback' && triggering?.info.rollbackInfo)
-    triggering.info.rollbackInfo.rollbackMessage = `Rollback deployment ${dep.info.deploymentId} ${status.toLowerCase()}.`
-}
-
-function succeed(state: SimState, dep: SimCodeDeployment, now: number): void {
-  end(state, dep, 'Succeeded', undefined, now)
-  dep.completionPending = true
-  recordCompletionWhenHealthy(state, dep)
-}
-
-/** The deployment-completed milestone: Succeeded, and every task of the serving task set healthy. */
-function recordCompletionWhenHealthy(state: SimState, dep: SimCodeDeployment): void {
-  const svc = findService(state, dep.clusterName, dep.serviceName)
-  const serving =
-    svc && findTaskSet(svc, dep.kind === 'deploy' ? dep.replacementTaskSetId : dep.originalTaskSetId)
-  if (!serving) return
-  const tasks = taskSetTasks(state, serving)
-  if (
-    tasks.length !== serving.computedDesiredCount ||
-    !tasks.every(t => isTaskSetTaskHealthy(state, serving, t))
-  )
-    return
-  dep.completionPending = false
-  recordMilestone(state, 'deployment-completed', {
-    deploymentId: dep.info.deploymentId,
-    taskDefinition: serving.taskDefinition,
-    rollbackOf: dep.info.rollbackInfo?.rollbackTriggeringDeploymentId
-  })
-}
-
-const rollsBackOn = (dep: SimCodeDeployment, event: AutoRollbackEvent): boolean =>
-  dep.kind === 'deploy' &&
-  !!dep.info.autoRollbackConfiguration?.enabled &&
-  !!dep.info.autoRollbackConfiguration.events?.includes(event)
-
-/** A new deployment that restores the original task set; possible once a replacement exists. */
-function rollBack(state: SimState, failed: SimCodeDeployment, now: number): void {
-  const group = groupOf(state, failed)
-  if (!failed.replacementTaskSetId || !group) {
-    failed.info.rollbackInfo = {
-      rollbackMessage: 'No rollback: the deployment ended before the replacement task set was created.'
-    }
-    return
-  }
-  const svc = findService(state, failed.clusterName, failed.serviceName)
-  const original = svc && findTaskSet(svc, failed.originalTaskSetId)
-  const rollback = openDeployment(
-    state,
-    {
-      kind: 'rollback',
-      group,
-      appSpec: { ...failed.appSpec, taskDefinition: original?.taskDefinition ?? '', hooks: {} },
-      revision: failed.info.previousRevision,
-      deploymentConfigName: failed.info.deploymentConfigName ?? 'CodeDeployDefault.ECSAllAtOnce',
-      creator: 'codeDeployRollback',
-      autoRollbackConfiguration: failed.info.autoRollbackConfiguration,
-      rollbackInfo: { rollbackTriggeringDeploymentId: failed.info.deploymentId }
-    },
-    now
-  )
-  Object.assign(rollback, {
-    originalTaskSetId: failed.originalTaskSetId,
-    replacementTaskSetId: failed.replacementTaskSetId,
-    blueTargetGroupArn: failed.blueTargetGroupArn,
-    greenTargetGroupArn: failed.greenTargetGroupArn,
-    greenPercent: failed.greenPercent
-  })
-  failed.info.rollbackInfo = {
-    rollbackDeploymentId: rollback.info.deploymentId,
-    rollbackMessage: `Rollback deployment ${rollback.info.deploymentId} in progress.`
-  }
-}
-
-function fail(state: SimState, dep: SimCodeDeployment, failure: LifecycleFailure, now: number): void {
-  const running = dep.events.find(e => e.status === 'InProgress')
-  if (running) {
-    running.diagnostics = failure.diagnostics
-    setEventStatus(state, dep, running, 'Failed', now)
-  }
-  end(state, dep, 'Failed', failure, now)
-  recordMilestone(state, 'rollout-failed', { deploymentId: dep.info.deploymentId, reason: failure.message })
-  if (rollsBackOn(dep, 'DEPLOYMENT_FAILURE')) rollBack(state, dep, now)
-}
-
-/** StopDeployment: the event underway fails, the rest are skipped; rolls back when asked to. */
-export function stopDeployment(
-  state: SimState,
-  dep: SimCodeDeployment,
-  autoRollbackEnabled: boolean | undefined,
-  now: number
-): void {
-  const running = dep.events.find(e => e.status === 'InProgress')
-  if (running) setEventStatus(state, dep, running, 'Failed', now)
-  end(
-    state,
-    dep,
-    'Stopped',
-    { code: 'MANUAL_STOP', message: 'The deployment was stopped by a StopDeployment request.' },
-    now
-  )
-  const rollback =
-    dep.kind === 'deploy' && (autoRollbackEnabled ?? rollsBackOn(dep, 'DEPLOYMENT_STOP_ON_REQUEST'))
-  if (rollback) rollBack(state, dep, now)
-}
-
 /** One transition, if one is due; true when something changed. */
-function step(state: SimState, dep: SimCodeDeployment, svc: SimService, now: number): boolean {
+function step(pass: Pass): boolean {
+  const { state, dep, now } = pass
   if (dep.info.status === 'Created') {
     // CodeDeploy picks a created deployment up within a second or so.
     if (now - (dep.info.createTime?.getTime() ?? now) < scaled(state, 1)) return false
-    start(state, dep, svc, now)
+    start(pass)
     return true
   }
-  if (dep.waiting) return endWaitIfDue(state, dep, svc, now)
+  if (dep.waiting) return endWaitIfDue(pass)
   const event = dep.events.find(e => e.status === 'Pending' || e.status === 'InProgress')
   if (!event) {
-    finishEvents(state, dep, svc, now)
+    finishEvents(pass)
     return true
   }
   const name = event.lifecycleEventName as EcsLifecycleEvent
   let changed = false
   if (event.status === 'Pending') {
     if (waitsForReady(dep, event)) {
-      enterReady(state, dep, now)
+      enterReady(pass)
       return true
     }
     // A rollback does not run the AppSpec's hooks again.
     if (dep.kind === 'rollback' && HOOK_EVENTS.has(name)) {
-      setEventStatus(state, dep, event, 'Skipped', now)
+      setEventStatus(state, dep, { event, status: 'Skipped' }, now)
       return true
     }
-    setEventStatus(state, dep, event, 'InProgress', now)
+    setEventStatus(state, dep, { event, status: 'InProgress' }, now)
     changed = true
   }
-  const outcome = runEvent(state, dep, svc, name, now)
+  const outcome = runEvent(pass, name)
   if (outcome === 'running') return changed
-  if (outcome === 'succeeded') setEventStatus(state, dep, event, 'Succeeded', now)
+  if (outcome === 'succeeded') setEventStatus(state, dep, { event, status: 'Succeeded' }, now)
   else fail(state, dep, outcome, now)
   return true
 }
 
 /** The task sets of the deployment's target, for ListDeploymentTargets and friends. */
-function snapshotTaskSets(state: SimState, dep: SimCodeDeployment, svc: SimService): void {
+function snapshotTaskSets({ state, dep, svc }: Pass): void {
   const sets = [
     { id: dep.originalTaskSetId, label: 'Blue' as const, weight: 100 - dep.greenPercent },
     { id: dep.replacementTaskSetId, label: 'Green' as const, weight: dep.greenPercent }
@@ -569,9 +320,10 @@ function advanceDeployment(state: SimState, dep: SimCodeDeployment, now: number)
     const message = `The ECS service ${dep.clusterName}/${dep.serviceName} is not active.`
     return fail(state, dep, { code: 'INVALID_ECS_SERVICE', message }, now)
   }
+  const pass: Pass = { state, dep, svc, now }
   // Events without a hook take no time, so several transitions can fall due in one tick.
-  for (let i = 0; i < 32 && isRunning(dep); i++) if (!step(state, dep, svc, now)) break
-  snapshotTaskSets(state, dep, svc)
+  for (let i = 0; i < 32 && isRunning(dep); i++) if (!step(pass)) break
+  snapshotTaskSets(pass)
 }
 
 /** Applies every CodeDeploy transition due at `now`. */

@@ -1,9 +1,10 @@
 // The simulator's ECS semantics, driven with explicit times (no HTTP, no waiting).
 import type { ContainerDefinition, HealthCheck, RunTaskRequest, RunTaskResponse } from '@aws-sdk/client-ecs'
-import { advance, circuitBreakerThreshold, findService } from '../../sim/engine.js'
+import { advance } from '../../sim/tick.js'
+import { circuitBreakerThreshold } from '../../sim/runtime/service-deployments.js'
 import { ecsHandlers } from '../../sim/api/ecs.js'
 import { loadFixture } from '../../sim/fixtures/index.js'
-import { newState, type SimState, type SimTask } from '../../sim/world/model.js'
+import { findService, newState, type SimState, type SimTask } from '../../sim/world/model.js'
 import { AwsError } from '../../sim/world/aws-error.js'
 
 const ecs = ecsHandlers as Record<string, (s: SimState, i: unknown, n: number) => unknown>
