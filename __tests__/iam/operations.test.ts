@@ -11,12 +11,12 @@ import {
   SERVICE_TABLES,
   type SimService
 } from '../../sim/iam/operations/index.js'
-import { codeDeployHandlers } from '../../sim/codedeploy.js'
-import { ecrHandlers } from '../../sim/ecr.js'
-import { ecsHandlers } from '../../sim/ecs.js'
-import { elbHandlers } from '../../sim/elbv2.js'
-import { logsHandlers } from '../../sim/logs.js'
-import { stsHandlers } from '../../sim/sts.js'
+import { codeDeployHandlers } from '../../sim/api/codedeploy.js'
+import { ecrHandlers } from '../../sim/api/ecr.js'
+import { ecsHandlers } from '../../sim/api/ecs.js'
+import { elbHandlers } from '../../sim/api/elbv2.js'
+import { logsHandlers } from '../../sim/api/logs.js'
+import { stsHandlers } from '../../sim/api/sts.js'
 
 const ACCOUNT = '123456789012'
 const REGION = 'eu-west-1'
