@@ -103,7 +103,8 @@ module.exports = {
     },
     {
       name: 'sim-iam-self-contained',
-      comment: 'The IAM model decides from the request and what the world tells it, and knows no room of the simulator.',
+      comment:
+        'The IAM model decides from the request and what the world tells it, and knows no room of the simulator.',
       severity: 'error',
       from: { path: '^sim/iam/' },
       to: { path: '^sim/', pathNot: '^sim/(iam/|contract\\.ts$)' }
