@@ -108,6 +108,12 @@ export interface FaultSpec {
   readonly expireCredentialsAfterSeconds?: number
   /** Answer AccessDeniedException. */
   readonly accessDenied?: boolean
+  /**
+   * 0..1: answer as a proxy or load balancer in front of the endpoint does when it cannot reach
+   * it: HTTP 502 or 503 (half and half, from the seeded generator) with an HTML page and
+   * `content-type: text/html`, which is not an AWS error in either protocol.
+   */
+  readonly proxyErrorRatio?: number
 }
 
 /** Durations that AWS does not publish per resource; scaled by timeScale. */
@@ -137,7 +143,7 @@ export interface CallRecord {
   readonly params: unknown
   /** True for operations that change state (Register*, Create*, Update*, Delete*, Run*, Stop*, Put*, …). */
   readonly mutating: boolean
-  /** Error code when the call was answered with an error. */
+  /** Error code when the call was answered with an error (`HTTP 502 (text/html)` for a proxy page). */
   readonly error?: string
 }
 

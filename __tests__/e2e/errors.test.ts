@@ -105,6 +105,34 @@ describe('every AWS error names the call, the resource and the tries (item 10)',
   })
 })
 
+describe('an answer that is not an AWS error: an HTML page from a proxy in front (item 13a)', () => {
+  it('to a JSON protocol (ECS UpdateService): the HTTP status, the host and the first bytes, after the tries', async () => {
+    await sim.control.setFaults([{ operation: 'ecs:UpdateService', proxyErrorRatio: 1 }])
+    const run = await act({ image: `${REPO}:v2` })
+    expect(run.exitCode).toBe(1)
+    expect(errorLine(run)).toMatch(
+      /^::error::ECS UpdateService \(service web, task definition web:2, cluster demo\) failed after 6 tries( in \d+ s)?: HTTP 50[23] from 127\.0\.0\.1, and the answer was not an AWS error \(text\/html; the first bytes: <html> <head><title>50[23] (Bad Gateway|Service Temporarily Unavailable)<\/title>/
+    )
+    // The log a person reads (the stack goes to ::debug::, shown only with step debugging on).
+    const visible = run.stdout.split('\n').filter(l => !l.startsWith('::debug::'))
+    expect(visible.join('\n')).not.toMatch(/SyntaxError|Unexpected token|\$response/)
+    const updates = (await sim.control.calls()).filter(c => c.operation === 'UpdateService')
+    expect(updates).toHaveLength(6)
+    expect(updates.every(c => /^HTTP 50[23] \(text\/html\)$/.test(c.error ?? ''))).toBe(true)
+  })
+
+  it('to an XML protocol (Elastic Load Balancing, read in the plan): the same, and nothing changed', async () => {
+    await sim.control.setFaults([{ operation: 'elbv2:DescribeTargetHealth', proxyErrorRatio: 1 }])
+    const run = await act({ image: `${REPO}:v2` })
+    expect(run.exitCode).toBe(1)
+    expect(errorLine(run)).toMatch(
+      /^::error::Elastic Load Balancing DescribeTargetHealth \(target group \S+\) failed after 6 tries( in \d+ s)?: HTTP 50[23] from 127\.0\.0\.1, and the answer was not an AWS error \(text\/html; the first bytes: <html>/
+    )
+    expect(errorLine(run)).not.toMatch(/Unknown/)
+    expect(mutations(await sim.control.calls())).toEqual([])
+  })
+})
+
 describe('GitHub: bounded, and only ever warnings (items 4 and 10)', () => {
   let github: RestStub
   beforeAll(async () => {

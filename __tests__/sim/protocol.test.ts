@@ -351,6 +351,39 @@ describe('faults', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140)
   })
 
+  it('answers as a proxy in front would: an HTML 502/503 page, not an AWS error, in both protocols', async () => {
+    await sim.control.setFaults([
+      { operation: 'ecs:DescribeServices', proxyErrorRatio: 1 },
+      { operation: 'elbv2:DescribeTargetGroups', proxyErrorRatio: 1 }
+    ])
+    const raw = await fetch(sim.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DescribeServices'
+      },
+      body: JSON.stringify({ cluster: 'demo', services: ['web'] })
+    })
+    expect([502, 503]).toContain(raw.status)
+    expect(raw.headers.get('content-type')).toBe('text/html')
+    expect(await raw.text()).toMatch(
+      /^<html>\r\n<head><title>50[23] (Bad Gateway|Service Temporarily Unavailable)<\/title>/
+    )
+    expect((await sim.control.calls()).at(-1)).toMatchObject({
+      operation: 'DescribeServices',
+      error: expect.stringMatching(/^HTTP 50[23] \(text\/html\)$/) as unknown as string
+    })
+    // What the SDK makes of it: no AWS error name, the status in its metadata, tried again.
+    const ecs = make(new ECSClient(config(2)))
+    await expect(
+      ecs.send(new DescribeServicesCommand({ cluster: 'demo', services: ['web'] }))
+    ).rejects.toMatchObject({ name: 'SyntaxError', $metadata: { attempts: 2 } })
+    const elb = make(new ElasticLoadBalancingV2Client(config(2)))
+    await expect(elb.send(new DescribeTargetGroupsCommand({}))).rejects.toMatchObject({
+      $metadata: { attempts: 2 }
+    })
+  })
+
   it('records mutating calls as mutating', async () => {
     const ecs = make(new ECSClient(config()))
     await ecs.send(new UpdateServiceCommand({ cluster: 'demo', service: 'worker', desiredCount: 1 }))

@@ -39,6 +39,11 @@ async function applyFault(
     res.socket?.destroy()
     return true
   }
+  if (fault.proxy) {
+    // Not in the protocol at all: the same page whichever service was asked.
+    send(res, fault.proxy.status, { 'content-type': fault.proxy.contentType }, fault.proxy.body)
+    return true
+  }
   if (fault.error) {
     const e = fault.error
     if (json) {
@@ -51,6 +56,16 @@ async function applyFault(
     return true
   }
   return false
+}
+
+/** A call as the log records it: with the error it was answered, or the proxy page's status. */
+function faultRecord(
+  record: CallRecord,
+  fault: FaultDecision | undefined,
+  code: string | undefined
+): CallRecord {
+  if (fault?.proxy) return { ...record, error: `HTTP ${fault.proxy.status} (${fault.proxy.contentType})` }
+  return code ? { ...record, error: code } : record
 }
 
 /** The call log's last entry, when it is this operation's, records the error it was answered. */
@@ -83,7 +98,7 @@ async function answerJson(
     mutating: svc.mutating.has(operation)
   }
   const fault = pickFault(session.state, `${svc.service}:${operation}`, now, true)
-  session.state.calls.push(fault?.error ? { ...record, error: fault.error.code } : record)
+  session.state.calls.push(faultRecord(record, fault, fault?.error?.code))
   if (await applyFault(res, fault, true)) return
   const handler = handlerFor(svc, operation)
   try {
@@ -124,9 +139,7 @@ async function answerQuery(
     mutating: svc.mutating.has(action)
   }
   const fault = pickFault(session.state, `${svc.service}:${action}`, now, false)
-  session.state.calls.push(
-    fault?.error ? { ...record, error: fault.error.queryCode ?? fault.error.code } : record
-  )
+  session.state.calls.push(faultRecord(record, fault, fault?.error?.queryCode ?? fault?.error?.code))
   if (await applyFault(res, fault, false)) return
   const handler = handlerFor(svc, action)
   try {

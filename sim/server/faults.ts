@@ -1,5 +1,5 @@
 // Faults set per operation through the control API: throttling, server errors, latency, dropped
-// connections, expired credentials, access denied. Random choices come from a seeded generator,
+// connections, expired credentials, access denied, and an HTML error page from a proxy in front. Random choices come from a seeded generator,
 // so a run with the same faults and the same calls fails the same calls.
 import type { FaultSpec } from '../contract.js'
 import { scaled, type SimState } from '../world/model.js'
@@ -13,10 +13,33 @@ export interface FaultError {
   readonly type: 'Sender' | 'Receiver'
 }
 
+/** An answer that is not AWS's: what a proxy in front of the endpoint sends. */
+export interface ProxyAnswer {
+  readonly status: number
+  readonly contentType: string
+  readonly body: string
+}
+
 export interface FaultDecision {
   readonly latencyMs?: number
   readonly drop?: boolean
   readonly error?: FaultError
+  readonly proxy?: ProxyAnswer
+}
+
+/** The pages nginx sends for these statuses (a common proxy in front of an endpoint). */
+const PROXY_PAGES: Record<502 | 503, string> = {
+  502: 'Bad Gateway',
+  503: 'Service Temporarily Unavailable'
+}
+
+function proxyPage(status: 502 | 503): ProxyAnswer {
+  const title = `${status} ${PROXY_PAGES[status]}`
+  return {
+    status,
+    contentType: 'text/html',
+    body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`
+  }
 }
 
 /** `*`, an exact `service:Operation`, or a prefix ending in `*` such as `ecs:*` or `ecs:Describe*`. */
@@ -91,6 +114,8 @@ export function pickFault(
     if (!matches(spec.operation, operation)) continue
     latencyMs = Math.max(latencyMs, spec.latencyMs ?? 0)
     if (spec.dropRatio && random(state) < spec.dropRatio) return { latencyMs, drop: true }
+    if (spec.proxyErrorRatio && random(state) < spec.proxyErrorRatio)
+      return { latencyMs, proxy: proxyPage(random(state) < 0.5 ? 502 : 503) }
     const error = errorFor(spec, state, now, setAt)
     if (error) return { latencyMs, error }
   }
