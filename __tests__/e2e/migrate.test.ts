@@ -169,7 +169,8 @@ describe('migrate on the simulator, end to end', () => {
     await sim.control.setFaults([{ operation: 'ecs:RunTask', serverErrorRatio: 1 }])
     const run = await deploy({ image: `${REPO}:v7`, 'migrate-command': MIGRATE })
     if (run.exitCode !== 1) throw new Error(explain(run))
-    const reason = /the task could not be started: (?:ServerException|ServiceUnavailableException)/
+    const reason =
+      /the task could not be started: ECS RunTask \(task definition web:2, cluster demo\) failed after 6 tries( in \d+ s)?: (?:ServerException|ServiceUnavailableException)/
     expect(errorLine(run)).toMatch(/migration failed: python manage\.py migrate --no-input: /)
     expect(errorLine(run)).toMatch(reason)
     expect(run.summary).toContain('### Migrations')
@@ -183,7 +184,7 @@ describe('migrate on the simulator, end to end', () => {
     const run = await deploy({ image: `${REPO}:v8`, 'migrate-command': MIGRATE })
     if (run.exitCode !== 1) throw new Error(explain(run))
     expect(errorLine(run)).toMatch(
-      /^::error::AWS denied access \(AccessDeniedException\): .*not authorized.*The role needs the permission named above\.$/
+      /^::error::ECS RunTask \(task definition web:2, cluster demo\) failed after 1 try: AWS denied access \(AccessDeniedException\): .*not authorized.*The role needs ecs:RunTask\.$/
     )
     const calls = await sim.control.calls()
     expect(calls.filter(c => c.operation === 'RunTask')).toHaveLength(1)
