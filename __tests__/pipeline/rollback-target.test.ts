@@ -17,6 +17,7 @@ import {
   findPreviousRevision,
   olderInFamily,
   parseRollbackTo,
+  previousAfterWait,
   rollbackTargetPhase,
   statusOf,
   targetLine
@@ -174,6 +175,35 @@ describe('findPreviousRevision', () => {
   })
 })
 
+describe('previousAfterWait', () => {
+  const plan = (running: string, deployments: string[] = []): ServicePlan =>
+    ({
+      taskDefinitionArn: running,
+      service: { deployments: deployments.map(taskDefinition => ({ taskDefinition })) }
+    }) as ServicePlan
+  const before = plan(td(9), [td(9), td(8)])
+
+  it('goes on when the service still runs the revision that was rolling out', () => {
+    expect(previousAfterWait(before, plan(td(9)))).toEqual({ kind: 'proceed' })
+  })
+
+  it('has nothing left to undo when the controller put back what ran when the wait began', () => {
+    expect(previousAfterWait(before, plan(td(8)))).toEqual({
+      kind: 'undone',
+      reason:
+        'while this run waited, the deployment of web:9 did not stay: the service is back on web:8, which it ran before, so rollback-to previous has nothing left to undo; nothing was changed'
+    })
+  })
+
+  it('refuses to guess when someone moved the service to yet another revision', () => {
+    const after = previousAfterWait(before, plan(td(10)))
+    expect(after.kind).toBe('moved')
+    expect(after.kind === 'moved' && after.reason).toContain(
+      'the service moved from web:9 to web:10 (another deploy); rollback-to previous would now undo that one instead of web:9'
+    )
+  })
+})
+
 describe('rollbackTargetPhase', () => {
   let stdout: jest.SpiedFunction<typeof process.stdout.write>
   beforeEach(() => {
@@ -283,8 +313,9 @@ describe('rollbackTargetPhase', () => {
     if (found.kind !== 'render') return
     expect(found.render.input.containerDefinitions?.[0]?.image).toBe(`${REPO}@${DIGEST}`)
     expect(found.why).toBe(
-      `none of the 1 newest ACTIVE revisions of family web ran ${REPO}:v0.9 (or its digest), so the running revision web:8 is registered again with image ${REPO}@${DIGEST}`
+      'none of the 1 newest ACTIVE revisions of family web ran tag v0.9 or its digest, so the running revision web:8 is registered again with the image by digest'
     )
+    expect(targetLine(found)).toBe(`a new revision with ${REPO}@${DIGEST}: ${found.why}`)
   })
 
   it('a tag that is not in ECR is refused naming the input, before any revision is read', async () => {

@@ -197,9 +197,8 @@ export async function tagTarget(
       why: `the newest ACTIVE revision of family ${family} that ran ${ran}`
     }
   }
-  const image = byDigest ?? tagged
   return {
-    image,
-    why: `none of the ${searched} newest ACTIVE revisions of family ${family} ran ${ran}, so the running revision ${revisionName(running)} is registered again with image ${image}`
+    image: byDigest ?? tagged,
+    why: `none of the ${searched} newest ACTIVE revisions of family ${family} ran tag ${tag}${byDigest ? ' or its digest' : ''}, so the running revision ${revisionName(running)} is registered again with the image${byDigest ? ' by digest' : ''}`
   }
 }

@@ -27,6 +27,7 @@ import {
 } from '../taskdef/render.js'
 import { describeRevision } from '../taskdef/revision.js'
 import { phase, type Run } from './context.js'
+import type { ServicePlan } from '../service/plan.js'
 import type { PlanResult } from './plan.js'
 import { tagTarget } from './rollback-image.js'
 
@@ -191,6 +192,40 @@ export async function findPreviousRevision(
   }
 }
 
+/** What `previous` means once an in-flight deployment has settled (see previousAfterWait). */
+export type AfterWait =
+  | { readonly kind: 'proceed' }
+  /** The controller put back a revision the service ran when the wait began: nothing left to undo. */
+  | { readonly kind: 'undone'; readonly reason: string }
+  /** Someone moved the service to yet another revision: `previous` would undo their deploy. */
+  | { readonly kind: 'moved'; readonly reason: string }
+
+/**
+ * `rollback-to: previous` after waiting for an in-flight deployment. When the service still runs
+ * the revision that was rolling out, previous is worked out from it as usual. When the deployment
+ * did not stay (ECS's circuit breaker or CodeDeploy put back a revision the service ran when the
+ * wait began), what the rollback was for has happened already: going one more revision back would
+ * be a step too far. When the service moved to a revision it did not run then, someone else
+ * deployed, and "previous" would undo their deploy, not the one this run was asked to undo.
+ */
+export function previousAfterWait(before: ServicePlan, after: ServicePlan): AfterWait {
+  const rolling = before.taskDefinitionArn
+  const now = after.taskDefinitionArn
+  if (now === rolling) return { kind: 'proceed' }
+  const ranThen = new Set(
+    [...(before.service.deployments ?? []), ...(before.service.taskSets ?? [])].map(d => d.taskDefinition)
+  )
+  if (ranThen.has(now))
+    return {
+      kind: 'undone',
+      reason: `while this run waited, the deployment of ${revisionName(rolling)} did not stay: the service is back on ${revisionName(now)}, which it ran before, so rollback-to previous has nothing left to undo; nothing was changed`
+    }
+  return {
+    kind: 'moved',
+    reason: `while this run waited, the service moved from ${revisionName(rolling)} to ${revisionName(now)} (another deploy); rollback-to previous would now undo that one instead of ${revisionName(rolling)}, so nothing was changed. Re-run to roll back from ${revisionName(now)}, or name the revision in rollback-to`
+  }
+}
+
 /** The revision a rollback puts back: one that is registered, or the current one with another image. */
 export type RollbackTarget =
   | {
@@ -306,6 +341,5 @@ export async function rollbackTargetPhase(
       }
     }
   })
-  core.info(`rollback target: ${targetLine(target)}`)
   return target
 }
