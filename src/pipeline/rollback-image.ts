@@ -8,14 +8,13 @@
 import * as core from '@actions/core'
 import type { ContainerDefinition, ECSClient } from '@aws-sdk/client-ecs'
 import type { ECRClient } from '@aws-sdk/client-ecr'
-import { ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs'
 import { revisionName } from '../aws/names.js'
 import { ActionError, errorName } from '../errors.js'
 import { digestOfTag } from '../image/ecr.js'
 import { parseEcrHost } from '../image/repository.js'
 import { familyAndRevision } from '../taskdef/family.js'
 import type { TaskDefinitionSource } from '../taskdef/render.js'
-import { describeRevision } from '../taskdef/revision.js'
+import { activeRevisions, describeRevision } from '../taskdef/revision.js'
 
 /** How many of the family's newest ACTIVE revisions are looked at for one that ran the image. */
 export const REVISIONS_SEARCHED = 50
@@ -113,18 +112,6 @@ export async function checkTag(
   return { kind: 'found', digest, repository: ecr }
 }
 
-/** The family's ACTIVE revisions, newest first (ListTaskDefinitions lists by prefix: exact family kept). */
-async function activeRevisions(ecs: ECSClient, family: string): Promise<string[]> {
-  const answer = await ecs.send(
-    new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: 100 })
-  )
-  return (answer.taskDefinitionArns ?? [])
-    .map(arn => ({ arn, ...familyAndRevision(arn) }))
-    .filter(r => r.family === family)
-    .sort((a, b) => b.revision - a.revision)
-    .map(r => r.arn)
-}
-
 export interface RevisionThatRan {
   readonly arn: string
   readonly source: TaskDefinitionSource
@@ -142,7 +129,7 @@ export async function newestRevisionThatRan(
     readonly images: ReadonlySet<string>
   }
 ): Promise<{ found?: RevisionThatRan; searched: number }> {
-  const arns = (await activeRevisions(ecs, search.family)).slice(0, REVISIONS_SEARCHED)
+  const arns = await activeRevisions(ecs, search.family, REVISIONS_SEARCHED)
   for (let start = 0; start < arns.length; start += DESCRIBE_BATCH) {
     const batch = arns.slice(start, start + DESCRIBE_BATCH)
     const described = await Promise.all(

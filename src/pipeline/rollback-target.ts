@@ -9,7 +9,6 @@
 import {
   DescribeServiceRevisionsCommand,
   ListServiceDeploymentsCommand,
-  ListTaskDefinitionsCommand,
   type ContainerDefinition,
   type ECSClient,
   type ServiceDeploymentBrief
@@ -25,7 +24,7 @@ import {
   type RenderedTaskDefinition,
   type TaskDefinitionSource
 } from '../taskdef/render.js'
-import { describeRevision } from '../taskdef/revision.js'
+import { activeRevisions, describeRevision } from '../taskdef/revision.js'
 import { phase, type Run } from './context.js'
 import type { ServicePlan } from '../service/plan.js'
 import type { PlanResult } from './plan.js'
@@ -120,12 +119,7 @@ async function fromHistory(
 
 async function fromFamily(ecs: ECSClient, current: string): Promise<string[]> {
   const { family } = familyAndRevision(current)
-  const answer = await ecs.send(
-    new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: 100 })
-  )
-  // familyPrefix matches prefixes (`web` also lists `web-worker`): keep the exact family.
-  const arns = (answer.taskDefinitionArns ?? []).filter(arn => familyAndRevision(arn).family === family)
-  return olderInFamily(arns, current)
+  return olderInFamily(await activeRevisions(ecs, family, 100), current)
 }
 
 /** Describes candidates in order and returns the first ACTIVE one; the others go into `skipped`. */
