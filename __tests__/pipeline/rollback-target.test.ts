@@ -19,7 +19,6 @@ import {
   parseRollbackTo,
   previousAfterWait,
   rollbackTargetPhase,
-  statusOf,
   targetLine
 } from '../../src/pipeline/rollback-target.js'
 import type { Strategy } from '../../src/rollout/contract.js'
@@ -64,13 +63,6 @@ describe('parseRollbackTo', () => {
     ['v1.4.2', { kind: 'image-tag', tag: 'v1.4.2' }]
   ])('%s', (value, expected) => {
     expect(parseRollbackTo(value)).toEqual(expected)
-  })
-})
-
-describe('statusOf', () => {
-  it('reads the status DescribeTaskDefinition gives, ACTIVE when it gives none', () => {
-    expect(statusOf({ taskDefinition: { status: 'INACTIVE' }, tags: [] })).toBe('INACTIVE')
-    expect(statusOf({ taskDefinition: {}, tags: [] })).toBe('ACTIVE')
   })
 })
 

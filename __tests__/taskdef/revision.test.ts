@@ -1,8 +1,15 @@
 import { mockClient } from 'aws-sdk-client-mock'
 import { ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs'
-import { activeRevisions } from '../../src/taskdef/revision.js'
+import { activeRevisions, revisionStatus } from '../../src/taskdef/revision.js'
 
 const td = (family: string, n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${n}`
+
+describe('revisionStatus', () => {
+  it('reads the status DescribeTaskDefinition gives, ACTIVE when it gives none', () => {
+    expect(revisionStatus({ taskDefinition: { status: 'INACTIVE' }, tags: [] })).toBe('INACTIVE')
+    expect(revisionStatus({ taskDefinition: {}, tags: [] })).toBe('ACTIVE')
+  })
+})
 
 describe('activeRevisions', () => {
   const ecsMock = mockClient(ECSClient)

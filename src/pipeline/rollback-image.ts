@@ -14,7 +14,7 @@ import { digestOfTag } from '../image/ecr.js'
 import { parseEcrHost } from '../image/repository.js'
 import { familyAndRevision } from '../taskdef/family.js'
 import type { TaskDefinitionSource } from '../taskdef/render.js'
-import { activeRevisions, describeRevision } from '../taskdef/revision.js'
+import { activeRevisions, describeRevision, revisionStatus } from '../taskdef/revision.js'
 
 /** How many of the family's newest ACTIVE revisions are looked at for one that ran the image. */
 export const REVISIONS_SEARCHED = 50
@@ -137,7 +137,7 @@ export async function newestRevisionThatRan(
     )
     const found = described.find(
       r =>
-        (r.source.taskDefinition.status ?? 'ACTIVE') === 'ACTIVE' &&
+        revisionStatus(r.source) === 'ACTIVE' &&
         runsImage(r.source.taskDefinition, search.containers, search.images)
     )
     if (found) return { found, searched: start + batch.length }

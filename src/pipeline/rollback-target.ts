@@ -24,7 +24,7 @@ import {
   type RenderedTaskDefinition,
   type TaskDefinitionSource
 } from '../taskdef/render.js'
-import { activeRevisions, describeRevision } from '../taskdef/revision.js'
+import { activeRevisions, describeRevision, revisionStatus } from '../taskdef/revision.js'
 import { phase, type Run } from './context.js'
 import type { ServicePlan } from '../service/plan.js'
 import type { PlanResult } from './plan.js'
@@ -42,12 +42,6 @@ export function parseRollbackTo(value: string): RollbackRequest {
   if (/^[1-9]\d*$/.test(value)) return { kind: 'revision', revision: Number(value) }
   if (value.startsWith('arn:')) return { kind: 'arn', arn: value }
   return { kind: 'image-tag', tag: value }
-}
-
-/** DescribeTaskDefinition's status (ACTIVE, INACTIVE, DELETE_IN_PROGRESS); only ACTIVE can be deployed. */
-export function statusOf(source: TaskDefinitionSource): string {
-  const status = source.taskDefinition.status
-  return typeof status === 'string' ? status : 'ACTIVE'
 }
 
 /**
@@ -138,7 +132,7 @@ async function firstActive(
       skipped.push(`${revisionName(arn)} (not found)`)
       continue
     }
-    const status = statusOf(source)
+    const status = revisionStatus(source)
     if (status === 'ACTIVE') return { arn, source }
     skipped.push(`${revisionName(arn)} (${status}: deregistered, ECS cannot deploy it)`)
   }
@@ -260,7 +254,7 @@ async function explicitRevision(ecs: ECSClient, arn: string): Promise<TaskDefini
       throw new ActionError(`input rollback-to: task definition ${arn} was not found`)
     throw error
   }
-  const status = statusOf(source)
+  const status = revisionStatus(source)
   if (status !== 'ACTIVE')
     throw new ActionError(
       `input rollback-to: ${revisionName(arn)} is ${status} (deregistered); ECS cannot point a service at it. Nothing was changed; give an ACTIVE revision (rollback-to: previous skips deregistered ones)`

@@ -20,6 +20,12 @@ export async function describeRevision(
   return { taskDefinition: answer.taskDefinition as Record<string, unknown>, tags: answer.tags ?? [] }
 }
 
+/** DescribeTaskDefinition's status (ACTIVE, INACTIVE, DELETE_IN_PROGRESS); only ACTIVE can be deployed. */
+export function revisionStatus(source: TaskDefinitionSource): string {
+  const status = source.taskDefinition.status
+  return typeof status === 'string' ? status : 'ACTIVE'
+}
+
 /** Registers the rendered definition and returns the new revision's ARN. */
 export async function registerRevision(
   ecs: ECSClient,
