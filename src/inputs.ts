@@ -49,6 +49,8 @@ export interface Inputs {
   readonly region: string
   /** Path to a task-definition file; undefined: start from the service's current revision. */
   readonly taskDefinitionPath?: string
+  /** A deploy or rollback may move the service to another task-definition family. */
+  readonly allowFamilyChange: boolean
   /** Empty: the only essential container. */
   readonly containerNames: readonly string[]
   /** An existing image to deploy (mutually exclusive with image.ecrRepository). */
@@ -334,6 +336,7 @@ export function getInputs(sources: InputSources = {}): Inputs {
     service,
     region: region(read, env),
     ...(taskDefinitionPath !== undefined && { taskDefinitionPath }),
+    allowFamilyChange: bool('allow-family-change', read('allow-family-change')),
     containerNames: parseList(read('container-name')),
     ...(image !== undefined && { image }),
     environmentVariables: parseKeyValues('environment-variables', read('environment-variables')),

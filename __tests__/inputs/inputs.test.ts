@@ -38,7 +38,8 @@ describe('getInputs', () => {
       forceNewDeployment: false,
       dryRun: false,
       waitUntil: 'succeeded',
-      rollbackTo: 'previous'
+      rollbackTo: 'previous',
+      allowFamilyChange: false
     })
     expect(i.desiredCount).toBeUndefined()
     expect(i.image).toBeUndefined()
@@ -65,6 +66,7 @@ describe('getInputs', () => {
       'wait-for-minutes': '45',
       'dry-run': 'TRUE',
       'rollback-on-failure': 'False',
+      'allow-family-change': 'True',
       image: 'nginx:1.27'
     })
     expect(i.containerNames).toEqual(['web', 'worker'])
@@ -77,6 +79,7 @@ describe('getInputs', () => {
     expect(i.waitForMinutes).toBe(45)
     expect(i.dryRun).toBe(true)
     expect(i.rollbackOnFailure).toBe(false)
+    expect(i.allowFamilyChange).toBe(true)
     expect(i.image).toBe('nginx:1.27')
   })
 
@@ -163,6 +166,12 @@ describe('getInputs', () => {
     ['rollback-on-failure', { 'rollback-on-failure': '1' }, undefined, 'input rollback-on-failure:'],
     ['force-new-deployment', { 'force-new-deployment': 'on' }, undefined, 'input force-new-deployment:'],
     ['dry-run', { 'dry-run': 'maybe' }, undefined, 'input dry-run:'],
+    [
+      'allow-family-change',
+      { 'allow-family-change': 'yes' },
+      undefined,
+      'input allow-family-change: "yes" is not a boolean'
+    ],
     [
       'skip-build-if-exists',
       { 'ecr-repository': 'web', 'skip-build-if-exists': 'y' },

@@ -10,6 +10,7 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTaskDefinitionsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand
@@ -18,6 +19,7 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { run, runPost } from '../../src/main.js'
 import type { AwsClients } from '../../src/aws/clients.js'
 import { fakeClock } from '../../src/util/clock.js'
@@ -26,6 +28,7 @@ import { fixtureJson, fixturePath } from '../../__fixtures__/load.js'
 
 const ecsMock = mockClient(ECSClient)
 const elbMock = mockClient(ElasticLoadBalancingV2Client)
+const ecrMock = mockClient(ECRClient)
 const NEW = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:8'
 const OLD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7'
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef'
@@ -36,13 +39,14 @@ const savedEnv = { ...process.env }
 function clients(): AwsClients {
   const ecs = new ECSClient({ region: 'us-east-1' })
   const elb = new ElasticLoadBalancingV2Client({ region: 'us-east-1' })
+  const ecr = new ECRClient({ region: 'us-east-1' })
   const none = async () => Promise.reject(new Error('not used here'))
   return {
     region: 'us-east-1',
     ecs: async () => ecs,
     elb: async () => elb,
     logs: none,
-    ecr: none,
+    ecr: async () => ecr,
     codedeploy: none,
     sts: none
   }
@@ -115,6 +119,7 @@ beforeEach(() => {
 afterEach(() => {
   ecsMock.reset()
   elbMock.reset()
+  ecrMock.reset()
   process.env = { ...savedEnv }
 })
 
@@ -305,11 +310,17 @@ describe('run, mode rollback', () => {
     expect(mutatingCalls()).toBe(0)
   })
 
-  it('an image tag retags the current revision (the dry run shows the new image)', async () => {
+  it('an image tag no revision ran: checked in ECR, the current revision gets it by digest (the dry run shows it)', async () => {
+    const digest = 'sha256:' + '9'.repeat(64)
+    ecrMock
+      .on(DescribeImagesCommand)
+      .resolves({ imageDetails: [{ imageDigest: digest, imageTags: ['v0.9'] }] })
+    ecsMock.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [OLD] })
     const result = await runWith({ mode: 'rollback', 'rollback-to': 'v0.9', 'dry-run': 'true' })
     expect(result.outputs.status).toBe('dry-run')
     expect(printed()).toContain(
-      '~ containerDefinitions[web].image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v1 → 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v0.9'
+      `~ containerDefinitions[web].image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v1 → 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@${digest}`
     )
+    expect(mutatingCalls()).toBe(0)
   })
 })

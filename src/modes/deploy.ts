@@ -11,8 +11,27 @@ import { registerPhase, renderRevisionPhase } from '../pipeline/revision.js'
 import { confirmUnchangedPhase } from '../pipeline/unchanged.js'
 import { rollOut } from '../pipeline/rollout.js'
 import { revisionFacts } from '../taskdef/facts.js'
+import { checkFamilyChange } from '../taskdef/family.js'
 import { loadTaskDefinitionFile } from '../taskdef/load.js'
-import { checkContainerChoice } from '../taskdef/render.js'
+import { checkContainerChoice, type TaskDefinitionSource } from '../taskdef/render.js'
+
+/**
+ * A file of another family than the running revision's is refused before any change, unless
+ * allow-family-change says it is meant (then the warning to print is returned).
+ */
+function checkFileFamily(
+  inputs: Inputs,
+  file: TaskDefinitionSource | undefined,
+  running: string
+): string | undefined {
+  if (!file || inputs.taskDefinitionPath === undefined) return undefined
+  return checkFamilyChange({
+    running,
+    family: String(file.taskDefinition.family),
+    source: `task-definition ${inputs.taskDefinitionPath}`,
+    allowed: inputs.allowFamilyChange
+  })
+}
 
 export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
   // The file is read and checked before any AWS call.
@@ -24,6 +43,8 @@ export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
 
   const clients = run.deps.clients(inputs.region)
   let planned = await planPhase(inputs, run, clients)
+  const familyWarning = checkFileFamily(inputs, fileSource, planned.plan.taskDefinitionArn)
+  if (familyWarning) core.warning(familyWarning)
   checkContainerChoice(fileSource ?? planned.current, {
     containerNames: inputs.containerNames,
     setsImage: inputs.image !== undefined || inputs.build !== undefined,
@@ -35,8 +56,10 @@ export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
     taskDefinition: (fileSource ?? planned.current).taskDefinition
   })
   // Plan again after a wait, so "previous" is a revision that really finished.
-  if (!inputs.dryRun && (await waitForInFlightPhase(inputs, run, planned)))
+  if (!inputs.dryRun && (await waitForInFlightPhase(inputs, run, planned))) {
     planned = await planPhase(inputs, run, clients)
+    checkFileFamily(inputs, fileSource, planned.plan.taskDefinitionArn)
+  }
   const { ecs, plan, current, strategy } = planned
 
   const image = await imagePhase(inputs, run, { clients, taskDefinition: fileSource ?? current })

@@ -1,15 +1,27 @@
 // mode: rollback. Puts an earlier revision back (rollback-to: previous, a revision number, an ARN,
-// or an image tag on the current revision) with the same strategy, watch loop and health gate as
-// a deploy. No build, no migrate. If putting it back fails, there is nothing sensible to return to
-// automatically, so the run fails and says what it saw.
+// or an image tag) with the same strategy, watch loop and health gate as a deploy. No build, no
+// migrate. Like a deploy, it waits for a deployment already in flight and plans again afterwards,
+// so "previous" is worked out from what the service really runs. If putting the target back
+// fails, rollback-on-failure puts back the revision the service was on when the rollback started.
 import * as core from '@actions/core'
+import type { AwsClients } from '../aws/clients.js'
+import { revisionName } from '../aws/names.js'
+import { ActionError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import type { Run } from '../pipeline/context.js'
-import { planPhase } from '../pipeline/plan.js'
-import { describeRollbackTarget, rollbackTargetPhase } from '../pipeline/rollback-target.js'
+import { planPhase, waitForInFlightPhase, type PlanResult } from '../pipeline/plan.js'
+import {
+  describeRollbackTarget,
+  parseRollbackTo,
+  previousAfterWait,
+  rollbackTargetPhase,
+  targetLine,
+  type RollbackTarget
+} from '../pipeline/rollback-target.js'
 import { registerPhase } from '../pipeline/revision.js'
 import { rollOut } from '../pipeline/rollout.js'
 import { confirmUnchangedPhase } from '../pipeline/unchanged.js'
+import type { RolloutResult } from '../rollout/contract.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { revisionFacts } from '../taskdef/facts.js'
 
@@ -26,13 +38,67 @@ function warnIgnored(inputs: Inputs): void {
   if (ignored.length > 0) core.warning(`mode rollback ignores these inputs: ${ignored.join(', ')}`)
 }
 
+/** The rollout's reason, worded for a rollback: the revision tried, and where the service ended. */
+export function rollbackReason(attempted: string, result: RolloutResult): string | undefined {
+  if (result.status === 'succeeded') return undefined
+  const why = result.reason ?? result.decision?.reason ?? 'unknown'
+  const prefix = `rollback to ${revisionName(attempted)} failed: `
+  return why.startsWith('deploy failed: ') ? prefix + why.slice('deploy failed: '.length) : prefix + why
+}
+
+/**
+ * Another deployment in flight is waited for, as a deploy does, and the service planned again.
+ * Twice at most: the deployment, and the controller's own rollback of it when it failed.
+ */
+const MAX_WAITS = 2
+
+async function settle(
+  inputs: Inputs,
+  run: Run,
+  clients: AwsClients,
+  planned: PlanResult
+): Promise<PlanResult> {
+  let now = planned
+  const waitedFor = new Set<string>()
+  for (let round = 0; round < MAX_WAITS; round++) {
+    const inFlight = await waitForInFlightPhase(inputs, run, now, waitedFor)
+    if (!inFlight) break
+    waitedFor.add(inFlight.id)
+    core.info(
+      'the in-flight deployment has settled: planning the rollback again from what the service runs now'
+    )
+    now = await planPhase(inputs, run, clients)
+  }
+  return now
+}
+
 export async function rollbackMode(inputs: Inputs, run: Run): Promise<void> {
   warnIgnored(inputs)
   const report = run.state.report
   const clients = run.deps.clients(inputs.region)
-  const planned = await planPhase(inputs, run, clients)
+  const first: PlanResult = await planPhase(inputs, run, clients)
+  const wantsPrevious = parseRollbackTo(inputs.rollbackTo).kind === 'previous'
+  // An explicit target (a number, an ARN, a tag) is checked before any wait, so a typo fails at
+  // once; `previous` depends on what the service runs, so it is worked out after the wait.
+  let target: RollbackTarget | undefined = wantsPrevious
+    ? undefined
+    : await rollbackTargetPhase(inputs, run, first)
+  const planned = inputs.dryRun ? first : await settle(inputs, run, clients, first)
+  if (planned !== first) {
+    target = undefined
+    const after = wantsPrevious ? previousAfterWait(first.plan, planned.plan) : { kind: 'proceed' as const }
+    if (after.kind === 'moved') throw new ActionError(after.reason)
+    if (after.kind === 'undone') {
+      report.status = 'unchanged'
+      report.taskDefinitionArn = planned.plan.taskDefinitionArn
+      report.reason = after.reason
+      core.info(report.reason)
+      return
+    }
+  }
+  target ??= await rollbackTargetPhase(inputs, run, planned)
   const { ecs, plan, current, strategy } = planned
-  const target = await rollbackTargetPhase(inputs, run, planned)
+  report.rollbackTarget = targetLine(target)
   if (target.image !== undefined) report.image = target.image
   core.info(`rolling back to ${describeRollbackTarget(target)}: ${target.why}`)
 
@@ -70,16 +136,20 @@ export async function rollbackMode(inputs: Inputs, run: Run): Promise<void> {
       : nothingToDo
         ? plan.taskDefinitionArn
         : await registerPhase(run, ecs, target.render.input)
+  if (inputs.rollbackOnFailure && previous.arn !== arn)
+    core.info(
+      `if ${revisionName(arn)} fails, rollback-on-failure puts back ${revisionName(previous.arn)}, the revision the service ran when the rollback started`
+    )
   const result = await rollOut(inputs, run, {
     strategy,
     plan,
     target: revisionFacts(arn, rendered),
+    // What the service runs now: a rollback that fails goes back here, as a failed deploy would.
     previous,
     forceNewDeployment,
     ...(started !== undefined && { started }),
-    // Going back to the revision we are rolling away from would undo the rollback.
-    rollbackOnFailure: false
+    rollbackOnFailure: inputs.rollbackOnFailure
   })
-  if (result.status === 'failed')
-    report.reason = `rollback to ${arn} failed: ${result.decision?.reason ?? result.reason}`
+  const reason = rollbackReason(arn, result)
+  if (reason !== undefined) report.reason = reason
 }

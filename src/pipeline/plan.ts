@@ -12,7 +12,7 @@ import type { AwsClients } from '../aws/clients.js'
 import { targetGroupName } from '../aws/names.js'
 import { ActionError, describeError, errorName } from '../errors.js'
 import type { Inputs } from '../inputs.js'
-import type { Strategy } from '../rollout/contract.js'
+import type { InFlight, Strategy } from '../rollout/contract.js'
 import { prepareStrategy } from '../rollout/select.js'
 import { describePlan, readServicePlan, type ServicePlan } from '../service/plan.js'
 import type { TaskDefinitionSource } from '../taskdef/render.js'
@@ -108,12 +108,19 @@ async function targetHealthNow(
 
 /**
  * Someone else's rollout (or the controller's own rollback) is under way: wait for it to settle,
- * within wait-for-minutes, and say so. True when there was one to wait for.
+ * within wait-for-minutes, and say so. Returns the deployment waited for, if there was one.
+ * `waitedFor` holds deployments already waited for: their verdict stands, and ECS may keep one
+ * IN_PROGRESS after the watch has seen it fail, so it is not waited for twice.
  */
-export async function waitForInFlightPhase(inputs: Inputs, run: Run, planned: PlanResult): Promise<boolean> {
+export async function waitForInFlightPhase(
+  inputs: Inputs,
+  run: Run,
+  planned: PlanResult,
+  waitedFor: ReadonlySet<string> = new Set()
+): Promise<InFlight | undefined> {
   const { strategy, plan, current } = planned
   const inFlight = await strategy.findInFlight(plan)
-  if (!inFlight) return false
+  if (!inFlight || waitedFor.has(inFlight.id)) return undefined
   await phase(run, 'Wait for in-flight deployment', () =>
     strategy.waitForInFlight(inFlight, {
       plan,
@@ -121,5 +128,5 @@ export async function waitForInFlightPhase(inputs: Inputs, run: Run, planned: Pl
       timeoutMs: inputs.waitForMinutes * 60_000
     })
   )
-  return true
+  return inFlight
 }

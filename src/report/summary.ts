@@ -31,6 +31,8 @@ export interface ReportData {
   /** The revision the service runs (or is meant to run) when the run ends. */
   readonly taskDefinitionArn?: string
   readonly deploymentId?: string
+  /** Rollback mode: the revision it puts back, and why that one. */
+  readonly rollbackTarget?: string
   readonly image?: string
   readonly plan?: readonly string[]
   readonly diff?: readonly string[]
@@ -188,6 +190,7 @@ export function renderSummary(data: ReportData): string {
     ['service', data.service],
     ['strategy', data.strategy],
     ['revision', revisionRow(data)],
+    ['rollback target', data.rollbackTarget],
     ['preview', data.previewUrl],
     ['image', data.image ? `\`${data.image}\`` : undefined],
     ['deployment', data.deploymentId],
