@@ -147,7 +147,7 @@ describe('findPreviousRevision', () => {
     const previous = await findPreviousRevision(ecs, 'demo', 'web', td(8))
     expect(previous.arn).toBe(td(7))
     expect(previous.why).toBe(
-      "previous revision, from the family's revisions (the highest ACTIVE one below the current), because the service deployment history is not available (Unknown operation)"
+      "previous revision, from the family's revisions (the highest ACTIVE one below the current), because the service deployment history is not available (UnknownOperationException: Unknown operation)"
     )
   })
 
