@@ -41,6 +41,7 @@ export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
       : current,
     ...(image !== undefined && { image }),
     against: { source: current, described: plan.taskDefinitionArn },
+    loadBalancers: plan.service.loadBalancers ?? [],
     running: plan.taskDefinitionArn,
     reuseRunningWhenForced: true,
     wording: {

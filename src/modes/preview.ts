@@ -39,6 +39,8 @@ export async function previewMode(inputs: Inputs, run: Run): Promise<void> {
     against: previewCurrent
       ? { source: previewCurrent.source, described: `the preview's ${previewCurrent.arn}` }
       : { source: base, described: `the base's ${basePlan.taskDefinitionArn}` },
+    // The preview service's load balancer binds the base's container and port.
+    loadBalancers: [{ containerName: plan.container.name, containerPort: plan.container.port }],
     ...(previewCurrent !== undefined && { running: previewCurrent.arn }),
     reuseRunningWhenForced: false,
     wording: {
