@@ -82,10 +82,14 @@ async function previewTargetGroups(): Promise<string[]> {
 }
 
 describe('two runs of one preview at the same time', () => {
-  it('leave one rule, one target group and one service; both end green and the next push too', async () => {
+  it('leave one rule, one target group and one service; the adopter is green, the replaced run red, the next push green', async () => {
     // Both runs plan (and see nothing of the preview) before either creates anything: the
     // register, which comes between the plan and the first create, is slowed for both.
     await sim.control.setFaults([{ operation: 'ecs:RegisterTaskDefinition', latencyMs: 1500 }])
+    // Both revisions start slowly (20 s, within the 30 s grace period; 1 s at this time scale), so
+    // the first run's deployment is still in progress when the second run deploys over it.
+    const slow = { kind: 'healthy', startSeconds: 20 } as const
+    await sim.control.setBehaviours({ revisions: { 'web-pr-42:1': slow, 'web-pr-42:2': slow } })
     const [first, second] = await Promise.all([runOnSim(sim, PREVIEW), runOnSim(sim, PREVIEW)])
     await sim.control.setFaults([])
 
@@ -115,24 +119,19 @@ describe('two runs of one preview at the same time', () => {
     expect(services[0]?.status).toBe('ACTIVE')
     for (const run of runs) expect(run.outputs['preview-url']).toBe('https://pr-42.preview.example.com')
 
-    // The adopter deployed its own revision over the first run's: the adopter is green with the
-    // revision the preview runs; the first run is green only if its deployment completed before
-    // (ECS's word), else red, saying which run's revision replaced it and that nothing is broken.
+    // The adopter deployed its own revision over the first run's, which was still rolling out:
+    // the adopter is green with the revision the preview runs; the first run is red, saying
+    // which run's revision replaced it and that nothing is broken.
     const final = services[0]?.taskDefinition
     const winner = runs.find(r => r.outputs['task-definition-arn'] === final)
     const other = runs.find(r => r !== winner)
     if (!winner || !other) throw new Error(`no run deployed ${final}\n${runs.map(output).join('\n')}`)
     expectExit(winner, 0, 'succeeded')
-    if (other.exitCode !== 0) {
-      expectExit(other, 1, 'failed')
-      expect(other.stdout).toMatch(
-        /preview 42: deployment \S+ was replaced by deployment \S+ \(web-pr-42:\d+\).*another run of this preview deployed over this one/
-      )
-      expect(other.stdout).not.toMatch(/preview-destroy removes it/)
-    } else {
-      expectExit(other, 0, 'succeeded')
-      expect(other.stdout).toMatch(/completed, then deployment \S+ \(web-pr-42:\d+\) replaced it/)
-    }
+    expectExit(other, 1, 'failed')
+    expect(other.stdout).toMatch(
+      /preview 42: deployment \S+ was replaced by deployment \S+ \(web-pr-42:\d+\).*another run of this preview deployed over this one, and its verdict is the preview's/
+    )
+    expect(other.stdout).not.toMatch(/preview-destroy removes it/)
 
     // The next push finds exactly one rule of its preview and updates it.
     const later = await runOnSim(sim, { ...PREVIEW, image: `${REPO}:v1` })
