@@ -102,6 +102,14 @@ module.exports = {
       to: { path: '^sim/server/' }
     },
     {
+      name: 'sim-iam-self-contained',
+      comment:
+        'The IAM model decides from the request and what the world tells it, and knows no room of the simulator.',
+      severity: 'error',
+      from: { path: '^sim/iam/' },
+      to: { path: '^sim/', pathNot: '^sim/(iam/|contract\\.ts$)' }
+    },
+    {
       name: 'sim-only-tick-drives-controllers',
       severity: 'error',
       from: { path: '^sim/', pathNot: '^sim/(tick\\.ts|controllers/)' },

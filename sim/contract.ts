@@ -1,5 +1,5 @@
 // The simulator's public contract: what tests, the demo and the benchmark may rely on.
-// sim/index.ts implements startSimulator(); sim/control-client.ts implements ControlClient over
+// sim/index.ts exports startSimulator() (server/http.ts); sim/control-client.ts implements ControlClient over
 // HTTP under the reserved path /__sim/. Extend these types; do not rename what is here.
 
 /** How a container image (or a task-definition revision) behaves when ECS runs it. */

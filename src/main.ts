@@ -56,6 +56,8 @@ export interface RunDependencies {
   readonly env?: NodeJS.ProcessEnv
   readonly clients?: (region: string) => AwsClients
   readonly hooks?: PhaseHooks
+  /** How a cancelled run ends (process.exit in the action). */
+  readonly exit?: (code: number) => void
 }
 
 function setOutputs(report: ReportData): void {
@@ -80,7 +82,13 @@ function setOutputs(report: ReportData): void {
   if (lastMigrate?.exitCode !== undefined) core.setOutput('migrate-exit-code', String(lastMigrate.exitCode))
 }
 
-const FAILED_STATUSES: readonly RunStatus[] = ['failed', 'rolled-back']
+const FAILED_STATUSES: readonly RunStatus[] = ['failed', 'rolled-back', 'cancelled']
+
+/**
+ * How long a cancelled run takes to write its outputs, job summary and GitHub Deployment status
+ * before it exits: the runner sends SIGTERM about 7.5 s after SIGINT and kills the process soon after.
+ */
+const CANCEL_REPORT_MS = 5000
 
 type ModeFlow = (inputs: Inputs, run: Run) => Promise<void>
 const MODES: Record<Inputs['mode'], ModeFlow> = {
@@ -90,6 +98,38 @@ const MODES: Record<Inputs['mode'], ModeFlow> = {
   'preview-destroy': previewDestroyMode
 }
 
+/** What the GitHub side records of a run, once (tracking starts after the inputs are read). */
+interface Reporting {
+  tracking?: RunTracking
+  environmentUrl?: string
+}
+
+/** Outputs, the GitHub Deployment's final status and the job summary: whatever way the run ends. */
+async function writeReport(state: RunState, reporting: Reporting): Promise<void> {
+  const report = state.report
+  // Nothing reached the service (a failure before the rollout): it runs what it ran.
+  if (report.taskDefinitionArn === undefined && report.status !== 'dry-run')
+    report.taskDefinitionArn = report.previousTaskDefinitionArn
+  if (reporting.tracking) {
+    const { finishTracking } = await import('./github/run-tracking.js')
+    const url = report.previewUrl ?? reporting.environmentUrl
+    await finishTracking(reporting.tracking, {
+      succeeded: !FAILED_STATUSES.includes(report.status),
+      ...(report.reason !== undefined && { description: report.reason }),
+      ...(url !== undefined && { environmentUrl: url }),
+      ...(report.image !== undefined && { image: report.image }),
+      ...(report.service !== undefined && { service: report.service }),
+      ...(report.taskDefinitionArn !== undefined && { taskDefinitionArn: report.taskDefinitionArn })
+    })
+  }
+  setOutputs(report)
+  try {
+    await core.summary.addRaw(renderSummary(report)).write()
+  } catch (error) {
+    core.warning(`could not write the job summary: ${describeError(error)}`)
+  }
+}
+
 export async function run(dependencies: RunDependencies = {}): Promise<void> {
   const deps: RunDeps = {
     clock: dependencies.clock ?? systemClock,
@@ -97,24 +137,37 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
     clients: dependencies.clients ?? createAwsClients,
     hooks: dependencies.hooks ?? phaseHooks
   }
+  const exit = dependencies.exit ?? ((code: number) => process.exit(code))
   const state: RunState = { timings: [], report: { mode: 'deploy', status: 'failed', timings: [] } }
   state.report.timings = state.timings
   const runContext: Run = { state, deps }
-  let tracking: RunTracking | undefined
-  let environmentUrl: string | undefined
-  // A cancelled workflow gets SIGINT then SIGTERM: say what state the service is left in, then exit
-  // promptly (the runner kills the process a few seconds later anyway).
+  const reporting: Reporting = {}
+  let reported: Promise<void> | undefined
+  const report = () => (reported ??= writeReport(state, reporting))
+  let cancelled = false
+
+  // A cancelled workflow gets SIGINT, then SIGTERM some seconds later. Say where the service is
+  // and what a re-run does, write the outputs, the summary and a final GitHub Deployment status
+  // within a bound, then exit; the flow itself is abandoned where it stands.
   const onSignal = (signal: NodeJS.Signals): void => {
-    // The migrate phase's own listener never gets to speak (this one exits first), so its
-    // message about the task left running is taken from here.
+    if (cancelled) return
+    cancelled = true
     const message =
       (state.current === 'Migrate' ? migrationInFlightMessage() : undefined) ??
-      cancellationMessage(state.report, state.current)
-    core.error(`${message} (${signal})`)
-    process.exit(1)
+      cancellationMessage(state.report, state.current, state.rollback)
+    state.report.status = 'cancelled'
+    state.report.reason = message
+    // Mid-rollout, the service is on its way to the new revision, or back to the old one.
+    if (state.current === 'Rollout')
+      state.report.taskDefinitionArn = state.rollback?.to ?? state.report.attemptedTaskDefinitionArn
+    core.setFailed(`${message} (${signal})`)
+    const bound = new Promise<void>(resolve => setTimeout(resolve, CANCEL_REPORT_MS).unref())
+    void Promise.race([report(), bound])
+      .catch(() => undefined)
+      .finally(() => exit(1))
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
     const inputs = await phase(runContext, 'Inputs', async () =>
       getInputs({
@@ -125,42 +178,28 @@ export async function run(dependencies: RunDependencies = {}): Promise<void> {
     state.report.mode = inputs.mode
     state.report.cluster = inputs.cluster
     state.report.service = inputs.service
-    environmentUrl = inputs.github.environmentUrl
+    reporting.environmentUrl = inputs.github.environmentUrl
     if (inputs.github.environment || inputs.mode === 'preview' || inputs.mode === 'preview-destroy') {
       const { startTracking } = await import('./github/run-tracking.js')
-      tracking = await startTracking(inputs, deps.env)
+      reporting.tracking = await startTracking(inputs, deps.env)
     }
     await MODES[inputs.mode](inputs, runContext)
-    if (FAILED_STATUSES.includes(state.report.status))
+    if (!cancelled && FAILED_STATUSES.includes(state.report.status))
       core.setFailed(state.report.reason ?? 'the deploy failed')
   } catch (error) {
-    state.report.status = 'failed'
-    state.report.reason = describeError(error)
-    core.setFailed(state.report.reason)
-    if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
+    // After a cancel the report already says what happened; what the abandoned flow throws does not.
+    if (!cancelled) {
+      state.report.status = 'failed'
+      state.report.reason = describeError(error)
+      core.setFailed(state.report.reason)
+      if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
+    }
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-    if (tracking) {
-      const { finishTracking } = await import('./github/run-tracking.js')
-      const report = state.report
-      await finishTracking(tracking, {
-        succeeded: !FAILED_STATUSES.includes(report.status),
-        ...(report.reason !== undefined && { description: report.reason }),
-        ...((report.previewUrl ?? environmentUrl) !== undefined && {
-          environmentUrl: report.previewUrl ?? environmentUrl
-        }),
-        ...(report.image !== undefined && { image: report.image }),
-        ...(report.service !== undefined && { service: report.service }),
-        ...(report.taskDefinitionArn !== undefined && { taskDefinitionArn: report.taskDefinitionArn })
-      })
+    if (!cancelled) {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
     }
-    setOutputs(state.report)
-    try {
-      await core.summary.addRaw(renderSummary(state.report)).write()
-    } catch (error) {
-      core.warning(`could not write the job summary: ${describeError(error)}`)
-    }
+    await report()
   }
 }
 

@@ -2,7 +2,7 @@
 // registry (Debian's docker-registry) that stands behind the simulator's ECR; the bundled action
 // deploys it by digest; a second run with the same tag reuses the image instead of building.
 import { join } from 'node:path'
-import { ECR_PASSWORD } from '../../sim/ecr.js'
+import { ECR_PASSWORD } from '../../sim/api/ecr.js'
 import { startSimulator } from '../../sim/index.js'
 import type { RunningSimulator } from '../../sim/contract.js'
 import { REPO_ROOT, runAction, type ActionRun } from '../../scripts/lib/run-action.js'

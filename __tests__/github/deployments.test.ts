@@ -147,6 +147,33 @@ describe('GitHub deployments (local REST stub)', () => {
     expect(stub.deployments.find(d => d.environment === 'pr-8')?.statuses).toEqual([])
   })
 
+  it("lists one task's deployments, so previews can share one environment", async () => {
+    const octokit = createGitHubClient(TOKEN, { baseUrl: stub.baseUrl })
+    const create = (ref: string, task?: string) =>
+      createDeployment(octokit, {
+        ...repo,
+        ref,
+        environment: 'shared-preview',
+        transient: true,
+        production: false,
+        ...(task !== undefined && { task })
+      })
+    const first = await create('a', 'deploy:preview-7')
+    await create('b', 'deploy:preview-8')
+    const third = await create('c', 'deploy:preview-7')
+    await create('d')
+
+    expect(
+      await listDeploymentIds(octokit, { ...repo, environment: 'shared-preview', task: 'deploy:preview-7' })
+    ).toEqual([third, first])
+    expect(stub.deployments.filter(d => d.environment === 'shared-preview').map(d => d.task)).toEqual([
+      'deploy:preview-7',
+      'deploy:preview-8',
+      'deploy:preview-7',
+      'deploy'
+    ])
+  })
+
   it('registers the token as a secret before any request', async () => {
     createGitHubClient(TOKEN, { baseUrl: stub.baseUrl })
     const written = writeSpy.mock.calls.map(call => String(call[0])).join('')

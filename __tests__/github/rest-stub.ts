@@ -22,6 +22,7 @@ export interface StubDeployment {
   id: number
   ref: string
   environment: string
+  task: string
   transient_environment: boolean
   production_environment: boolean
   statuses: Record<string, unknown>[]
@@ -104,6 +105,7 @@ export async function startRestStub(expectedToken: string): Promise<RestStub> {
         id: nextId++,
         ref: String(body?.ref),
         environment: String(body?.environment),
+        task: typeof body?.task === 'string' ? body.task : 'deploy',
         transient_environment: body?.transient_environment === true,
         production_environment: body?.production_environment === true,
         statuses: []
@@ -114,7 +116,10 @@ export async function startRestStub(expectedToken: string): Promise<RestStub> {
     }
     if (rest[0] === 'deployments' && rest.length === 1 && method === 'GET') {
       const environment = url.searchParams.get('environment')
-      const matching = deployments.filter(d => !environment || d.environment === environment).reverse()
+      const task = url.searchParams.get('task')
+      const matching = deployments
+        .filter(d => (!environment || d.environment === environment) && (!task || d.task === task))
+        .reverse()
       send(
         res,
         200,

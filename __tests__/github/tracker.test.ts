@@ -1,5 +1,6 @@
 // A preview's whole GitHub story against the local REST stub: two pushes and a close give two
-// deployments (in_progress → success each), both inactive at the end, and one comment.
+// deployments (in_progress → success each), both inactive at the end, and one comment. Every pull
+// request's preview lives in the one environment `preview`; its task tells them apart.
 import { jest } from '@jest/globals'
 import { createGitHubClient, type GitHubClient } from '../../src/github/client.js'
 import { previewMarker } from '../../src/github/render.js'
@@ -14,7 +15,13 @@ import { startRestStub, type RestStub } from './rest-stub.js'
 
 const TOKEN = 'ghs_trackertoken42'
 const repo = { owner: 'acme', repo: 'shop' }
-const preview = { ...repo, environment: 'preview-pr-42', transient: true, production: false }
+const preview = {
+  ...repo,
+  environment: 'preview',
+  transient: true,
+  production: false,
+  task: 'deploy:preview-42'
+}
 const logUrl = 'https://github.com/acme/shop/actions/runs/5'
 
 describe('describeGitHubFailure', () => {
@@ -53,6 +60,12 @@ describe('GitHub side of a preview (local REST stub)', () => {
     const warnings: string[] = []
     const warn = (message: string) => warnings.push(message)
     const url = 'https://pr-42.preview.example.com'
+    // Another pull request's preview, in the same environment, that this one must leave alone.
+    const other = await beginDeployment(
+      octokit,
+      { ...preview, ref: 'sha-other', task: 'deploy:preview-43', logUrl },
+      warn
+    )
 
     for (const ref of ['sha-one', 'sha-two']) {
       const handle = await beginDeployment(octokit, { ...preview, ref, logUrl }, warn)
@@ -72,7 +85,7 @@ describe('GitHub side of a preview (local REST stub)', () => {
     }
     const retired = await retireDeployments(
       octokit,
-      { ...repo, environment: preview.environment, logUrl },
+      { ...repo, environment: preview.environment, task: preview.task, logUrl },
       warn
     )
     await publishPreviewComment(
@@ -84,7 +97,9 @@ describe('GitHub side of a preview (local REST stub)', () => {
 
     expect(warnings).toEqual([])
     expect(retired).toBe(2)
-    const ours = stub.deployments.filter(d => d.environment === preview.environment)
+    const ours = stub.deployments.filter(
+      d => d.environment === preview.environment && d.task === preview.task
+    )
     expect(ours.map(d => d.ref)).toEqual(['sha-one', 'sha-two'])
     expect(ours.every(d => d.transient_environment)).toBe(true)
     expect(ours.map(d => d.statuses.map(s => s.state))).toEqual([
@@ -92,6 +107,9 @@ describe('GitHub side of a preview (local REST stub)', () => {
       ['in_progress', 'success', 'inactive']
     ])
     expect(ours[1]?.statuses[1]).toMatchObject({ environment_url: url, log_url: logUrl })
+    expect(stub.deployments.find(d => d.id === other?.id)?.statuses.map(s => s.state)).toEqual([
+      'in_progress'
+    ])
 
     const comments = stub.comments.get(42) ?? []
     expect(comments).toHaveLength(1)

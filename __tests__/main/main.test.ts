@@ -73,6 +73,30 @@ function mutatingCalls(): number {
   )
 }
 
+/** The deployment runs its 2 tasks of the revision, both healthy behind web-tg. */
+function healthyTasks(deploymentId = 'ecs-svc/1111111111111111111', taskDefinitionArn = OLD): void {
+  ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: ['t/1', 't/2'] })
+  ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] })
+  ecsMock.on(DescribeTasksCommand).resolves({
+    tasks: [1, 2].map(n => ({
+      taskArn: `t/${n}`,
+      startedBy: deploymentId,
+      taskDefinitionArn,
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      attachments: [
+        { type: 'ElasticNetworkInterface', details: [{ name: 'privateIPv4Address', value: `10.0.0.${n}` }] }
+      ]
+    }))
+  })
+  elbMock.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({
+    TargetHealthDescriptions: [1, 2].map(n => ({
+      Target: { Id: `10.0.0.${n}`, Port: 8000 },
+      TargetHealth: { State: 'healthy' }
+    }))
+  })
+}
+
 // @actions/core remembers the summary file's path on first use: one directory for the whole file.
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ecs-ship-main-'))
@@ -149,6 +173,7 @@ describe('run', () => {
   })
 
   it('registers nothing and deploys nothing when nothing changed', async () => {
+    healthyTasks()
     const result = await runWith({ 'task-definition': fixturePath('taskdef/web.yaml') })
     expect(result.failed).toBe(false)
     expect(mutatingCalls()).toBe(0)
@@ -202,26 +227,7 @@ describe('run', () => {
       .on(DescribeServicesCommand)
       .resolvesOnce(service)
       .resolves(after as never)
-    ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: ['t/1', 't/2'] })
-    ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] })
-    ecsMock.on(DescribeTasksCommand).resolves({
-      tasks: [1, 2].map(n => ({
-        taskArn: `t/${n}`,
-        startedBy: 'ecs-svc/new',
-        taskDefinitionArn: NEW,
-        lastStatus: 'RUNNING',
-        desiredStatus: 'RUNNING',
-        attachments: [
-          { type: 'ElasticNetworkInterface', details: [{ name: 'privateIPv4Address', value: `10.0.0.${n}` }] }
-        ]
-      }))
-    })
-    elbMock.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({
-      TargetHealthDescriptions: [1, 2].map(n => ({
-        Target: { Id: `10.0.0.${n}`, Port: 8000 },
-        TargetHealth: { State: 'healthy' }
-      }))
-    })
+    healthyTasks('ecs-svc/new', NEW)
     const result = await runWith({ image: 'repo/web:v2', 'environment-variables': 'RELEASE=42' })
     expect(result.failed).toBe(false)
     expect(result.outputs).toMatchObject({
@@ -293,6 +299,7 @@ describe('run, mode rollback', () => {
   })
 
   it('says unchanged when the service already runs the target', async () => {
+    healthyTasks()
     const result = await runWith({ mode: 'rollback', 'rollback-to': OLD })
     expect(result.outputs.status).toBe('unchanged')
     expect(mutatingCalls()).toBe(0)

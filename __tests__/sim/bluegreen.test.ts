@@ -26,11 +26,11 @@ import {
   ElasticLoadBalancingV2Client,
   ModifyTargetGroupAttributesCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { lifecyclePlan, productionPercents, stepBakeMinutes } from '../../sim/bluegreen-plan.js'
-import { advance, findService } from '../../sim/engine.js'
-import { ecsHandlers } from '../../sim/ecs.js'
+import { lifecyclePlan, productionPercents, stepBakeMinutes } from '../../sim/world/bluegreen-plan.js'
+import { advance } from '../../sim/tick.js'
+import { ecsHandlers } from '../../sim/api/ecs.js'
 import { loadFixture } from '../../sim/fixtures/index.js'
-import { newState, type SimState } from '../../sim/model.js'
+import { findService, newState, type SimState } from '../../sim/world/model.js'
 import { startSimulator } from '../../sim/index.js'
 import type { RunningSimulator } from '../../sim/contract.js'
 

@@ -33,9 +33,9 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { parseEcsAppSpec } from '../../sim/appspec.js'
+import { parseEcsAppSpec } from '../../sim/world/appspec.js'
 import { startSimulator } from '../../sim/index.js'
-import { AwsError } from '../../sim/protocol.js'
+import { AwsError } from '../../sim/world/aws-error.js'
 import type { Behaviours, RunningSimulator } from '../../sim/contract.js'
 
 const APP = 'AppECS-demo-web'

@@ -4,12 +4,12 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { codeDeployHandlers } from '../../sim/codedeploy.js'
-import { ecrHandlers } from '../../sim/ecr.js'
-import { ecsHandlers } from '../../sim/ecs.js'
-import { elbHandlers } from '../../sim/elbv2.js'
-import { logsHandlers } from '../../sim/logs.js'
-import { stsHandlers } from '../../sim/sts.js'
+import { codeDeployHandlers } from '../../sim/api/codedeploy.js'
+import { ecrHandlers } from '../../sim/api/ecr.js'
+import { ecsHandlers } from '../../sim/api/ecs.js'
+import { elbHandlers } from '../../sim/api/elbv2.js'
+import { logsHandlers } from '../../sim/api/logs.js'
+import { stsHandlers } from '../../sim/api/sts.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 

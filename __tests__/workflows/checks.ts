@@ -16,6 +16,15 @@ export interface ActionInput {
   readonly default?: string
 }
 
+/** The kind of value an action input takes, read from its default: every action input is a string. */
+export type ValueKind = 'boolean' | 'number' | 'string'
+
+export function actionInputKind(input: ActionInput): ValueKind {
+  if (input.default === 'true' || input.default === 'false') return 'boolean'
+  if (input.default !== undefined && /^\d+$/.test(input.default)) return 'number'
+  return 'string'
+}
+
 export type ActionInputs = ReadonlyMap<string, ActionInput>
 
 interface RawAction {
@@ -48,7 +57,10 @@ export interface Job {
   name?: string
   if?: string
   uses?: string
+  needs?: string | string[]
   with?: Record<string, unknown>
+  secrets?: Record<string, unknown> | 'inherit'
+  environment?: string | { name?: string; url?: string; deployment?: unknown }
   permissions?: Record<string, string> | string
   concurrency?: { group?: string; 'cancel-in-progress'?: unknown } | string
   steps?: Step[]
@@ -89,12 +101,25 @@ function yamlFiles(dir: string, root: string): string[] {
 export const workflowPaths = (root = ROOT): string[] => yamlFiles('.github/workflows', root)
 export const templatePaths = (root = ROOT): string[] => yamlFiles('workflows-templates', root)
 
+interface WorkflowCall {
+  inputs?: Record<string, WorkflowCallInput>
+  secrets?: Record<string, { required?: boolean } | null>
+}
+
+function workflowCall(workflow: Workflow): WorkflowCall | undefined {
+  const on = workflow.on
+  if (!on || typeof on !== 'object' || Array.isArray(on)) return undefined
+  return (on.workflow_call as WorkflowCall | null | undefined) ?? undefined
+}
+
 /** The workflow_call inputs of a reusable workflow (empty when it is not one). */
 export function callInputs(workflow: Workflow): Record<string, WorkflowCallInput> {
-  const on = workflow.on
-  if (!on || typeof on !== 'object' || Array.isArray(on)) return {}
-  const call = on.workflow_call as { inputs?: Record<string, WorkflowCallInput> } | null | undefined
-  return call?.inputs ?? {}
+  return workflowCall(workflow)?.inputs ?? {}
+}
+
+/** The workflow_call secrets of a reusable workflow (empty when it declares none). */
+export function callSecrets(workflow: Workflow): Record<string, { required?: boolean } | null> {
+  return workflowCall(workflow)?.secrets ?? {}
 }
 
 export function isReusable(workflow: Workflow): boolean {
@@ -118,6 +143,14 @@ export function calledWorkflow(job: Job): string | undefined {
 
 const jobsOf = (workflow: Workflow): [string, Job][] => Object.entries(workflow.jobs ?? {})
 
+/** The type of a literal `with:` value as GitHub reads it; undefined for an expression (typed when it runs). */
+function literalKind(value: unknown): ValueKind | undefined {
+  if (typeof value === 'string') return /\$\{\{/.test(value) ? undefined : 'string'
+  if (typeof value === 'boolean') return 'boolean'
+  if (typeof value === 'number') return 'number'
+  return undefined
+}
+
 /** `${{ inputs.x }}` and nothing else: the value is forwarded unchanged from a workflow input. */
 function forwardedInput(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
@@ -127,9 +160,14 @@ function forwardedInput(value: unknown): string | undefined {
 /**
  * Every `with:` key given to the action exists in action.yml; every required input is given;
  * a value forwarded from a workflow input refers to an input that exists and, when that input
- * has a default, it is action.yml's default (so the action behaves the same called either way).
+ * has a default, it is action.yml's default (so the action behaves the same called either way),
+ * unless the workflow chose its own on purpose (ownDefaults).
  */
-export function checkActionInputs(file: WorkflowFile, action: ActionInputs): string[] {
+export function checkActionInputs(
+  file: WorkflowFile,
+  action: ActionInputs,
+  ownDefaults: ReadonlySet<string> = new Set()
+): string[] {
   const problems: string[] = []
   const inputs = callInputs(file.workflow)
   for (const [jobId, job] of jobsOf(file.workflow)) {
@@ -155,6 +193,7 @@ export function checkActionInputs(file: WorkflowFile, action: ActionInputs): str
         }
         const actionDefault = action.get(key)?.default
         if (
+          !ownDefaults.has(source) &&
           declared.default !== undefined &&
           actionDefault !== undefined &&
           String(declared.default) !== actionDefault
@@ -197,6 +236,22 @@ export function checkReusableCalls(
     const given = job.with ?? {}
     for (const key of Object.keys(given)) {
       if (!(key in inputs)) problems.push(`${where}: with.${key} is not an input of ${target}`)
+    }
+    for (const [key, value] of Object.entries(given)) {
+      const declared = inputs[key]?.type
+      const kind = literalKind(value)
+      if (declared && kind && kind !== declared) {
+        problems.push(`${where}: with.${key} is a ${kind}, but ${target} declares it type ${declared}`)
+      }
+    }
+    const secrets = callSecrets(called.workflow)
+    const passed = job.secrets === 'inherit' ? undefined : (job.secrets ?? {})
+    for (const key of Object.keys(passed ?? {})) {
+      if (!(key in secrets)) problems.push(`${where}: secrets.${key} is not a secret of ${target}`)
+    }
+    for (const [name, spec] of Object.entries(secrets)) {
+      if (spec?.required && passed && !(name in passed))
+        problems.push(`${where}: required secret ${name} of ${target} is not passed`)
     }
     for (const [name, spec] of Object.entries(inputs)) {
       if (spec.required && !(name in given))
@@ -345,6 +400,89 @@ export function checkProperties(templatePath: string, properties: TemplateProper
         }
       }
     }
+  }
+  return problems
+}
+
+/**
+ * A value forwarded from a workflow input to the action has the type the action expects: a
+ * `type: boolean` input for an action input that defaults to true/false, `type: number` for one
+ * with a numeric default, `type: string` otherwise. A boolean passed where the action wants a
+ * word, or a number input for a list, would only fail when a user tries it.
+ */
+export function checkActionInputTypes(file: WorkflowFile, action: ActionInputs): string[] {
+  const problems: string[] = []
+  const inputs = callInputs(file.workflow)
+  for (const [jobId, job] of jobsOf(file.workflow)) {
+    for (const step of job.steps ?? []) {
+      if (!isActionStep(step)) continue
+      for (const [key, value] of Object.entries(step.with ?? {})) {
+        const source = forwardedInput(value)
+        const spec = action.get(key)
+        const declared = source === undefined ? undefined : inputs[source]
+        if (!spec || !declared) continue
+        const expected = actionInputKind(spec)
+        const type = declared.type ?? 'string'
+        if (type !== expected) {
+          problems.push(
+            `${file.path}: job ${jobId}: inputs.${source ?? '?'} is type ${type}, but action.yml's ${key} takes a ${expected}`
+          )
+        }
+      }
+    }
+  }
+  return problems
+}
+
+/** Marks the list of action inputs a reusable workflow leaves out on purpose (a comment block). */
+export const NOT_EXPOSED_HEADING = '# Inputs of the action that this workflow does not expose'
+
+/**
+ * The `name: reason` lines under NOT_EXPOSED_HEADING, up to the first line that is not an
+ * indented comment entry.
+ */
+export function notExposed(text: string): Map<string, string> {
+  const lines = text.split('\n')
+  const start = lines.findIndex(line => line.startsWith(NOT_EXPOSED_HEADING))
+  const result = new Map<string, string>()
+  if (start < 0) return result
+  for (const line of lines.slice(start + 1)) {
+    const entry = /^#\s{2,}([\w-]+):\s*(.+)$/.exec(line)
+    if (!entry?.[1] || !entry[2]) break
+    result.set(entry[1], entry[2].trim())
+  }
+  return result
+}
+
+/** An expression that lets the caller decide the value (an input, a secret, or a step fed by one). */
+const CALLER_CONTROLLED = /\$\{\{[^}]*\b(?:inputs|secrets|steps)\./
+
+/**
+ * Every action input is either reachable from the caller (the action step passes a value that
+ * comes from `inputs.*`, `secrets.*` or a step derived from them) or named in the workflow's list
+ * of inputs it does not expose, with a reason; never both, and the list names only real inputs.
+ */
+export function checkReachability(file: WorkflowFile, action: ActionInputs): string[] {
+  const problems: string[] = []
+  const listed = notExposed(file.text)
+  const steps = jobsOf(file.workflow).flatMap(([, job]) => (job.steps ?? []).filter(isActionStep))
+  if (steps.length === 0) return [`${file.path}: no step runs the action`]
+  const given: Record<string, unknown> = Object.assign({}, ...steps.map(step => step.with ?? {}))
+  for (const name of action.keys()) {
+    const value = given[name]
+    const reachable = typeof value === 'string' && CALLER_CONTROLLED.test(value)
+    const reason = listed.get(name)
+    if (reachable && reason !== undefined) {
+      problems.push(`${file.path}: ${name} is passed from the caller but also listed as not exposed`)
+    } else if (!reachable && reason === undefined) {
+      problems.push(
+        `${file.path}: ${name} is neither passed from the caller nor listed as not exposed (with a reason)`
+      )
+    }
+  }
+  for (const name of listed.keys()) {
+    if (!action.has(name))
+      problems.push(`${file.path}: lists ${name} as not exposed, but action.yml has no such input`)
   }
   return problems
 }

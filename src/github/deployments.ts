@@ -16,6 +16,11 @@ export interface CreateDeploymentOptions {
   readonly transient: boolean
   readonly production: boolean
   readonly description?: string
+  /**
+   * What is deployed; GitHub's default is `deploy`. Previews use `deploy:preview-<id>`, so one
+   * environment holds every pull request's preview and each is found again by its task.
+   */
+  readonly task?: string
 }
 
 export interface DeploymentStatusOptions {
@@ -54,7 +59,7 @@ export async function createDeployment(
     // no wait for other status checks (the workflow's own `needs:` decides what must pass first).
     auto_merge: false,
     required_contexts: [],
-    task: 'deploy',
+    task: options.task ?? 'deploy',
     ...(options.description ? { description: fitDescription(options.description) } : {})
   })
   const data = response.data as { id?: unknown; message?: unknown }
@@ -84,17 +89,24 @@ export async function setDeploymentStatus(
 }
 
 /**
- * Every deployment of the environment, newest first. preview-destroy marks each one inactive,
- * so the pull request no longer links to a URL that is gone (inactive twice is harmless).
+ * Every deployment of the environment (of one task, when given), newest first. preview-destroy
+ * marks each one inactive, so the pull request no longer links to a URL that is gone (inactive
+ * twice is harmless).
  */
 export async function listDeploymentIds(
   octokit: GitHubClient,
-  options: { readonly owner: string; readonly repo: string; readonly environment: string }
+  options: {
+    readonly owner: string
+    readonly repo: string
+    readonly environment: string
+    readonly task?: string
+  }
 ): Promise<number[]> {
   const deployments = await octokit.paginate(octokit.rest.repos.listDeployments, {
     owner: options.owner,
     repo: options.repo,
     environment: options.environment,
+    ...(options.task !== undefined && { task: options.task }),
     per_page: 100
   })
   return deployments.map(deployment => deployment.id)

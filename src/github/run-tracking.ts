@@ -27,6 +27,8 @@ export interface RunTracking {
   /** The pull request a preview comment goes to. */
   readonly pullRequest?: number
   readonly previewId?: string
+  /** A preview's deployment task (see previewTask). */
+  readonly task?: string
 }
 
 /** How a run ended, as the GitHub side reports it. */
@@ -40,6 +42,15 @@ export interface RunOutcome {
 }
 
 const isPreview = (mode: Inputs['mode']) => mode === 'preview' || mode === 'preview-destroy'
+
+/**
+ * Pure: the deployment task of a preview. Every pull request's preview is recorded in the one
+ * environment the workflow runs in (a GITHUB_TOKEN cannot delete environments, so one per pull
+ * request would pile up), and its task tells them apart when one is destroyed.
+ */
+export function previewTask(previewId: string): string {
+  return `deploy:preview-${previewId}`
+}
 
 /** Pure: whether this run records anything on GitHub. */
 export function wantsTracking(inputs: Inputs, pullRequest: number | undefined): boolean {
@@ -59,6 +70,8 @@ export async function startTracking(
   const logUrl = runLogUrl(env)
   const environment = inputs.github.environment
   const commit = env.GITHUB_SHA ? deploymentRef(payload, env) : undefined
+  const task =
+    isPreview(inputs.mode) && inputs.preview.id !== undefined ? previewTask(inputs.preview.id) : undefined
   // preview-destroy deploys nothing: it retires the environment's deployments at the end.
   const handle =
     environment && inputs.mode !== 'preview-destroy'
@@ -70,6 +83,7 @@ export async function startTracking(
           transient: isPreview(inputs.mode),
           production: !isPreview(inputs.mode),
           ...(logUrl && { logUrl }),
+          ...(task !== undefined && { task }),
           description: `ecs-ship ${inputs.mode} of ${inputs.service}`
         })
       : undefined
@@ -83,7 +97,8 @@ export async function startTracking(
     ...(logUrl !== undefined && { logUrl }),
     ...(commit !== undefined && { commit }),
     ...(isPreview(inputs.mode) && pullRequest !== undefined && { pullRequest }),
-    ...(inputs.preview.id !== undefined && { previewId: inputs.preview.id })
+    ...(inputs.preview.id !== undefined && { previewId: inputs.preview.id }),
+    ...(task !== undefined && { task })
   }
 }
 
@@ -103,11 +118,13 @@ export async function finishTracking(
   // GitHub keeps at most 140 characters of a status description.
   const description = outcome.description?.slice(0, 140)
   if (tracking.mode === 'preview-destroy') {
-    if (tracking.environment && outcome.succeeded)
+    // Only this preview's deployments: the environment holds every pull request's.
+    if (tracking.environment && tracking.task !== undefined && outcome.succeeded)
       await retireDeployments(octokit, {
         owner,
         repo,
         environment: tracking.environment,
+        task: tracking.task,
         ...(tracking.logUrl && { logUrl: tracking.logUrl })
       })
   } else {

@@ -21,6 +21,8 @@ export interface DeploymentTarget {
   /** Link to the workflow run (see runLogUrl). */
   readonly logUrl?: string
   readonly description?: string
+  /** The deployment's task (see CreateDeploymentOptions.task). */
+  readonly task?: string
 }
 
 export interface DeploymentHandle {
@@ -105,13 +107,14 @@ export async function completeDeployment(
   )
 }
 
-/** preview-destroy: every deployment of the preview's environment becomes inactive. */
+/** preview-destroy: every deployment of the preview (its environment and task) becomes inactive. */
 export async function retireDeployments(
   octokit: GitHubClient,
   target: {
     readonly owner: string
     readonly repo: string
     readonly environment: string
+    readonly task?: string
     readonly logUrl?: string
   },
   warn: Warn = core.warning

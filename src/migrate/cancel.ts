@@ -1,18 +1,7 @@
 // When the workflow is cancelled during a migration, the runner signals the action (SIGINT, then
 // SIGTERM). We do NOT stop the task: a migration stopped half-way can leave the schema in a state
-// neither revision expects, which is worse than letting it finish. We say which task it is, so a
-// person can follow it, and then let the signal do what it would have done.
-
-/** The subset of `process` used here, so tests can pass a fake. */
-export interface SignalTarget {
-  readonly pid: number
-  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown
-  off(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown
-  listenerCount(signal: NodeJS.Signals): number
-  kill(pid: number, signal: NodeJS.Signals): unknown
-}
-
-const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
+// neither revision expects, which is worse than letting it finish. main.ts answers the signal (it
+// is the one place that does) and names the task from here, so a person can follow it.
 
 let inFlight: { readonly taskArn: string; readonly cluster: string } | undefined
 
@@ -26,31 +15,10 @@ export function migrationInFlightMessage(): string | undefined {
   )
 }
 
-/**
- * Marks a migrate task as running and, until the returned function is called, answers SIGINT and
- * SIGTERM by logging which task is left running. If nobody else listens for the signal, it is
- * raised again after our listener is gone, so the process ends as it would have without us.
- */
-export function watchCancellation(
-  taskArn: string,
-  cluster: string,
-  log: (message: string) => void,
-  target: SignalTarget = process
-): () => void {
+/** Marks a migrate task as running until the returned function is called. */
+export function markMigrationRunning(taskArn: string, cluster: string): () => void {
   inFlight = { taskArn, cluster }
-  const onSignal = (signal: NodeJS.Signals): void => {
-    const message = migrationInFlightMessage()
-    dispose()
-    if (message) log(message)
-    if (target.listenerCount(signal) === 0) target.kill(target.pid, signal)
-  }
-  let disposed = false
-  function dispose(): void {
-    if (disposed) return
-    disposed = true
-    for (const signal of SIGNALS) target.off(signal, onSignal)
+  return () => {
     if (inFlight?.taskArn === taskArn) inFlight = undefined
   }
-  for (const signal of SIGNALS) target.on(signal, onSignal)
-  return dispose
 }

@@ -19,7 +19,7 @@ import type { Command, MigrateInputs } from '../inputs.js'
 import type { MigrateResult, MigrateTaskResult } from '../phases.js'
 import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../watch/poll.js'
 import type { Clock } from '../util/clock.js'
-import { watchCancellation, type SignalTarget } from './cancel.js'
+import { markMigrationRunning } from './cancel.js'
 import { findEarlierMigration, findRunningMigration } from './concurrency.js'
 import { LogTail } from './log-tail.js'
 import { decideOutcome, describeRunTaskFailures } from './outcome.js'
@@ -53,8 +53,6 @@ export interface MigrateDeps {
   /** Poll settings (backoffFromEnv(process.env) in the action). */
   readonly backoff?: BackoffSettings
   readonly output?: MigrateOutput
-  /** Receives SIGINT/SIGTERM while a task runs (process in the action). */
-  readonly signals?: SignalTarget
   /** How many log lines each result keeps for the summary. */
   readonly keepLogLines?: number
 }
@@ -298,7 +296,7 @@ async function follow(
   }
 
   const deadline = started + timeoutMinutes * 60_000
-  const stopCancelWatch = watchCancellation(taskArn, cluster, m => out.warning(m), deps.signals)
+  const migrationDone = markMigrationRunning(taskArn, cluster)
   let task: Task | undefined
   let status: string | undefined
   let delay: number | undefined
@@ -362,7 +360,7 @@ async function follow(
       await clock.sleep(Math.max(1, Math.min(delay, limit - now)))
     }
   } finally {
-    stopCancelWatch()
+    migrationDone()
   }
 
   const durationMs = clock.now() - started

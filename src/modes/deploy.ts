@@ -7,7 +7,8 @@ import { phase, type Run } from '../pipeline/context.js'
 import { checkPhaseInputs, imagePhase } from '../pipeline/image.js'
 import { migratePhase } from '../pipeline/migrate.js'
 import { planPhase, waitForInFlightPhase } from '../pipeline/plan.js'
-import { revisionPhase } from '../pipeline/revision.js'
+import { registerPhase, renderRevisionPhase } from '../pipeline/revision.js'
+import { confirmUnchangedPhase } from '../pipeline/unchanged.js'
 import { rollOut } from '../pipeline/rollout.js'
 import { revisionFacts } from '../taskdef/facts.js'
 import { loadTaskDefinitionFile } from '../taskdef/load.js'
@@ -34,7 +35,7 @@ export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
   const { ecs, plan, current, strategy } = planned
 
   const image = await imagePhase(inputs, run, { clients, taskDefinition: fileSource ?? current })
-  const revision = await revisionPhase(inputs, run, ecs, {
+  const revision = await renderRevisionPhase(inputs, run, {
     // A file without tags keeps the running revision's tags: losing them is never what was meant.
     source: fileSource
       ? { ...fileSource, tags: fileSource.tags.length > 0 ? fileSource.tags : current.tags }
@@ -42,39 +43,61 @@ export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
     ...(image !== undefined && { image }),
     against: { source: current, described: plan.taskDefinitionArn },
     loadBalancers: plan.service.loadBalancers ?? [],
-    running: plan.taskDefinitionArn,
-    reuseRunningWhenForced: true,
-    wording: {
-      dryRun: 'dry run: the plan and the diff are above; nothing was changed',
-      unchanged: arn =>
-        `the service already runs this task definition (${arn}); nothing registered or deployed`
-    }
+    dryRunReason: 'dry run: the plan and the diff are above; nothing was changed'
   })
-  if (revision.kind === 'stop') {
-    if (
-      run.state.report.status === 'unchanged' &&
-      inputs.desiredCount !== undefined &&
-      inputs.desiredCount !== plan.desiredCount
-    )
-      core.warning(
-        `input desired-count: ${inputs.desiredCount} was not applied, because nothing else changed and nothing was deployed (the service keeps ${plan.desiredCount}); set force-new-deployment: true to deploy with it`
-      )
+  if (!revision) return
+
+  const running = revisionFacts(plan.taskDefinitionArn, current.taskDefinition)
+  if (revision.diff.length === 0 && !inputs.forceNewDeployment) {
+    // The service runs this revision already: unchanged only if its deployment of it is done
+    // and healthy; a failed or unfinished one is taken up again. Its migrations ran before it
+    // was first deployed.
+    const outcome = await confirmUnchangedPhase(inputs, run, {
+      strategy,
+      plan,
+      running,
+      runsAlready: `the service already runs this task definition (${plan.taskDefinitionArn})`
+    })
+    if (outcome.kind === 'unchanged') warnDesiredCountNotApplied(inputs, plan.desiredCount)
+    if (outcome.kind === 'unchanged' || outcome.kind === 'not-healthy') return
+    await rollOut(inputs, run, {
+      strategy,
+      plan,
+      target: running,
+      previous: revisionFacts(outcome.previous, current.taskDefinition),
+      ...(inputs.desiredCount !== undefined && { desiredCount: inputs.desiredCount }),
+      forceNewDeployment: outcome.kind === 'redeploy',
+      rollbackOnFailure: inputs.rollbackOnFailure,
+      ...(outcome.kind === 'follow' && { started: { id: outcome.deploymentId } })
+    })
     return
   }
 
+  // A changed definition is registered; force-new-deployment with nothing changed redeploys the
+  // running revision as it is.
+  const target =
+    revision.diff.length > 0 ? await registerPhase(run, ecs, revision.input) : plan.taskDefinitionArn
   // After register, before UpdateService; a failure stops here with the service untouched.
   await migratePhase(inputs, run, {
-    context: { clients, plan, taskDefinitionArn: revision.arn, containers: revision.rendered.containers },
+    context: { clients, plan, taskDefinitionArn: target, containers: revision.rendered.containers },
     unchanged: 'the service'
   })
 
   await rollOut(inputs, run, {
     strategy,
     plan,
-    target: revisionFacts(revision.arn, revision.input),
-    previous: revisionFacts(plan.taskDefinitionArn, current.taskDefinition),
+    target: revisionFacts(target, revision.input),
+    previous: running,
     ...(inputs.desiredCount !== undefined && { desiredCount: inputs.desiredCount }),
     forceNewDeployment: inputs.forceNewDeployment,
     rollbackOnFailure: inputs.rollbackOnFailure
   })
+}
+
+/** desired-count is applied by a deployment; a run that deploys nothing says it was not applied. */
+function warnDesiredCountNotApplied(inputs: Inputs, serviceCount: number): void {
+  if (inputs.desiredCount !== undefined && inputs.desiredCount !== serviceCount)
+    core.warning(
+      `input desired-count: ${inputs.desiredCount} was not applied, because nothing else changed and nothing was deployed (the service keeps ${serviceCount}); set force-new-deployment: true to deploy with it`
+    )
 }

@@ -4,13 +4,14 @@
 // automatically, so the run fails and says what it saw.
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs.js'
-import { phase, type Run } from '../pipeline/context.js'
+import type { Run } from '../pipeline/context.js'
 import { planPhase } from '../pipeline/plan.js'
 import { describeRollbackTarget, rollbackTargetPhase } from '../pipeline/rollback-target.js'
+import { registerPhase } from '../pipeline/revision.js'
 import { rollOut } from '../pipeline/rollout.js'
+import { confirmUnchangedPhase } from '../pipeline/unchanged.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { revisionFacts } from '../taskdef/facts.js'
-import { registerRevision } from '../taskdef/revision.js'
 
 /** Inputs that mean nothing in rollback mode: said out loud rather than silently ignored. */
 function warnIgnored(inputs: Inputs): void {
@@ -45,26 +46,37 @@ export async function rollbackMode(inputs: Inputs, run: Run): Promise<void> {
     report.reason = `dry run: would roll back to ${describeRollbackTarget(target)} (${target.why}); nothing was changed`
     return
   }
+  const running = revisionFacts(plan.taskDefinitionArn, current.taskDefinition)
+  let previous = running
+  let forceNewDeployment = false
+  let started: { id: string } | undefined
   const nothingToDo = target.kind === 'registered' ? target.arn === plan.taskDefinitionArn : diff.length === 0
   if (nothingToDo) {
-    report.status = 'unchanged'
-    report.taskDefinitionArn = plan.taskDefinitionArn
-    report.reason = `the service already runs ${plan.taskDefinitionArn}; nothing to roll back`
-    core.info(report.reason)
-    return
+    const outcome = await confirmUnchangedPhase(inputs, run, {
+      strategy,
+      plan,
+      running,
+      runsAlready: `the service already runs ${plan.taskDefinitionArn}, the rollback target`
+    })
+    if (outcome.kind === 'unchanged' || outcome.kind === 'not-healthy') return
+    previous = revisionFacts(outcome.previous, current.taskDefinition)
+    forceNewDeployment = outcome.kind === 'redeploy'
+    if (outcome.kind === 'follow') started = { id: outcome.deploymentId }
   }
 
   const arn =
     target.kind === 'registered'
       ? target.arn
-      : await phase(run, 'Register', () => registerRevision(ecs, target.render.input))
-  report.taskDefinitionArn = arn
+      : nothingToDo
+        ? plan.taskDefinitionArn
+        : await registerPhase(run, ecs, target.render.input)
   const result = await rollOut(inputs, run, {
     strategy,
     plan,
     target: revisionFacts(arn, rendered),
-    previous: revisionFacts(plan.taskDefinitionArn, current.taskDefinition),
-    forceNewDeployment: false,
+    previous,
+    forceNewDeployment,
+    ...(started !== undefined && { started }),
     // Going back to the revision we are rolling away from would undo the rollback.
     rollbackOnFailure: false
   })

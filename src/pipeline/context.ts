@@ -8,6 +8,7 @@ import type { MigrateCommandParser, Inputs } from '../inputs.js'
 import type { RunMigrationsHook } from '../migrate/hook.js'
 import type { PhaseTiming } from '../phases.js'
 import type { ReportData } from '../report/summary.js'
+import type { RollbackStart } from '../rollout/contract.js'
 import type { Clock } from '../util/clock.js'
 
 /**
@@ -38,6 +39,8 @@ export interface RunState {
   report: Mutable<ReportData>
   /** The phase running now (what a cancellation interrupts). */
   current?: string
+  /** Set once a failed rollout starts going back: a cancellation then says so. */
+  rollback?: RollbackStart
 }
 
 /** One run of the action as the phases see it: its state and its dependencies. */

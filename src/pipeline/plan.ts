@@ -67,7 +67,14 @@ export function strategyFor(
     inputs,
     plan: service.plan,
     clients: service.clients,
-    deps: { clock: run.deps.clock, backoff: backoffFromEnv(run.deps.env), log: line => core.info(line) }
+    deps: {
+      clock: run.deps.clock,
+      backoff: backoffFromEnv(run.deps.env),
+      log: line => core.info(line),
+      onRollbackStart: rollback => {
+        run.state.rollback = rollback
+      }
+    }
   })
 }
 

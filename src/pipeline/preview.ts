@@ -29,7 +29,24 @@ export interface PreviewPlanResult {
   readonly basePlan: ServicePlan
   readonly base: TaskDefinitionSource
   /** What the preview runs now, on a later push; undefined on the first. */
-  readonly previewCurrent?: { readonly arn: string; readonly source: TaskDefinitionSource }
+  readonly previewCurrent?: {
+    readonly arn: string
+    readonly source: TaskDefinitionSource
+    /** The preview service as it is. */
+    readonly plan: ServicePlan
+  }
+}
+
+/**
+ * The preview service is always a rolling ECS service (preview/plan.ts creates it so), whatever
+ * the base's controller; wait-until means nothing for it.
+ */
+export function previewStrategy(
+  inputs: Inputs,
+  run: Run,
+  preview: { readonly plan: ServicePlan; readonly clients: AwsClients }
+) {
+  return strategyFor({ ...inputs, waitUntil: 'succeeded' }, run, preview)
 }
 
 export async function previewPlanPhase(
@@ -46,10 +63,16 @@ export async function previewPlanPhase(
     // loadPreviewInput has checked that the base exists and is ACTIVE.
     const basePlan = planFromService(inputs.cluster, input.baseService!)
     const base = await describeRevision(ecs, basePlan.taskDefinitionArn)
-    const runningArn = plan.serviceExists ? input.existingService?.taskDefinition : undefined
-    const previewCurrent = runningArn
-      ? { arn: runningArn, source: await describeRevision(ecs, runningArn) }
-      : undefined
+    const existing = plan.serviceExists ? input.existingService : undefined
+    const runningArn = existing?.taskDefinition
+    const previewCurrent =
+      existing && runningArn
+        ? {
+            arn: runningArn,
+            source: await describeRevision(ecs, runningArn),
+            plan: planFromService(inputs.cluster, existing)
+          }
+        : undefined
     return { plan, basePlan, base, ...(previewCurrent !== undefined && { previewCurrent }) }
   })
   const report = run.state.report
@@ -76,12 +99,7 @@ export async function previewResourcesPhase(
   return phase(run, 'Preview resources', async () => {
     const applied = await applyPreview(plan, { ecs, elb }, taskDefinitionArn)
     const servicePlan = await readServicePlan(ecs, inputs.cluster, applied.serviceName)
-    // The preview service is always a rolling ECS service (preview/plan.ts creates it so), whatever
-    // the base's controller; wait-until means nothing for it.
-    const { strategy } = await strategyFor({ ...inputs, waitUntil: 'succeeded' }, run, {
-      plan: servicePlan,
-      clients
-    })
+    const { strategy } = await previewStrategy(inputs, run, { plan: servicePlan, clients })
     const id = applied.deploymentId ?? newDeploymentId(servicePlan.service, taskDefinitionArn)
     return { servicePlan, strategy, started: { id } }
   })

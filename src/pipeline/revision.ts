@@ -1,6 +1,7 @@
 // The task-definition phase every mode that deploys shares: render the new revision (the image and
-// the environment set on the chosen containers), diff it against what runs now, stop there for a
-// dry run or when nothing changed, else register it.
+// the environment set on the chosen containers) and diff it against what runs now; a dry run stops
+// there. Registering is its own step (registerPhase), so a mode decides what an empty diff means
+// for its service (pipeline/unchanged.ts) before anything is registered.
 import * as core from '@actions/core'
 import type { ECSClient, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
 import type { Inputs } from '../inputs.js'
@@ -21,38 +22,29 @@ export interface RevisionPlan {
   readonly image?: string
   /** Turns the rendered definition into what is registered (a preview moves it to its own family). */
   readonly finish?: (input: RegisterTaskDefinitionCommandInput) => RegisterTaskDefinitionCommandInput
-  /** What the diff is against: its ARN, its definition and tags, and how the log names it. */
+  /** What the diff is against: its definition and tags, and how the log names it. */
   readonly against: { readonly source: TaskDefinitionSource; readonly described: string }
   /** The load balancers of the service the revision is for: their containers and ports must stay. */
   readonly loadBalancers?: readonly LoadBalancerBinding[]
-  /** The revision the service runs now, when it runs one; an unchanged definition stops there. */
-  readonly running?: string
-  /** Force with nothing changed deploys the running revision again instead of registering a copy. */
-  readonly reuseRunningWhenForced: boolean
-  readonly wording: {
-    readonly dryRun: string
-    readonly unchanged: (arn: string) => string
-  }
+  /** What the report says when a dry run stops here. */
+  readonly dryRunReason: string
 }
 
-export type RevisionOutcome =
-  /** A dry run, or nothing changed: the report says which and why; nothing more happens. */
-  | { readonly kind: 'stop' }
-  | {
-      readonly kind: 'deploy'
-      readonly arn: string
-      readonly input: RegisterTaskDefinitionCommandInput
-      readonly rendered: RenderedTaskDefinition
-    }
+export interface RenderedRevision {
+  readonly input: RegisterTaskDefinitionCommandInput
+  readonly rendered: RenderedTaskDefinition
+  /** Empty when the new revision would be the same as what runs now. */
+  readonly diff: readonly string[]
+}
 
-export async function revisionPhase(
+/** Renders and diffs; undefined for a dry run, which stops here (the report says so). */
+export async function renderRevisionPhase(
   inputs: Inputs,
   run: Run,
-  ecs: ECSClient,
   revision: RevisionPlan
-): Promise<RevisionOutcome> {
+): Promise<RenderedRevision | undefined> {
   const report = run.state.report
-  const { rendered, input, diff } = await phase(run, 'Task definition', async () => {
+  const rendered = await phase(run, 'Task definition', async () => {
     const rendered = renderTaskDefinition(revision.source, {
       containerNames: inputs.containerNames,
       ...(revision.image !== undefined && { image: revision.image }),
@@ -72,31 +64,32 @@ export async function revisionPhase(
     for (const line of diff) core.info(`  ${line}`)
     return { rendered, input, diff }
   })
-  report.diff = diff
-  if (report.image === undefined) report.image = deployedImages(rendered).join(', ') || undefined
+  report.diff = rendered.diff
+  if (report.image === undefined) report.image = deployedImages(rendered.rendered).join(', ') || undefined
 
   if (inputs.dryRun) {
     report.status = 'dry-run'
-    report.reason = revision.wording.dryRun
+    report.reason = revision.dryRunReason
     core.info(report.reason)
-    return { kind: 'stop' }
+    return undefined
   }
-  const running = revision.running
-  if (running !== undefined && diff.length === 0 && !inputs.forceNewDeployment) {
-    report.status = 'unchanged'
-    report.taskDefinitionArn = running
-    report.reason = revision.wording.unchanged(running)
-    core.info(report.reason)
-    return { kind: 'stop' }
-  }
-  const arn =
-    running !== undefined && diff.length === 0 && revision.reuseRunningWhenForced
-      ? running
-      : await phase(run, 'Register', async () => {
-          const registered = await registerRevision(ecs, input)
-          core.info(`registered ${registered}`)
-          return registered
-        })
-  report.taskDefinitionArn = arn
-  return { kind: 'deploy', arn, input, rendered }
+  return rendered
+}
+
+/**
+ * Registers the new revision. It is what this run tries to deploy; the service runs it only once
+ * the rollout says so (report.taskDefinitionArn is set by the rollout, not here).
+ */
+export async function registerPhase(
+  run: Run,
+  ecs: ECSClient,
+  input: RegisterTaskDefinitionCommandInput
+): Promise<string> {
+  const arn = await phase(run, 'Register', async () => {
+    const registered = await registerRevision(ecs, input)
+    core.info(`registered ${registered}`)
+    return registered
+  })
+  run.state.report.attemptedTaskDefinitionArn = arn
+  return arn
 }

@@ -2,6 +2,7 @@
 // its result goes into the report: the revision tried and the one the service runs afterwards,
 // the evidence of both the rollout and any rollback. A rollback gets its own row in the phase
 // table, so a rolled-back deploy never reads "Rollout ok".
+import * as core from '@actions/core'
 import { LostTrackError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import { carryOut } from '../rollout/conclude.js'
@@ -37,12 +38,28 @@ export async function rollOut(inputs: Inputs, run: Run, rollout: RolloutPlan): P
     timeoutMs: inputs.waitForMinutes * 60_000,
     rollbackOnFailure: rollout.rollbackOnFailure
   }
+  const report = run.state.report
   const result = await rolloutPhase(run, rollout.target.arn, () =>
     carryOut(rollout.strategy, request, rollout.started)
   )
   if (result.status === 'succeeded' && !inputs.waitForServiceStability)
-    run.state.report.healthGate = 'not checked: wait-for-service-stability is false'
+    report.healthGate = 'not checked: wait-for-service-stability is false'
+  const noTasks = result.status === 'succeeded' ? noTasksNote(result.decision?.progress.desired) : undefined
+  if (noTasks) {
+    // Done, but with nothing to show for it: green would claim a health gate that never ran.
+    core.warning(noTasks)
+    report.status = 'no-tasks'
+    report.healthGate = noTasks
+    report.evidence = []
+  }
   return result
+}
+
+/** A service that runs no task (desired count 0) starts nothing, so nothing is health-checked. */
+export function noTasksNote(desired: number | undefined): string | undefined {
+  return desired === 0
+    ? 'the service runs 0 tasks (desired count 0): no task was started and nothing was health-checked'
+    : undefined
 }
 
 /** Records a rollout's result in the report and the phase table (a rollback in its own row). */
@@ -52,12 +69,17 @@ export async function rolloutPhase(
   roll: () => Promise<RolloutResult>
 ): Promise<RolloutResult> {
   const { state } = run
+  state.report.attemptedTaskDefinitionArn = attemptedArn
   let result: RolloutResult
   try {
     result = await phase(run, 'Rollout', roll, r => (r.status === 'succeeded' ? 'ok' : 'failed'))
   } catch (error) {
-    // The deployment was started and goes on: its id is still an output.
-    if (error instanceof LostTrackError) state.report.deploymentId = error.deploymentId
+    // The deployment was started and goes on without us: its id is still an output, and the
+    // revision it rolls out is what the service is moving to.
+    if (error instanceof LostTrackError) {
+      state.report.deploymentId = error.deploymentId
+      state.report.taskDefinitionArn = attemptedArn
+    }
     throw error
   }
   const rollout = state.timings.at(-1)

@@ -6,7 +6,16 @@ import type { ImageResult, MigrateResult, PhaseTiming } from '../phases.js'
 import type { TargetGroupEvidence } from '../watch/verdict.js'
 import { revisionName, targetGroupName } from '../aws/names.js'
 
-export type RunStatus = 'succeeded' | 'failed' | 'rolled-back' | 'unchanged' | 'dry-run'
+export type RunStatus =
+  | 'succeeded'
+  | 'failed'
+  | 'rolled-back'
+  | 'unchanged'
+  | 'dry-run'
+  /** Deployed, but the service runs no task: nothing was started or health-checked. */
+  | 'no-tasks'
+  /** The workflow was cancelled; the reason says where the service is and what a re-run does. */
+  | 'cancelled'
 
 export interface ReportData {
   readonly mode: string
@@ -52,7 +61,9 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   failed: '❌ failed',
   'rolled-back': '↩️ rolled back',
   unchanged: '⏸️ unchanged',
-  'dry-run': '📝 dry run'
+  'dry-run': '📝 dry run',
+  'no-tasks': '⚠️ deployed, no tasks to check',
+  cancelled: '⏹️ cancelled'
 }
 
 /** Markdown table cells: no raw pipes or newlines. */
@@ -160,7 +171,10 @@ function revisionRow(data: ReportData): string | undefined {
   const name = (arn: string | undefined) => (arn ? revisionName(arn) : '?')
   const row = `${name(data.previousTaskDefinitionArn)} → ${name(deployed)}`
   const now = data.taskDefinitionArn
-  return now && deployed && now !== deployed ? `${row}; the service is back on ${revisionName(now)}` : row
+  if (!now || !deployed || now === deployed) return row
+  // Rolled back: the service went to the new revision and came back. Otherwise it never left.
+  const moved = data.rollback !== undefined || data.status === 'rolled-back'
+  return `${row}; the service ${moved ? 'is back on' : 'still runs'} ${revisionName(now)}`
 }
 
 export function renderSummary(data: ReportData): string {

@@ -97,6 +97,7 @@ async function conclude<D extends StartedDeployment>(
     return failed(`deploy failed: ${decision.reason} (rollback-on-failure is off)`)
 
   const rollbackStart = clock.now()
+  strategy.deps.onRollbackStart?.({ to: request.previous.arn, because: decision.reason })
   let result: RolloutResult
   try {
     const outcome = await strategy.rollBack({ deployment, request, decision })

@@ -12,9 +12,11 @@ import type { RevisionFacts } from '../taskdef/facts.js'
 import type { Clock } from '../util/clock.js'
 import type { Observer, ObserveTarget } from '../watch/observe.js'
 import type { BackoffSettings } from '../watch/poll.js'
+import type { RunningCheck } from '../watch/settled.js'
 import type { Decision } from '../watch/verdict.js'
 
 export type { RevisionFacts } from '../taskdef/facts.js'
+export type { RunningCheck } from '../watch/settled.js'
 
 export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back'
 
@@ -63,6 +65,15 @@ export interface RolloutDeps {
   readonly log: (line: string) => void
   /** Tests may replace how observers are made; the action uses createObserver. */
   readonly makeObserver?: (target: ObserveTarget) => Observer
+  /** Told when a failed rollout starts going back, so a cancellation says so (main.ts). */
+  readonly onRollbackStart?: (rollback: RollbackStart) => void
+}
+
+export interface RollbackStart {
+  /** The revision the service is going back to. */
+  readonly to: string
+  /** Why the rollout failed. */
+  readonly because: string
 }
 
 /** A deployment a strategy started (or was handed, already started), by its id. */
@@ -104,6 +115,11 @@ export interface Strategy<D extends StartedDeployment = StartedDeployment> {
     inFlight: InFlight,
     context: { readonly plan: ServicePlan; readonly currentDefinition: object; readonly timeoutMs: number }
   ): Promise<void>
+  /**
+   * The service already runs request.target: is its deployment of it done and healthy now?
+   * Changes nothing; waits (within the timeout) only for a verdict on health.
+   */
+  checkRunning(request: RolloutRequest): Promise<RunningCheck>
   /** Starts the deployment of request.target. */
   rollOut(request: RolloutRequest): Promise<D>
   /** Follows a started deployment to its verdict; the handle may carry what the rollback needs. */

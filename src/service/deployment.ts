@@ -45,3 +45,16 @@ export function inFlightDeployment(service: Service): { id: string; taskDefiniti
   const unsettled = deployments.length > 1 || primary.rolloutState === 'IN_PROGRESS'
   return unsettled ? { id: primary.id, taskDefinition: primary.taskDefinition } : undefined
 }
+
+/**
+ * The revision that still serves when the service's newest deployment failed without a rollback:
+ * the older deployment with the most tasks running (ECS leaves it in place). Undefined when no
+ * older deployment runs a task.
+ */
+export function servingRevision(service: Service): string | undefined {
+  const older = (service.deployments ?? []).filter(
+    d => d.status !== 'PRIMARY' && (d.runningCount ?? 0) > 0 && d.taskDefinition
+  )
+  older.sort((a, b) => (b.runningCount ?? 0) - (a.runningCount ?? 0))
+  return older[0]?.taskDefinition
+}

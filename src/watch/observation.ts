@@ -102,8 +102,11 @@ export interface Observation {
 
 /** What the watch is about: fixed for one watch. */
 export interface WatchContext {
-  /** `deployment` for our rollout, `rollback` when watching a rollback, `in-flight deployment` for one we found running. */
-  readonly label: 'deployment' | 'rollback' | 'in-flight deployment'
+  /**
+   * `deployment` for our rollout, `rollback` when watching a rollback, `in-flight deployment` for
+   * one we found running, `current deployment` when checking what the service already runs.
+   */
+  readonly label: 'deployment' | 'rollback' | 'in-flight deployment' | 'current deployment'
   readonly deploymentId: string
   readonly taskDefinitionArn: string
   readonly startedAt: number
@@ -116,6 +119,12 @@ export interface WatchContext {
   readonly containerHealthChecks: boolean
   /** Failed tasks (stopped, or with unhealthy targets) of our deployment that fail it. */
   readonly failureThreshold: number
+  /**
+   * Checking a deployment that settled long ago: tasks that had already stopped when the check
+   * began say nothing about now (they were replaced), and ECS's failedTasks counter is the
+   * deployment's whole history, so neither counts. Only failures seen after these do.
+   */
+  readonly pastStoppedTasks?: ReadonlySet<string>
   /** ECS-native: the bake time after production traffic moved, to say how long is left. */
   readonly bakeTimeMs?: number
 }

@@ -292,7 +292,9 @@ export function decide(observation: Observation, context: WatchContext): Decisio
   const ourTasks = observation.tasks.filter(t => isOurs(t, context))
   const running = ourTasks.filter(t => t.desiredStatus === 'RUNNING' && t.lastStatus === 'RUNNING')
   const starting = ourTasks.filter(t => t.desiredStatus === 'RUNNING' && t.lastStatus !== 'RUNNING')
-  const failedStops = ourTasks.filter(isFailureStop)
+  const failedStops = ourTasks.filter(t => isFailureStop(t) && !context.pastStoppedTasks?.has(t.taskArn))
+  // ECS's counter covers the deployment's whole life; a check of a settled one counts only what it sees.
+  const ecsFailedTasks = context.pastStoppedTasks === undefined ? (ours?.failedTasks ?? 0) : 0
   const health = targetHealth(running, observation, context)
   const older = observation.deployments.filter(d => d.id !== context.deploymentId && d.status !== 'INACTIVE')
   const bakeLeft = bakeLeftMs(observation, context)
@@ -302,7 +304,7 @@ export function decide(observation: Observation, context: WatchContext): Decisio
     running: ours?.runningCount ?? running.length,
     pending: ours?.pendingCount ?? starting.length,
     desired: ours?.desiredCount ?? 0,
-    failedTasks: Math.max(ours?.failedTasks ?? 0, failedStops.length),
+    failedTasks: Math.max(ecsFailedTasks, failedStops.length),
     deployments: observation.deployments.filter(d => d.status !== 'INACTIVE').length,
     olderRunning: older.reduce((sum, d) => sum + d.runningCount, 0),
     ...(ours?.rolloutState !== undefined && { rolloutState: ours.rolloutState }),
@@ -377,7 +379,7 @@ export function decide(observation: Observation, context: WatchContext): Decisio
 
   // 3. Repeated failures of the new tasks: stopped ones plus running ones that ELB finds unhealthy.
   // ECS's own failedTasks counter is trusted too: stopped tasks can age out of ListTasks.
-  const failures = Math.max(failedStops.length + health.unhealthyTasks.size, ours.failedTasks)
+  const failures = Math.max(failedStops.length + health.unhealthyTasks.size, ecsFailedTasks)
   if (failures >= context.failureThreshold) {
     if (health.unhealthyTasks.size > 0 && health.unhealthyEvidence.length > 0) {
       const first = health.unhealthyEvidence[0] ?? ''

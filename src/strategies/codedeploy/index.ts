@@ -14,7 +14,8 @@ import {
   StopDeploymentCommand,
   type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
-import { revisionName } from '../../aws/names.js'
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { revisionName, targetGroupName } from '../../aws/names.js'
 import { ActionError, describeError, errorName } from '../../errors.js'
 import { watchLoop } from '../../watch/loop.js'
 import { DEFAULT_FAILURE_THRESHOLD, type Decision } from '../../watch/verdict.js'
@@ -23,6 +24,7 @@ import type {
   RollbackOutcome,
   RolloutDeps,
   RolloutRequest,
+  RunningCheck,
   StartedDeployment,
   Strategy
 } from '../../rollout/contract.js'
@@ -53,6 +55,7 @@ export function codeDeployStrategy(
       return id === undefined ? undefined : { id }
     },
     waitForInFlight: (inFlight, { timeoutMs }) => waitForCodeDeployInFlight(deps, inFlight.id, timeoutMs),
+    checkRunning: request => checkRunningTaskSet(deps, request),
     rollOut: async request => {
       // Inputs that mean nothing to CodeDeploy are said out loud rather than silently ignored.
       if (request.desiredCount !== undefined)
@@ -88,6 +91,32 @@ export function codeDeployStrategy(
     // when it is off, so the verdict says where the service ended.
     followsRollbackAnyway: () => true,
     rollBack: failed => rollBack(deps, setup, failed)
+  }
+}
+
+/**
+ * The service already runs the revision: its PRIMARY task set must be steady, and every target in
+ * the task set's target group healthy, as many as the task set wants. A look, not a wait:
+ * CodeDeploy ends a deployment only once its task set is healthy, so a settled one that is not
+ * healthy now will not become so by itself.
+ */
+async function checkRunningTaskSet(deps: RolloutDeps, request: RolloutRequest): Promise<RunningCheck> {
+  const primary = request.plan.service.taskSets?.find(s => s.status === 'PRIMARY')
+  const id = primary?.id ?? '-'
+  if (!primary) return { kind: 'unhealthy', deploymentId: id, reason: 'the service has no PRIMARY task set' }
+  const targetGroup = primary.loadBalancers?.[0]?.targetGroupArn
+  if (!request.wait || !targetGroup) return { kind: 'healthy', deploymentId: id }
+  const answer = await deps.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroup }))
+  const targets = answer.TargetHealthDescriptions ?? []
+  const healthy = targets.filter(t => t.TargetHealth?.State === 'healthy').length
+  const wanted = primary.computedDesiredCount ?? 0
+  const counted = `${healthy} of ${wanted} targets healthy in ${targetGroupName(targetGroup)}`
+  if (primary.stabilityStatus === 'STEADY_STATE' && healthy >= wanted)
+    return { kind: 'healthy', deploymentId: id }
+  return {
+    kind: 'unhealthy',
+    deploymentId: id,
+    reason: `its PRIMARY task set ${id} is ${primary.stabilityStatus ?? 'not steady'} with ${counted}`
   }
 }
 
@@ -204,6 +233,13 @@ async function rollBack(
       deps.log(`${deploymentId} had already finished; looking for its rollback`)
     }
   }
+  if (!rollbackId && stillRunning && !request.rollbackOnFailure)
+    // Our verdict came first and nothing stops it: CodeDeploy carries on, and may yet move
+    // production (or someone may continue a Ready deployment), so nothing here is settled.
+    return {
+      kind: 'not-rolled-back',
+      reason: `deploy failed: ${reason} (rollback-on-failure is off; CodeDeploy carries deployment ${deploymentId} on, ${last.status} when last seen)`
+    }
   if (!rollbackId && (request.rollbackOnFailure || setup.autoRollback))
     rollbackId = await rollbackDeploymentOf(deps, deploymentId)
 

@@ -15,6 +15,7 @@ import { ActionError, errorName } from '../../errors.js'
 import { inFlightDeployment, startDeployment } from '../../service/deployment.js'
 import type { LoadBalancerTarget, ServicePlan } from '../../service/plan.js'
 import { watchDeployment, watchLoop } from '../../watch/loop.js'
+import { checkSettledDeployment, type RunningCheck } from '../../watch/settled.js'
 import { createObserver, ruleWeights, type ObserveTarget } from '../../watch/observe.js'
 import type { WatchContext } from '../../watch/observation.js'
 import { DEFAULT_FAILURE_THRESHOLD } from '../../watch/verdict.js'
@@ -45,6 +46,7 @@ export function ecsNativeStrategy(deps: RolloutDeps, setup: NativeSetup): Strate
     findInFlight: async plan => inFlightDeployment(plan.service),
     // Green tasks sit in whichever target group was free: follow ECS's own status instead.
     waitForInFlight: (_inFlight, { plan, timeoutMs }) => waitForNativeInFlight(deps, plan, timeoutMs),
+    checkRunning: request => checkRunningNative(deps, setup, request),
     rollOut: request => rollOutNative(deps, setup, request),
     follow: async (deployment, request) => {
       const decision = await watchDeployment(
@@ -73,6 +75,52 @@ async function productionWeights(deps: RolloutDeps, setup: NativeSetup) {
   const arns = [...new Set(setup.loadBalancers.map(lb => lb.productionListenerRule))]
   const answer = await deps.elb.send(new DescribeRulesCommand({ RuleArns: arns }))
   return new Map(arns.map(arn => [arn, ruleWeights(answer.Rules?.find(r => r.RuleArn === arn))]))
+}
+
+/**
+ * The service already runs the revision: its tasks must be healthy in the target groups that take
+ * production traffic now (blue, after the last deployment completed).
+ */
+async function checkRunningNative(
+  deps: RolloutDeps,
+  setup: NativeSetup,
+  request: RolloutRequest
+): Promise<RunningCheck> {
+  const weights = await productionWeights(deps, setup)
+  const production = setup.loadBalancers.map(lb => {
+    const blue = blueOf(lb, chooseGreen(lb, weights.get(lb.productionListenerRule) ?? []).targetGroupArn)
+    return { targetGroupArn: blue, containerName: lb.containerName, containerPort: lb.containerPort }
+  })
+  const { plan } = request
+  return checkSettledDeployment({
+    service: plan.service,
+    observer: deploymentId =>
+      observerFor(deps, {
+        cluster: plan.cluster,
+        service: plan.serviceName,
+        targetGroupArns: production.map(p => p.targetGroupArn),
+        deploymentId,
+        watchContainerHealth: false
+      }),
+    context: deploymentId => ({
+      label: 'current deployment',
+      deploymentId,
+      taskDefinitionArn: request.target.arn,
+      startedAt: deps.clock.now(),
+      timeoutMs: request.timeoutMs,
+      loadBalancers: production,
+      networkMode: request.target.networkMode,
+      healthCheckGracePeriodMs: plan.healthCheckGracePeriodSeconds * 1000,
+      containerHealthChecks: request.target.containerHealthChecks,
+      failureThreshold: DEFAULT_FAILURE_THRESHOLD
+    }),
+    wait: request.wait,
+    options: {
+      clock: deps.clock,
+      log: deps.log,
+      ...(deps.backoff !== undefined && { backoff: deps.backoff })
+    }
+  })
 }
 
 /** The ARN of the service deployment UpdateService started. */
@@ -176,6 +224,12 @@ async function rollBackNative(
   deps: RolloutDeps,
   { deployment, request, decision }: FailedRollout<NativeDeployment>
 ): Promise<RollbackOutcome> {
+  if (decision.kind === 'failed' && decision.failure.cause === 'stopped')
+    // Stopped by someone, or superseded by a newer deployment: rolling back now would undo theirs.
+    return {
+      kind: 'not-rolled-back',
+      reason: `deploy failed: ${decision.reason}; not rolling back a service deployment that was stopped`
+    }
   let byEcs = decision.kind === 'failed' && decision.failure.cause === 'ecs-rollback'
   if (byEcs) {
     deps.log(`ECS is already rolling back ${deployment.serviceDeploymentArn}: following its rollback`)

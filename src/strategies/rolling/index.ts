@@ -8,6 +8,7 @@ import { inFlightDeployment, startDeployment } from '../../service/deployment.js
 import type { ServicePlan } from '../../service/plan.js'
 import { revisionFacts, type RevisionFacts } from '../../taskdef/facts.js'
 import { watchDeployment } from '../../watch/loop.js'
+import { checkSettledDeployment } from '../../watch/settled.js'
 import { createObserver, type ObserveTarget } from '../../watch/observe.js'
 import type { WatchContext } from '../../watch/observation.js'
 import { DEFAULT_FAILURE_THRESHOLD, type Decision } from '../../watch/verdict.js'
@@ -36,6 +37,28 @@ export function rollingStrategy(deps: RolloutDeps): Strategy {
         timeoutMs
       })
     },
+    checkRunning: request =>
+      checkSettledDeployment({
+        service: request.plan.service,
+        observer: deploymentId =>
+          observerFor(deps, request.plan, {
+            deploymentId,
+            loadBalancers: request.plan.loadBalancers,
+            revision: request.target
+          }),
+        context: deploymentId =>
+          watchContext(request, request.target, {
+            deploymentId,
+            label: 'current deployment',
+            startedAt: deps.clock.now()
+          }),
+        wait: request.wait,
+        options: {
+          clock: deps.clock,
+          log: deps.log,
+          ...(deps.backoff !== undefined && { backoff: deps.backoff })
+        }
+      }),
     rollOut: async request => {
       const { plan } = request
       const { deploymentId } = await startDeployment(deps, plan, request.target.arn, {
@@ -88,17 +111,38 @@ function watchContext(
   }
 }
 
-async function watch(deps: RolloutDeps, context: WatchContext, plan: ServicePlan): Promise<Decision> {
+/** The observer of one deployment of the service. */
+function observerFor(
+  deps: RolloutDeps,
+  plan: ServicePlan,
+  watched: {
+    readonly deploymentId: string
+    readonly loadBalancers: readonly { targetGroupArn: string }[]
+    readonly revision: RevisionFacts
+  }
+) {
   const target: ObserveTarget = {
     cluster: plan.cluster,
     service: plan.serviceName,
-    targetGroupArns: plan.targetGroupArns,
-    deploymentId: context.deploymentId,
-    watchContainerHealth: context.loadBalancers.length === 0 && context.containerHealthChecks
+    targetGroupArns: [...new Set(watched.loadBalancers.map(lb => lb.targetGroupArn))],
+    deploymentId: watched.deploymentId,
+    watchContainerHealth: watched.loadBalancers.length === 0 && watched.revision.containerHealthChecks
   }
-  const observer = deps.makeObserver
+  return deps.makeObserver
     ? deps.makeObserver(target)
     : createObserver(deps.ecs, deps.elb, target, deps.clock)
+}
+
+async function watch(deps: RolloutDeps, context: WatchContext, plan: ServicePlan): Promise<Decision> {
+  const observer = observerFor(deps, plan, {
+    deploymentId: context.deploymentId,
+    loadBalancers: plan.loadBalancers,
+    revision: {
+      arn: context.taskDefinitionArn,
+      networkMode: context.networkMode,
+      containerHealthChecks: context.containerHealthChecks
+    }
+  })
   return watchDeployment(observer, context, {
     clock: deps.clock,
     log: deps.log,
