@@ -58,7 +58,10 @@ const goodTaskDefinition = JSON.stringify({
   requiresCompatibilities: ['FARGATE'],
   cpu: '512',
   memory: '1024',
-  containerDefinitions: [{ name: 'web', image: `${REPO}:v1`, essential: true }]
+  // The service's target group sends traffic to web:8000: ECS refuses a revision without it.
+  containerDefinitions: [
+    { name: 'web', image: `${REPO}:v1`, essential: true, portMappings: [{ containerPort: 8000 }] }
+  ]
 })
 
 // Each bad input: the inputs, and what the error must name.

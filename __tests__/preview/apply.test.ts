@@ -1,16 +1,27 @@
 // applyPreview against mocked clients: the first push creates, a later push updates and creates
 // nothing, and the races and limits ELB reports are handled or named.
 import { mockClient } from 'aws-sdk-client-mock'
-import { CreateServiceCommand, ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs'
+import {
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  InvalidParameterException,
+  UpdateServiceCommand,
+  type Service
+} from '@aws-sdk/client-ecs'
 import {
   CreateRuleCommand,
   CreateTargetGroupCommand,
+  DeleteRuleCommand,
+  DescribeRulesCommand,
   DescribeTagsCommand,
   DescribeTargetGroupsCommand,
+  DuplicateTargetGroupNameException,
   ElasticLoadBalancingV2Client,
   ModifyRuleCommand,
   ModifyTargetGroupAttributesCommand,
   PriorityInUseException,
+  RuleNotFoundException,
   TargetGroupNotFoundException,
   TooManyRulesException,
   type Rule,
@@ -88,6 +99,10 @@ function clients() {
   elb.on(ModifyTargetGroupAttributesCommand).resolves({})
   elb.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: RULE }] })
   elb.on(ModifyRuleCommand).resolves({ Rules: [{ RuleArn: RULE }] })
+  // What the listener shows when a run looks again after creating its rule: only the default.
+  elb.on(DescribeRulesCommand).resolves({ Rules: [base.defaultRule] })
+  elb.on(DescribeTagsCommand).resolves({ TagDescriptions: [] })
+  elb.on(DeleteRuleCommand).resolves({})
   ecs.on(CreateServiceCommand).resolves(serviceOut(TD1, 'ecs-svc/100'))
   ecs.on(UpdateServiceCommand).resolves(serviceOut(TD2, 'ecs-svc/200'))
   const deps = {
@@ -252,5 +267,159 @@ describe('races and limits', () => {
       /^input preview-id: target group .* not this preview's/
     )
     expect(mutations(ecs, elb)).toEqual([])
+  })
+})
+
+describe('two runs of one preview at the same time', () => {
+  const OTHER = `${base.listenerArn.replace(':listener/', ':listener-rule/')}/theirs`
+  const ourRule = (arn: string, priority: number): Rule => ({
+    RuleArn: arn,
+    Priority: String(priority),
+    IsDefault: false,
+    Conditions: []
+  })
+  /** The listener as the second look sees it: these rules, each tagged ours. */
+  function listenerShows(elb: ReturnType<typeof clients>['elb'], rules: Rule[]) {
+    elb.on(DescribeRulesCommand).resolves({ Rules: [base.defaultRule, ...rules] })
+    elb.on(DescribeTagsCommand).resolves({
+      TagDescriptions: rules.map(r => ({ ResourceArn: r.RuleArn, Tags: ELB_TAGS }))
+    })
+  }
+
+  test("the priority is taken by the other run's rule for this preview: adopted, no second rule", async () => {
+    const { ecs, elb, deps } = clients()
+    elb.on(CreateRuleCommand).rejects(new PriorityInUseException({ message: 'taken', $metadata: {} }))
+    listenerShows(elb, [ourRule(OTHER, PRIORITY_MIN + 42)])
+    const result = await applyPreview(planPreview(planInput()), deps, TD1)
+    expect(result.ruleArn).toBe(OTHER)
+    expect(elb.commandCalls(CreateRuleCommand)).toHaveLength(1)
+    expect(elb.commandCalls(ModifyRuleCommand)[0]!.args[0].input).toMatchObject({ RuleArn: OTHER })
+    expect(elb.commandCalls(DeleteRuleCommand)).toHaveLength(0)
+    expect(mutations(ecs, elb)).toEqual([
+      'CreateTargetGroup',
+      'ModifyTargetGroupAttributes',
+      'CreateRule',
+      'ModifyRule',
+      'CreateService'
+    ])
+  })
+
+  test("the other run's rule sits at a lower priority: ours is deleted and theirs adopted", async () => {
+    const { elb, deps } = clients()
+    elb.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: RULE }] })
+    listenerShows(elb, [ourRule(OTHER, PRIORITY_MIN + 41), ourRule(RULE, PRIORITY_MIN + 42)])
+    const result = await applyPreview(planPreview(planInput()), deps, TD1)
+    expect(result.ruleArn).toBe(OTHER)
+    expect(elb.commandCalls(DeleteRuleCommand).map(c => c.args[0].input.RuleArn)).toEqual([RULE])
+    expect(elb.commandCalls(ModifyRuleCommand).map(c => c.args[0].input.RuleArn)).toEqual([OTHER])
+  })
+
+  test("the other run's rule sits at a higher priority: it is deleted and ours kept", async () => {
+    const { elb, deps } = clients()
+    listenerShows(elb, [ourRule(RULE, PRIORITY_MIN + 42), ourRule(OTHER, PRIORITY_MIN + 43)])
+    const result = await applyPreview(planPreview(planInput()), deps, TD1)
+    expect(result.ruleArn).toBe(RULE)
+    expect(elb.commandCalls(DeleteRuleCommand).map(c => c.args[0].input.RuleArn)).toEqual([OTHER])
+    expect(elb.commandCalls(ModifyRuleCommand)).toHaveLength(0)
+  })
+
+  test('the listener does not list our new rule yet (ELB reads lag): it is kept all the same', async () => {
+    const { elb, deps } = clients()
+    listenerShows(elb, [ourRule(OTHER, PRIORITY_MIN + 50)])
+    const result = await applyPreview(planPreview(planInput()), deps, TD1)
+    // Ours (priority 42) counts though DescribeRules did not show it: the later one goes.
+    expect(result.ruleArn).toBe(RULE)
+    expect(elb.commandCalls(DeleteRuleCommand).map(c => c.args[0].input.RuleArn)).toEqual([OTHER])
+  })
+
+  test('a duplicate the other run deleted first is not an error', async () => {
+    const { elb, deps } = clients()
+    elb.on(DeleteRuleCommand).rejects(new RuleNotFoundException({ message: 'gone', $metadata: {} }))
+    listenerShows(elb, [ourRule(RULE, PRIORITY_MIN + 42), ourRule(OTHER, PRIORITY_MIN + 43)])
+    await expect(applyPreview(planPreview(planInput()), deps, TD1)).resolves.toMatchObject({ ruleArn: RULE })
+  })
+
+  test('a later push deletes the duplicate its plan found, after updating the rule it keeps', async () => {
+    const { ecs, elb, deps } = clients()
+    const plan = planPreview({
+      ...secondPush,
+      rules: [...secondPush.rules, { rule: ourRule(OTHER, PRIORITY_MIN + 43), tags: ELB_TAGS }]
+    })
+    const result = await applyPreview(plan, deps, TD2)
+    expect(result.ruleArn).toBe(RULE)
+    expect(mutations(ecs, elb)).toEqual(['ModifyRule', 'DeleteRule', 'UpdateService'])
+    expect(elb.commandCalls(DeleteRuleCommand)[0]!.args[0].input).toEqual({ RuleArn: OTHER })
+  })
+
+  test('CreateService of a service the other run created: adopted and updated to our revision', async () => {
+    const { ecs, elb, deps } = clients()
+    ecs
+      .on(CreateServiceCommand)
+      .rejects(
+        new InvalidParameterException({ message: 'Creation of service was not idempotent.', $metadata: {} })
+      )
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [{ serviceName: 'web-pr-42', status: 'ACTIVE', tags: ECS_TAGS }]
+    })
+    const result = await applyPreview(planPreview(planInput()), deps, TD1)
+    expect(result).toMatchObject({ created: false, deploymentId: 'ecs-svc/200' })
+    expect(ecs.commandCalls(DescribeServicesCommand)[0]!.args[0].input).toEqual({
+      cluster: 'demo',
+      services: ['web-pr-42'],
+      include: ['TAGS']
+    })
+    expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toEqual({
+      cluster: 'demo',
+      service: 'web-pr-42',
+      taskDefinition: TD1
+    })
+    expect(mutations(ecs, elb).slice(-2)).toEqual(['CreateService', 'UpdateService'])
+  })
+
+  test.each<[string, Service[]]>([
+    ['not tagged ours', [{ serviceName: 'web-pr-42', status: 'ACTIVE', tags: [] }]],
+    ['draining', [{ serviceName: 'web-pr-42', status: 'DRAINING', tags: ECS_TAGS }]],
+    ['not there (another invalid parameter)', []]
+  ])("CreateService refused and the service is %s: ECS's error stands", async (_name, services) => {
+    const { ecs, deps } = clients()
+    ecs
+      .on(CreateServiceCommand)
+      .rejects(
+        new InvalidParameterException({ message: 'Creation of service was not idempotent.', $metadata: {} })
+      )
+    ecs.on(DescribeServicesCommand).resolves({ services })
+    await expect(applyPreview(planPreview(planInput()), deps, TD1)).rejects.toThrow(/not idempotent/)
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0)
+  })
+
+  test('CreateTargetGroup says the name exists with other settings, and it is ours: reused', async () => {
+    const { ecs, elb, deps } = clients()
+    elb
+      .on(CreateTargetGroupCommand)
+      .rejects(new DuplicateTargetGroupNameException({ message: 'other settings', $metadata: {} }))
+    elb
+      .on(DescribeTargetGroupsCommand)
+      .rejectsOnce(new TargetGroupNotFoundException({ message: 'none', $metadata: {} }))
+      .resolves({ TargetGroups: [{ TargetGroupArn: TG }] })
+    elb.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ ResourceArn: TG, Tags: ELB_TAGS }] })
+    const result = await applyPreview(planPreview(planInput()), deps, TD1)
+    expect(result.targetGroupArn).toBe(TG)
+    expect(mutations(ecs, elb)).toEqual(['CreateTargetGroup', 'CreateRule', 'CreateService'])
+  })
+
+  test("CreateTargetGroup says the name exists, and it is someone else's: an error naming preview-id", async () => {
+    const { ecs, elb, deps } = clients()
+    elb
+      .on(CreateTargetGroupCommand)
+      .rejects(new DuplicateTargetGroupNameException({ message: 'other settings', $metadata: {} }))
+    elb
+      .on(DescribeTargetGroupsCommand)
+      .rejectsOnce(new TargetGroupNotFoundException({ message: 'none', $metadata: {} }))
+      .resolves({ TargetGroups: [{ TargetGroupArn: TG }] })
+    elb.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ ResourceArn: TG, Tags: [] }] })
+    await expect(applyPreview(planPreview(planInput()), deps, TD1)).rejects.toThrow(
+      /^input preview-id: target group .* not this preview's/
+    )
+    expect(mutations(ecs, elb)).toEqual(['CreateTargetGroup'])
   })
 })

@@ -197,6 +197,9 @@ describe('what is deleted', () => {
 
   test.each([
     ['', { ...BASE }, 'input preview-id'],
+    ['../x', { ...BASE }, 'input preview-id: "../x" must be 1 to 32 letters'],
+    ['4 2', { ...BASE }, 'input preview-id: "4 2" must be 1 to 32 letters'],
+    ['-42', { ...BASE }, 'input preview-id'],
     ['42', { ...BASE, listenerArn: ' ' }, 'input listener-arn']
   ])('preview-id %j with %j: an error naming the input, before any call', async (id, base, message) => {
     const { ecs, elb, deps } = account()

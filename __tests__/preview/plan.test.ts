@@ -3,6 +3,7 @@ import type { Rule, Tag, TargetGroup } from '@aws-sdk/client-elastic-load-balanc
 import { fixtureJson } from '../../__fixtures__/load.js'
 import {
   choosePriority,
+  describePreviewPlan,
   planPreview,
   preferredPriority,
   PRIORITY_MAX,
@@ -128,6 +129,32 @@ describe('priority', () => {
     const ours = rule(PRIORITY_MIN + 77, ['pr-42.preview.example.com'], elbTags({ ...OUR_TAGS }))
     const plan = planPreview(input({ rules: [{ rule: base.defaultRule, tags: [] }, ours] }))
     expect(plan.rule).toEqual({ action: 'modify', ruleArn: ours.rule.RuleArn, priority: PRIORITY_MIN + 77 })
+  })
+
+  test('two rules of ours (two runs at once): the lowest priority is kept, the other deleted, no clash', () => {
+    const first = rule(PRIORITY_MIN + 42, ['pr-42.preview.example.com'], elbTags({ ...OUR_TAGS }))
+    const second = rule(PRIORITY_MIN + 43, ['pr-42.preview.example.com'], elbTags({ ...OUR_TAGS }))
+    // Listed in either order, the same rule is kept, so two runs never delete each other's keeper.
+    for (const rules of [
+      [second, first],
+      [first, second]
+    ]) {
+      const plan = planPreview(input({ rules: [{ rule: base.defaultRule, tags: [] }, ...rules] }))
+      expect(plan.rule).toEqual({
+        action: 'modify',
+        ruleArn: first.rule.RuleArn,
+        priority: PRIORITY_MIN + 42
+      })
+      expect(plan.duplicateRules).toEqual([{ arn: second.rule.RuleArn, priority: PRIORITY_MIN + 43 }])
+      expect(describePreviewPlan(plan)).toContain(
+        `listener rule: delete 1 duplicate(s) that runs at the same time left (priority ${PRIORITY_MIN + 43})`
+      )
+    }
+  })
+
+  test('one rule of ours: nothing to delete', () => {
+    const ours = rule(PRIORITY_MIN + 42, ['pr-42.preview.example.com'], elbTags({ ...OUR_TAGS }))
+    expect(planPreview(input({ rules: [ours] })).duplicateRules).toEqual([])
   })
 
   test('a rule of another preview of the same service is not ours', () => {
@@ -307,6 +334,15 @@ describe('validation errors name the input', () => {
     ],
     ['host without {id}', preview({ id: '42', listenerArn: L, host: 'preview.x.com' }), 'input preview-host'],
     ['host with a space', preview({ id: '42', listenerArn: L, host: 'pr {id}.x.com' }), 'input preview-host'],
+    ['host with a *', preview({ id: '42', listenerArn: L, host: '*.pr-{id}.x.com' }), 'no * or ?'],
+    ['host with a ?', preview({ id: '42', listenerArn: L, host: 'pr-{id}?.x.com' }), 'no * or ?'],
+    ['host ending in *', preview({ id: '42', listenerArn: L, host: 'pr-{id}.x.*' }), 'input preview-host'],
+    ['preview-id ../x', preview({ id: '../x', listenerArn: L, host: 'pr-{id}.x.com' }), 'input preview-id'],
+    [
+      'preview-id with a space',
+      preview({ id: '4 2', listenerArn: L, host: 'pr-{id}.x.com' }),
+      'input preview-id'
+    ],
     ['path without /', preview({ id: '42', listenerArn: L, path: 'pr-{id}' }), 'input preview-path'],
     ['path with a wildcard', preview({ id: '42', listenerArn: L, path: '/pr-{id}*' }), 'input preview-path'],
     [

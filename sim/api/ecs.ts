@@ -80,6 +80,78 @@ function validateTaskDefinition(input: E.RegisterTaskDefinitionRequest): void {
   }
 }
 
+/**
+ * ECS's JSON protocol reads a String field only from a JSON string: a number, a boolean, a list or
+ * an object there fails the request before anything happens, with SerializationException naming
+ * no field (ECS's own answer to the converse: "STRING_VALUE cannot be converted to Integer").
+ * Checked for RegisterTaskDefinition's string fields a file is likely to get wrong.
+ */
+function serializationError(value: unknown): AwsError | undefined {
+  if (value === undefined || value === null || typeof value === 'string') return undefined
+  if (typeof value === 'number')
+    return new AwsError('SerializationException', 'NUMBER_VALUE cannot be converted to String')
+  if (typeof value === 'boolean')
+    return new AwsError('SerializationException', 'BOOLEAN_VALUE cannot be converted to String')
+  if (Array.isArray(value))
+    return new AwsError('SerializationException', 'Start of list found where not expected')
+  return new AwsError('SerializationException', 'Start of structure or map found where not expected')
+}
+
+const TASK_STRINGS = [
+  'family',
+  'taskRoleArn',
+  'executionRoleArn',
+  'networkMode',
+  'cpu',
+  'memory',
+  'pidMode',
+  'ipcMode'
+] as const
+
+function rejectNonStrings(input: E.RegisterTaskDefinitionRequest): void {
+  const values: unknown[] = TASK_STRINGS.map(field => input[field])
+  for (const c of input.containerDefinitions ?? []) {
+    values.push(c.name, c.image, ...(c.command ?? []), ...(c.entryPoint ?? []))
+    for (const pair of c.environment ?? []) values.push(pair.name, pair.value)
+    for (const secret of c.secrets ?? []) values.push(secret.name, secret.valueFrom)
+    values.push(...Object.values(c.dockerLabels ?? {}), ...Object.values(c.logConfiguration?.options ?? {}))
+  }
+  for (const tag of input.tags ?? []) values.push(tag.key, tag.value)
+  for (const value of values) {
+    const error = serializationError(value)
+    if (error) throw error
+  }
+}
+
+/**
+ * CreateService and UpdateService: each load balancer's container, with its container port mapped,
+ * must be in the task definition the service is to run (the ECS developer guide: "the container
+ * name and container port that were specified when the service was created must remain in the
+ * task definition").
+ */
+function validateLoadBalancedContainers(
+  definition: E.TaskDefinition,
+  loadBalancers: readonly E.LoadBalancer[] | undefined
+): void {
+  for (const lb of loadBalancers ?? []) {
+    if (!lb.containerName) continue
+    const container = definition.containerDefinitions?.find(c => c.name === lb.containerName)
+    if (!container)
+      throw new AwsError(
+        'InvalidParameterException',
+        `The container ${lb.containerName} does not exist in the task definition.`
+      )
+    if (
+      lb.containerPort !== undefined &&
+      !(container.portMappings ?? []).some(p => p.containerPort === lb.containerPort)
+    )
+      throw new AwsError(
+        'InvalidParameterException',
+        `The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`
+      )
+  }
+}
+
 /** CreateService/UpdateService: the alternate target group and the listener rules must exist. */
 function validateAdvancedConfiguration(
   state: SimState,
@@ -114,6 +186,7 @@ export function registerTaskDefinition(
   input: E.RegisterTaskDefinitionRequest,
   now: number
 ): E.RegisterTaskDefinitionResponse {
+  rejectNonStrings(input)
   validateTaskDefinition(input)
   const family = input.family as string
   const revisions = state.taskDefinitions.get(family) ?? []
@@ -144,6 +217,7 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
   if (existing && existing.service.status !== 'INACTIVE')
     throw new AwsError('InvalidParameterException', 'Creation of service was not idempotent.')
   const td = taskDefinitionOrThrow(state, input.taskDefinition, 'InvalidParameterException')
+  validateLoadBalancedContainers(td.definition, input.loadBalancers)
   for (const lb of input.loadBalancers ?? []) {
     if (!state.targetGroups.some(t => t.group.TargetGroupArn === lb.targetGroupArn))
       throw new AwsError(
@@ -234,25 +308,27 @@ function updateService(state: SimState, input: E.UpdateServiceRequest, now: numb
     throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.')
   const s = svc.service
   rejectCodeDeployChanges(s, input)
-  if (input.desiredCount !== undefined) {
-    if (input.desiredCount < 0) throw new AwsError('InvalidParameterException', 'Desired count must be >= 0.')
-    s.desiredCount = input.desiredCount
+  // Everything is checked before anything changes: ECS refuses the whole request.
+  if (input.desiredCount !== undefined && input.desiredCount < 0)
+    throw new AwsError('InvalidParameterException', 'Desired count must be >= 0.')
+  if (input.loadBalancers) validateAdvancedConfiguration(state, input.loadBalancers)
+  const td = input.taskDefinition
+    ? taskDefinitionOrThrow(state, input.taskDefinition, 'InvalidParameterException')
+    : undefined
+  if (td && td.definition.status !== 'ACTIVE')
+    throw new AwsError('ClientException', 'TaskDefinition is inactive')
+  if (td || input.loadBalancers) {
+    const definition = td?.definition ?? taskDefinitionOrThrow(state, s.taskDefinition).definition
+    validateLoadBalancedContainers(definition, input.loadBalancers ?? s.loadBalancers)
   }
+  if (input.desiredCount !== undefined) s.desiredCount = input.desiredCount
   if (input.deploymentConfiguration)
     s.deploymentConfiguration = { ...s.deploymentConfiguration, ...input.deploymentConfiguration }
   if (input.healthCheckGracePeriodSeconds !== undefined)
     s.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds
   if (input.networkConfiguration) s.networkConfiguration = input.networkConfiguration
-  if (input.loadBalancers) {
-    validateAdvancedConfiguration(state, input.loadBalancers)
-    s.loadBalancers = input.loadBalancers
-  }
-  let taskDefinition = s.taskDefinition ?? ''
-  if (input.taskDefinition) {
-    const td = taskDefinitionOrThrow(state, input.taskDefinition, 'InvalidParameterException')
-    if (td.definition.status !== 'ACTIVE') throw new AwsError('ClientException', 'TaskDefinition is inactive')
-    taskDefinition = td.definition.taskDefinitionArn ?? ''
-  }
+  if (input.loadBalancers) s.loadBalancers = input.loadBalancers
+  const taskDefinition = td?.definition.taskDefinitionArn ?? s.taskDefinition ?? ''
   // A new deployment starts when the task definition (or a setting of it) changes, or when forced;
   // a desired-count change alone only rescales the current deployment.
   if (

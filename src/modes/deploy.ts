@@ -70,6 +70,7 @@ export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
       : current,
     ...(image !== undefined && { image }),
     against: { source: current, described: plan.taskDefinitionArn },
+    loadBalancers: plan.service.loadBalancers ?? [],
     dryRunReason: 'dry run: the plan and the diff are above; nothing was changed'
   })
   if (!revision) return

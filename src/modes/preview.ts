@@ -41,6 +41,8 @@ export async function previewMode(inputs: Inputs, run: Run): Promise<void> {
     against: previewCurrent
       ? { source: previewCurrent.source, described: `the preview's ${previewCurrent.arn}` }
       : { source: base, described: `the base's ${basePlan.taskDefinitionArn}` },
+    // The preview service's load balancer binds the base's container and port.
+    loadBalancers: [{ containerName: plan.container.name, containerPort: plan.container.port }],
     dryRunReason: 'dry run: the preview plan and the diff are above; nothing was changed'
   })
   if (!revision) return
@@ -97,7 +99,15 @@ export async function previewMode(inputs: Inputs, run: Run): Promise<void> {
     rollbackOnFailure: inputs.rollbackOnFailure && previewCurrent !== undefined,
     started
   })
-  if (result.status === 'failed' && !previewCurrent) {
+  const failure = result.decision?.kind === 'failed' ? result.decision.failure : undefined
+  const overtakenBy = failure?.cause === 'replaced' ? failure.replacedBy?.taskDefinition : undefined
+  // Not ours and not the one before (which a circuit breaker's rollback would deploy).
+  const overtaken = overtakenBy !== undefined && overtakenBy !== target && overtakenBy !== previous?.arn
+  if (result.status === 'failed' && overtaken) {
+    // Another run of this preview (a push right after this one) deployed over it: nothing is
+    // broken, and that run's verdict is the preview's. Removing the preview would be wrong advice.
+    report.reason = `preview ${plan.id}: ${result.decision?.reason ?? 'this run was replaced'}; another run of this preview deployed over this one, and its verdict is the preview's (give the preview runs of one pull request one concurrency group, see the README)`
+  } else if (result.status === 'failed' && !previewCurrent) {
     report.reason = `preview ${plan.id} failed: ${result.decision?.reason ?? result.reason ?? 'unknown'}; the preview was created by this run, so there is no earlier revision to go back to (preview-destroy removes it)`
   }
 }

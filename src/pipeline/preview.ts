@@ -7,6 +7,7 @@ import { ActionError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import {
   applyPreview,
+  checkPreviewId,
   describePreviewPlan,
   destroyPreview,
   loadPreviewInput,
@@ -104,13 +105,9 @@ export async function previewResourcesPhase(
   })
 }
 
-/** The preview preview-destroy removes, from the inputs; checked before any AWS call. */
+/** The preview preview-destroy removes, from the inputs; checked before any AWS call, as preview checks them. */
 export function previewToDestroy(inputs: Inputs): { readonly id: string; readonly listenerArn: string } {
-  const id = inputs.preview.id?.trim() ?? ''
-  if (id === '')
-    throw new ActionError(
-      'input preview-id: is empty and there is no pull request number to default to; set preview-id'
-    )
+  const id = checkPreviewId(inputs.preview.id)
   const listenerArn = inputs.preview.listenerArn ?? ''
   if (listenerArn === '') throw new ActionError('input listener-arn: is required in preview-destroy mode')
   return { id, listenerArn }

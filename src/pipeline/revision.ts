@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import type { ECSClient, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
 import type { Inputs } from '../inputs.js'
+import { checkLoadBalancedContainers, type LoadBalancerBinding } from '../taskdef/checks.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import {
   deployedImages,
@@ -23,6 +24,8 @@ export interface RevisionPlan {
   readonly finish?: (input: RegisterTaskDefinitionCommandInput) => RegisterTaskDefinitionCommandInput
   /** What the diff is against: its definition and tags, and how the log names it. */
   readonly against: { readonly source: TaskDefinitionSource; readonly described: string }
+  /** The load balancers of the service the revision is for: their containers and ports must stay. */
+  readonly loadBalancers?: readonly LoadBalancerBinding[]
   /** What the report says when a dry run stops here. */
   readonly dryRunReason: string
 }
@@ -50,6 +53,7 @@ export async function renderRevisionPhase(
     if (rendered.containers.length > 0)
       core.info(`containers that get the image/environment: ${rendered.containers.join(', ')}`)
     const input = revision.finish ? revision.finish(rendered.input) : rendered.input
+    checkLoadBalancedContainers(input, revision.loadBalancers ?? [], inputs.taskDefinitionPath)
     const against = revision.against.source
     const diff = diffTaskDefinitions(against.taskDefinition, input, against.tags)
     core.info(

@@ -8,7 +8,14 @@ import { ActionError, errorName } from '../errors.js'
 import { backoffFromEnv, nextPollDelay } from '../watch/poll.js'
 import type { Clock } from '../util/clock.js'
 import { describeService, elbTags, listenerRules, targetGroupByName, type PreviewDeps } from './load.js'
-import { isOurs, nameOf, previewServiceName, previewTags, previewTargetGroupName } from './names.js'
+import {
+  checkPreviewId,
+  isOurs,
+  nameOf,
+  previewServiceName,
+  previewTags,
+  previewTargetGroupName
+} from './names.js'
 
 export interface PreviewBase {
   readonly cluster: string
@@ -73,8 +80,8 @@ async function targetGroupTags(deps: PreviewDeps, arn: string) {
 
 export async function destroyPreview(previewId: string, deps: DestroyDeps): Promise<DestroyResult> {
   const { base, env = process.env } = deps
-  const id = previewId.trim()
-  if (id === '') throw new ActionError('input preview-id: is empty; it names the preview to destroy')
+  // The same check as preview's: an id it would refuse names nothing it created.
+  const id = checkPreviewId(previewId)
   if (base.listenerArn.trim() === '')
     throw new ActionError('input listener-arn: is required in preview-destroy mode')
   const { ecs, elb } = deps

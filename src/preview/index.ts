@@ -3,16 +3,19 @@ export {
   planPreview,
   describePreviewPlan,
   choosePriority,
+  keepOneRule,
+  ourRules,
   preferredPriority,
   previewUrl,
   requireBaseService,
   ruleConditions
 } from './plan.js'
-export type { PreviewPlan, PreviewPlanInput, RuleStep, TaggedRule } from './plan.js'
+export type { PreviewPlan, PreviewPlanInput, RuleRef, RuleStep, TaggedRule } from './plan.js'
 export { loadPreviewInput, type PreviewDeps } from './load.js'
 export { applyPreview, type PreviewResult } from './apply.js'
 export { destroyPreview, type DestroyDeps, type DestroyResult, type PreviewBase } from './destroy.js'
 export {
+  checkPreviewId,
   previewSettings,
   previewFamily,
   previewServiceName,

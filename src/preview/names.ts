@@ -37,14 +37,12 @@ export function nameOf(nameOrArn: string): string {
 }
 
 /**
- * Checks the preview inputs and fills the template. Runs before any AWS call, so a typo fails
- * the run with the input's name and nothing created.
+ * The preview-id input, checked the same way by preview and preview-destroy: an id that preview
+ * would refuse can name nothing preview created, so preview-destroy refuses it too instead of
+ * finding nothing and passing while the preview meant (a typo away) keeps running.
  */
-export function previewSettings(preview: Inputs['preview']): PreviewSettings {
-  const listenerArn = preview.listenerArn?.trim() ?? ''
-  if (listenerArn === '')
-    fail('listener-arn', 'is required in preview mode (the ARN of the shared ALB listener)')
-  const id = preview.id?.trim() ?? ''
+export function checkPreviewId(raw: string | undefined): string {
+  const id = raw?.trim() ?? ''
   if (id === '')
     fail('preview-id', 'is empty and there is no pull request number to default to; set preview-id')
   if (!PREVIEW_ID.test(id))
@@ -52,6 +50,21 @@ export function previewSettings(preview: Inputs['preview']): PreviewSettings {
       'preview-id',
       `"${id}" must be 1 to 32 letters, digits or hyphens, not starting or ending with a hyphen`
     )
+  return id
+}
+
+/** A host name ALB matches literally: no * or ? (a wildcard host would catch other previews' traffic). */
+const HOST = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/
+
+/**
+ * Checks the preview inputs and fills the template. Runs before any AWS call, so a typo fails
+ * the run with the input's name and nothing created.
+ */
+export function previewSettings(preview: Inputs['preview']): PreviewSettings {
+  const listenerArn = preview.listenerArn?.trim() ?? ''
+  if (listenerArn === '')
+    fail('listener-arn', 'is required in preview mode (the ARN of the shared ALB listener)')
+  const id = checkPreviewId(preview.id)
   const host = preview.host?.trim() ?? ''
   const path = preview.path?.trim() ?? ''
   if (host !== '' && path !== '')
@@ -66,10 +79,10 @@ export function previewSettings(preview: Inputs['preview']): PreviewSettings {
     if (!host.includes('{id}'))
       fail('preview-host', `"${host}" must contain {id}, such as pr-{id}.preview.example.com`)
     const filled = host.replaceAll('{id}', id).toLowerCase()
-    if (filled.length > 128 || !/^[a-z0-9*?](?:[a-z0-9.*?-]*[a-z0-9*?])?$/.test(filled))
+    if (filled.length > 128 || !HOST.test(filled))
       fail(
         'preview-host',
-        `"${filled}" is not a valid host name (letters, digits, dots and hyphens, at most 128)`
+        `"${filled}" is not a valid host name (letters, digits, dots and hyphens, at most 128; no * or ?)`
       )
     return { id, listenerArn, route: { kind: 'host', host: filled } }
   }

@@ -56,6 +56,12 @@ export type RuleStep =
   | { readonly action: 'create'; readonly priority: number }
   | { readonly action: 'modify'; readonly ruleArn: string; readonly priority: number }
 
+/** A listener rule by its ARN and priority, as the log names it. */
+export interface RuleRef {
+  readonly arn: string
+  readonly priority: number
+}
+
 export interface PreviewPlan {
   readonly id: string
   readonly cluster: string
@@ -72,6 +78,11 @@ export interface PreviewPlan {
   readonly existingTargetGroupArn?: string
   readonly conditions: readonly RuleCondition[]
   readonly rule: RuleStep
+  /**
+   * Rules tagged for this preview besides the one kept: two runs of the preview at the same time
+   * each created one. They are deleted, so the preview is back to one rule.
+   */
+  readonly duplicateRules: readonly RuleRef[]
   /** CreateService's input without the task definition and the target group (known at apply). */
   readonly service: Omit<CreateServiceRequest, 'taskDefinition' | 'loadBalancers'>
   readonly container: { readonly name: string; readonly port: number }
@@ -135,6 +146,31 @@ function routeClash(rules: readonly TaggedRule[], wanted: readonly RuleCondition
         c => c.Field === want.Field && sameValues(conditionValues(c), conditionValues(want))
       )
     )
+}
+
+function ruleRef(rule: Rule): RuleRef | undefined {
+  const priority = Number(rule.Priority)
+  return rule.RuleArn && Number.isInteger(priority) ? { arn: rule.RuleArn, priority } : undefined
+}
+
+/**
+ * Which of the preview's rules to keep when there are several (two runs of one preview created
+ * one each): the lowest priority, the one ALB looks at first, so the choice changes nothing for
+ * traffic, and every run that sees the same rules keeps the same one and never deletes the
+ * rule another run keeps.
+ */
+export function keepOneRule(rules: readonly RuleRef[]): { keep?: RuleRef; duplicates: RuleRef[] } {
+  const sorted = [...rules].sort((a, b) => a.priority - b.priority || a.arn.localeCompare(b.arn))
+  const [keep, ...duplicates] = sorted
+  return { ...(keep !== undefined && { keep }), duplicates }
+}
+
+/** The listener's rules tagged for this preview. */
+export function ourRules(rules: readonly TaggedRule[], tags: PreviewTags): RuleRef[] {
+  return rules
+    .filter(r => !r.rule.IsDefault && isOurs(r.tags, tags))
+    .map(r => ruleRef(r.rule))
+    .filter((r): r is RuleRef => r !== undefined)
 }
 
 /** Path patterns that match every request. */
@@ -295,8 +331,10 @@ export function planPreview(input: PreviewPlanInput): PreviewPlan {
     )
 
   const conditions = ruleConditions(route)
-  const ourRule = input.rules.find(r => !r.rule.IsDefault && isOurs(r.tags, tags))
-  const others = input.rules.filter(r => r !== ourRule && !r.rule.IsDefault)
+  const { keep: ourRule, duplicates: duplicateRules } = keepOneRule(ourRules(input.rules, tags))
+  // Every rule of ours is set aside: a duplicate left by a concurrent run is deleted, never
+  // mistaken for someone else's rule on the preview's host.
+  const others = input.rules.filter(r => !r.rule.IsDefault && !isOurs(r.tags, tags))
   const clash = routeClash(others, conditions)
   if (clash)
     fail(
@@ -305,8 +343,8 @@ export function planPreview(input: PreviewPlanInput): PreviewPlan {
     )
 
   let rule: RuleStep
-  if (ourRule?.rule.RuleArn) {
-    rule = { action: 'modify', ruleArn: ourRule.rule.RuleArn, priority: Number(ourRule.rule.Priority) }
+  if (ourRule) {
+    rule = { action: 'modify', ruleArn: ourRule.arn, priority: ourRule.priority }
   } else {
     if (others.length >= LISTENER_RULE_QUOTA)
       fail(
@@ -345,6 +383,7 @@ export function planPreview(input: PreviewPlanInput): PreviewPlan {
     }),
     conditions,
     rule,
+    duplicateRules,
     service: serviceTemplate(input, base, serviceName, tags),
     container: { name: binding.containerName, port: binding.containerPort },
     serviceExists
@@ -359,6 +398,11 @@ export function describePreviewPlan(plan: PreviewPlan): string[] {
     plan.rule.action === 'modify'
       ? `listener rule: update (priority ${plan.rule.priority})`
       : `listener rule: create at priority ${plan.rule.priority}`,
+    ...(plan.duplicateRules.length > 0
+      ? [
+          `listener rule: delete ${plan.duplicateRules.length} duplicate(s) that runs at the same time left (priority ${plan.duplicateRules.map(r => r.priority).join(', ')})`
+        ]
+      : []),
     `service ${plan.serviceName}: ${plan.serviceExists ? 'update to the new revision' : 'create with 1 task'}, container ${plan.container.name}:${plan.container.port} behind the target group`
   ]
 }

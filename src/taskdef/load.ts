@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { parseDocument } from 'yaml'
 import type { Tag } from '@aws-sdk/client-ecs'
 import { ActionError } from '../errors.js'
+import { describeValue, fieldName, nonStringFields } from './checks.js'
 import type { TaskDefinitionSource } from './render.js'
 
 function lineAndColumn(text: string, position: number): { line: number; column: number } {
@@ -42,6 +43,16 @@ function parseYaml(text: string, file: string): unknown {
     const reason = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')
     throw new ActionError(`task-definition ${file}: invalid YAML at ${where}: ${reason}`)
   }
+  // The parser reads a tag it does not know (CloudFormation's !Ref, !Sub, !GetAtt) as the plain
+  // text after it: `!Ref DbHost` would reach ECS as "DbHost". Nothing here resolves such tags.
+  const tag = document.warnings.find(w => w.code === 'TAG_RESOLVE_FAILED')
+  if (tag) {
+    const at = tag.linePos?.[0]
+    const name = /Unresolved tag: (\S+)/.exec(tag.message)?.[1] ?? 'tag'
+    throw new ActionError(
+      `task-definition ${file}: line ${at?.line ?? '?'}, column ${at?.col ?? '?'}: the tag ${name} is not resolved here (it belongs to another tool, such as CloudFormation) and would reach ECS as plain text; write the value itself, or render the file before the action`
+    )
+  }
   try {
     return document.toJS()
   } catch (error) {
@@ -52,6 +63,27 @@ function parseYaml(text: string, file: string): unknown {
       `task-definition ${file}: the YAML could not be expanded: ${message} (its anchors and aliases expand too far; write the values out)`
     )
   }
+}
+
+/**
+ * A value that is not a string where ECS takes a string (`value: 8000` in YAML) is refused,
+ * naming the line, rather than turned into one. The AWS CLI refuses it too (its parameter check:
+ * "Invalid type for parameter ..."); ECS answers SerializationException naming no field; and a
+ * conversion would guess: YAML reads `1.10` as 1.1 and `1e3` as 1000. Quoting keeps what was
+ * written.
+ */
+function refuseNonStrings(parsed: unknown, text: string, file: string, definition: readonly string[]): void {
+  const first = nonStringFields(parsed, definition)[0]
+  if (!first) return
+  // JSON is YAML: one parser locates the value in either.
+  const node = parseDocument(text).getIn(first.path, true) as
+    { range?: [number, number, number]; source?: string } | undefined
+  const where = node?.range ? `line ${lineAndColumn(text, node.range[0]).line}: ` : ''
+  const written = typeof node?.source === 'string' ? node.source : undefined
+  const fix = written !== undefined ? `write it in quotes: "${written}"` : 'write a string'
+  throw new ActionError(
+    `task-definition ${file}: ${where}${fieldName(first.path)} is ${describeValue(first.value)}, but ECS takes a string there (RegisterTaskDefinition would answer SerializationException, naming no field); ${fix}`
+  )
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -89,6 +121,7 @@ export function parseTaskDefinitionText(text: string, file: string): TaskDefinit
       throw new ActionError(`task-definition ${file}: containerDefinitions[${index}] has no name`)
     }
   })
+  refuseNonStrings(parsed, text, file, wrapped ? ['taskDefinition'] : [])
   const { tags: _ignored, ...withoutTags } = definition
   return { taskDefinition: withoutTags, tags: tags as Tag[] }
 }
