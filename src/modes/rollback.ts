@@ -8,6 +8,7 @@ import { phase, type Run } from '../pipeline/context.js'
 import { planPhase } from '../pipeline/plan.js'
 import { describeRollbackTarget, rollbackTargetPhase } from '../pipeline/rollback-target.js'
 import { rollOut } from '../pipeline/rollout.js'
+import { printForeign } from '../report/foreign.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { revisionFacts } from '../taskdef/facts.js'
 import { registerRevision } from '../taskdef/revision.js'
@@ -33,12 +34,12 @@ export async function rollbackMode(inputs: Inputs, run: Run): Promise<void> {
   const { ecs, plan, current, strategy } = planned
   const target = await rollbackTargetPhase(inputs, run, planned)
   if (target.image !== undefined) report.image = target.image
-  core.info(`rolling back to ${describeRollbackTarget(target)}: ${target.why}`)
+  printForeign(`rolling back to ${describeRollbackTarget(target)}: ${target.why}`)
 
   const rendered = target.kind === 'render' ? target.render.input : target.source.taskDefinition
   const diff = diffTaskDefinitions(current.taskDefinition, rendered, current.tags)
   report.diff = diff
-  for (const line of diff) core.info(`  ${line}`)
+  for (const line of diff) printForeign(`  ${line}`)
 
   if (inputs.dryRun) {
     report.status = 'dry-run'

@@ -4,6 +4,7 @@
 import * as core from '@actions/core'
 import type { ECSClient, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
 import type { Inputs } from '../inputs.js'
+import { printForeign } from '../report/foreign.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import {
   deployedImages,
@@ -56,7 +57,7 @@ export async function revisionPhase(
       environment: inputs.environmentVariables
     })
     if (rendered.containers.length > 0)
-      core.info(`containers that get the image/environment: ${rendered.containers.join(', ')}`)
+      printForeign(`containers that get the image/environment: ${rendered.containers.join(', ')}`)
     const input = revision.finish ? revision.finish(rendered.input) : rendered.input
     const against = revision.against.source
     const diff = diffTaskDefinitions(against.taskDefinition, input, against.tags)
@@ -65,7 +66,7 @@ export async function revisionPhase(
         ? `no changes against ${revision.against.described}`
         : `changes against ${revision.against.described}:`
     )
-    for (const line of diff) core.info(`  ${line}`)
+    for (const line of diff) printForeign(`  ${line}`)
     return { rendered, input, diff }
   })
   report.diff = diff
