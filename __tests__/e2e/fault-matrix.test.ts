@@ -34,8 +34,13 @@ afterAll(() => {
   ]
   process.stdout.write(lines.join('\n') + '\n')
 })
+/** Runs the action with `files` as its workspace: the task-definition files are there. */
 function act(inputs: Record<string, string>): Promise<ActionRun> {
-  return runOnSim(sim, { 'wait-for-minutes': '5', ...inputs }, { timeoutMs: 180_000, runPost: false })
+  return runOnSim(
+    sim,
+    { 'wait-for-minutes': '5', ...inputs },
+    { timeoutMs: 180_000, runPost: false, cwd: files }
+  )
 }
 
 /** Records the case in the matrix whatever happens, then rethrows a failure for jest. */
