@@ -72,7 +72,8 @@ const BAD_INPUTS: [string, Record<string, string>, RegExp][] = [
   [
     'task-definition malformed JSON',
     { 'task-definition': file('bad.json', '{\n  "family": "web",\n  "cpu": \n}') },
-    /bad\.json.*line 4/
+    // Where the value is missing (line 3), now that the message quotes no text to point at it.
+    /bad\.json.*line 3, column 10/
   ],
   ['task-definition empty', { 'task-definition': file('empty.json', '') }, /empty\.json/],
   [
