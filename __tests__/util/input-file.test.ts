@@ -84,7 +84,12 @@ describe('a file outside is never read, and a syntax error quotes nothing of the
       `{"family": "${SECRET}`,
       /invalid JSON at line 1, column \d+ \(the text ends too soon\)$/
     ],
-    ['YAML', 'bad.yaml', `family: web\n  ${SECRET}: [x\n`, /invalid YAML at line \d+, column \d+ \([a-z ]+\)$/]
+    [
+      'YAML',
+      'bad.yaml',
+      `family: web\n  ${SECRET}: [x\n`,
+      /invalid YAML at line \d+, column \d+ \([a-z ]+\)$/
+    ]
   ])('%s: the position and the kind of problem only', async (_kind, name, text, message) => {
     writeFileSync(join(workspace, name), text)
     const error = await loadTaskDefinitionFile(name, workspace).catch((e: Error) => e)
