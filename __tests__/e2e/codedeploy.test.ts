@@ -22,6 +22,8 @@ import { REPO, runOnSim, useSimulator } from '../helpers/e2e.js'
 const simulator = useSimulator(0.05, 'django-web-codedeploy')
 let sim: RunningSimulator
 let dir: string
+// The AppSpec files live in a workspace of their own: the action reads one only inside the
+// workspace, which is the directory a run starts in.
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ecs-ship-appspec-'))
 })
@@ -149,10 +151,14 @@ describe('CodeDeploy blue/green', () => {
 
   it('names a failing hook and follows the rollback the deployment group makes itself', async () => {
     await sim.control.setBehaviours({ hooks: { 'smoke-test': { outcome: 'failed' } } })
-    const run = await runOnSim(sim, {
-      image: `${REPO}:v2`,
-      'codedeploy-appspec': appspecWithHook('AfterAllowTestTraffic', 'smoke-test')
-    })
+    const run = await runOnSim(
+      sim,
+      {
+        image: `${REPO}:v2`,
+        'codedeploy-appspec': appspecWithHook('AfterAllowTestTraffic', 'smoke-test')
+      },
+      { cwd: dir }
+    )
     expectRun(run, 1, 'rolled-back')
     expect(run.stdout + run.stderr).toMatch(/AfterAllowTestTraffic/)
     expect(run.stdout + run.stderr).toMatch(/smoke-test/)
@@ -174,10 +180,14 @@ describe('CodeDeploy blue/green', () => {
       codedeploy.destroy()
     }
     await sim.control.setBehaviours({ hooks: { 'after-traffic-check': { outcome: 'failed' } } })
-    const run = await runOnSim(sim, {
-      image: `${REPO}:v2`,
-      'codedeploy-appspec': appspecWithHook('AfterAllowTraffic', 'after-traffic-check')
-    })
+    const run = await runOnSim(
+      sim,
+      {
+        image: `${REPO}:v2`,
+        'codedeploy-appspec': appspecWithHook('AfterAllowTraffic', 'after-traffic-check')
+      },
+      { cwd: dir }
+    )
     expectRun(run, 1, 'rolled-back')
     expect(run.stdout).toMatch(/rolling back: CreateDeployment d-\w+ → web:1/)
     expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/web:1$/)
@@ -204,10 +214,14 @@ describe('CodeDeploy blue/green', () => {
       codedeploy.destroy()
     }
     await sim.control.setBehaviours({ hooks: { 'smoke-test': { outcome: 'failed' } } })
-    const run = await runOnSim(sim, {
-      image: `${REPO}:v2`,
-      'codedeploy-appspec': appspecWithHook('AfterAllowTestTraffic', 'smoke-test')
-    })
+    const run = await runOnSim(
+      sim,
+      {
+        image: `${REPO}:v2`,
+        'codedeploy-appspec': appspecWithHook('AfterAllowTestTraffic', 'smoke-test')
+      },
+      { cwd: dir }
+    )
     expectRun(run, 1, 'failed')
     expect(run.stdout).toMatch(/production traffic never left web:1/)
     expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/web:1$/)

@@ -34,8 +34,13 @@ afterAll(() => {
   ]
   process.stdout.write(lines.join('\n') + '\n')
 })
+/** Runs the action with `files` as its workspace: the task-definition files are there. */
 function act(inputs: Record<string, string>): Promise<ActionRun> {
-  return runOnSim(sim, { 'wait-for-minutes': '5', ...inputs }, { timeoutMs: 180_000, runPost: false })
+  return runOnSim(
+    sim,
+    { 'wait-for-minutes': '5', ...inputs },
+    { timeoutMs: 180_000, runPost: false, cwd: files }
+  )
 }
 
 /** Records the case in the matrix whatever happens, then rethrows a failure for jest. */
@@ -70,7 +75,8 @@ const BAD_INPUTS: [string, Record<string, string>, RegExp][] = [
   [
     'task-definition malformed JSON',
     { 'task-definition': file('bad.json', '{\n  "family": "web",\n  "cpu": \n}') },
-    /bad\.json.*line 4/
+    // Where the value is missing (line 3), now that the message quotes no text to point at it.
+    /bad\.json.*line 3, column 10/
   ],
   ['task-definition empty', { 'task-definition': file('empty.json', '') }, /empty\.json/],
   [

@@ -65,6 +65,12 @@ describe('renderPreviewComment', () => {
     const failed = renderPreviewComment({ id: '3', status: 'failed', reason: 'target unhealthy\n| injected' })
     expect(failed).toContain('| Reason | target unhealthy  injected |')
     expect(renderPreviewComment({ id: '3', status: 'ready', reason: 'old' })).not.toContain('Reason')
+    const hostile = renderPreviewComment({
+      id: '3',
+      status: 'failed',
+      reason: 'stopped: <img src=x> [click](https://evil.example)'
+    })
+    expect(hostile).toContain('| Reason | stopped: \\<img src=x\\> \\[click\\](https://evil.example) |')
   })
 
   it('strikes the URL out once destroyed and says why', () => {

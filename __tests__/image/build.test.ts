@@ -117,6 +117,37 @@ const VERBS = ['login', 'bud', 'push', 'inspect', 'create', 'build']
 /** What each process was asked to do: login, bud, push, … */
 const verbs = (calls: readonly ExecCall[]) => calls.map(c => c.args.find(a => VERBS.includes(a)))
 
+describe('build secrets', () => {
+  test.each<ImageInputs['builder']>(['docker', 'buildah'])(
+    '%s: every value passed as a build secret is masked before any process runs',
+    async builder => {
+      const { deps } = setup()
+      const key = '-----BEGIN KEY-----\nMIIEabc\n-----END KEY-----'
+      await buildAndPushImage(
+        imageInputs({
+          builder,
+          buildSecrets: new Map([
+            ['npm', 'NPM_TOKEN'],
+            ['key', 'SIGNING_KEY']
+          ])
+        }),
+        { ...deps, env: { ...deps.env, NPM_TOKEN: 'npm_s3cr3t', SIGNING_KEY: key } }
+      )
+      const firstRun = timeline.findIndex(ran)
+      const masked = timeline.slice(0, firstRun).filter(line => line.startsWith('log ::add-mask::'))
+      expect(masked).toEqual([
+        'log ::add-mask::npm_s3cr3t',
+        'log ::add-mask::-----BEGIN KEY-----%0AMIIEabc%0A-----END KEY-----',
+        'log ::add-mask::-----BEGIN KEY-----',
+        'log ::add-mask::MIIEabc',
+        'log ::add-mask::-----END KEY-----',
+        `log ::add-mask::${TOKEN}`,
+        `log ::add-mask::${PASSWORD}`
+      ])
+    }
+  )
+})
+
 describe('logging in', () => {
   test.each<ImageInputs['builder']>(['docker', 'buildah'])(
     '%s: the token and the password are masked before the login runs, and the password goes only to stdin',

@@ -52,13 +52,13 @@ function clients(): AwsClients {
   }
 }
 
-async function runWith(inputs: Record<string, string>) {
+async function runWith(inputs: Record<string, string>, env: Record<string, string> = {}) {
   const all = { ...actionDefaults(), cluster: 'demo', service: 'web', ...inputs }
   for (const [name, value] of Object.entries(all)) process.env[`INPUT_${name.toUpperCase()}`] = value
   process.exitCode = undefined
   await run({
     clock: fakeClock(0),
-    env: { AWS_REGION: 'us-east-1', ECS_SHIP_POLL_MIN_MS: '10', ECS_SHIP_POLL_MAX_MS: '10' },
+    env: { AWS_REGION: 'us-east-1', ECS_SHIP_POLL_MIN_MS: '10', ECS_SHIP_POLL_MAX_MS: '10', ...env },
     clients
   })
   const failed = process.exitCode === 1
@@ -159,7 +159,7 @@ describe('run', () => {
   it('fails on a malformed task-definition file before any AWS call', async () => {
     const file = join(dir, 'task.json')
     writeFileSync(file, '{\n  "family": "web",\n  "containerDefinitions": [\n')
-    const result = await runWith({ 'task-definition': file })
+    const result = await runWith({ 'task-definition': file }, { GITHUB_WORKSPACE: dir })
     expect(result.failed).toBe(true)
     expect(ecsMock.calls()).toHaveLength(0)
     expect(result.summary).toContain(`task-definition ${file}: invalid JSON at line`)

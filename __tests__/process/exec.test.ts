@@ -1,5 +1,7 @@
 // The real Exec runs real processes (sh), so what it promises (exit codes returned, not thrown;
 // stdin; environment added to, not replaced) is checked against the operating system.
+import { captureJobLog } from '../image/job-log.js'
+import { readAsRunner } from '../helpers/workflow-commands.js'
 import { createExec, fakeExec, lastLines } from '../../src/process/exec.js'
 
 const exec = createExec()
@@ -29,6 +31,37 @@ describe('createExec', () => {
   test('runs in cwd', async () => {
     const result = await exec.run('pwd', [], { cwd: '/', silent: true })
     expect(result.stdout.trim()).toBe('/')
+  })
+
+  test('streams what the process prints to the job log, where the runner obeys none of it', async () => {
+    const written: string[] = []
+    const log = captureJobLog(line => written.push(line))
+    let result
+    try {
+      const script = [
+        'echo "STEP 1/2: RUN echo ::set-output name=image-digest::sha256:evil"',
+        'echo "::add-mask::STEP" >&2',
+        'printf "progress 50%%\\r::save-state name=isPost::false\\n"',
+        'printf "no final line break ##[set-env name=A]b"'
+      ].join('; ')
+      result = await exec.run('sh', ['-c', script])
+    } finally {
+      log.restore()
+    }
+    expect(result.exitCode).toBe(0)
+    const view = readAsRunner(written.join('\n'))
+    expect(view.commands).toEqual([])
+    // stdout and stderr are two pipes: their lines may arrive in either order.
+    expect(view.log[0]).toMatch(/^\[command\]sh -c /)
+    expect(view.log.slice(1).sort()).toEqual(
+      [
+        'STEP 1/2: RUN echo ::set-output name=image-digest::sha256:evil',
+        '::add-mask::STEP',
+        'progress 50%',
+        '::save-state name=isPost::false',
+        'no final line break ##[set-env name=A]b'
+      ].sort()
+    )
   })
 
   test('a command that does not exist is an error that names it', async () => {

@@ -103,4 +103,58 @@ describe('renderSummary', () => {
     expect(md).toContain('## ecs-ship — ❌ failed')
     expect(md).toContain('> input service: is required')
   })
+
+  describe('text from outside the action stays text', () => {
+    const hostile =
+      'Target.Timeout <img src=x onerror=alert(1)> | [log in](https://evil.example) ![](https://t.example/p.png) `x` *y*'
+
+    it('in the reason, a fact, a target row and what failed', () => {
+      const md = renderSummary({
+        ...base,
+        status: 'failed',
+        reason: `# ${hostile}\r::add-mask::x`,
+        strategy: '<script>alert(1)</script>',
+        failureEvidence: [`1. ${hostile}`, `- ${hostile}`],
+        evidence: [
+          {
+            targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-tg/1',
+            healthy: 0,
+            expected: 1,
+            targets: [{ task: 't1', id: '10.0.0.1', port: 8000, state: 'unhealthy', description: hostile }]
+          }
+        ]
+      })
+      const escaped =
+        'Target.Timeout \\<img src=x onerror=alert(1)\\> \\| \\[log in\\](https://evil.example) !\\[\\](https://t.example/p.png) \\`x\\` \\*y\\*'
+      expect(md).toContain(`> \\# ${escaped}<br>::add-mask::x`)
+      expect(md).toContain('| strategy | \\<script\\>alert(1)\\</script\\> |')
+      expect(md).toContain(`| t1 | 10.0.0.1:8000 | unhealthy | ${escaped} |`)
+      expect(md).toContain(`- 1\\. ${escaped}`)
+      expect(md).toContain(`- \\- ${escaped}`)
+      // Nothing raw: no tag, no link or image syntax, no unescaped pipe inside a cell.
+      expect(md).not.toMatch(/(?<!\\)<(img|script)/)
+      expect(md).not.toMatch(/(?<!\\)\[log in(?<!\\)\]/)
+    })
+
+    it('as inline code that a backtick or a pipe cannot end', () => {
+      const md = renderSummary({
+        ...base,
+        image: 'repo/web:`x`|y',
+        migrateResult: {
+          succeeded: true,
+          tasks: [
+            {
+              command: ['sh', '-c', 'echo `date` | tee x'],
+              exitCode: 0,
+              durationMs: 1,
+              lastLogLines: [],
+              succeeded: true
+            }
+          ]
+        }
+      })
+      expect(md).toContain('| image | ``repo/web:`x`\\|y`` |')
+      expect(md).toContain('| ``sh -c echo `date` \\| tee x`` | 0 |')
+    })
+  })
 })

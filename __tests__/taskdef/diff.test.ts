@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { diffTaskDefinitions } from '../../src/taskdef/diff.js'
 import { parseTaskDefinitionText } from '../../src/taskdef/load.js'
 import { renderTaskDefinition } from '../../src/taskdef/render.js'
@@ -119,6 +120,45 @@ describe('diffTaskDefinitions', () => {
     }
     expect(diffTaskDefinitions(current.taskDefinition, rendered, current.tags)).toEqual([
       '~ tags team: shop → ops'
+    ])
+  })
+
+  it('shows every value whole or not at all: a secret-looking name hidden, long or multi-line fingerprinted', () => {
+    const current = described()
+    const token = 'ghp_' + 'a1B2c3D4'.repeat(30)
+    const flags = 'f'.repeat(244)
+    const notes = 'deployed by CI\n::set-output name=status::succeeded'
+    const rendered = render('taskdef/web.json', {
+      environment: new Map([
+        ['API_TOKEN', token],
+        ['FEATURE_FLAGS', flags],
+        ['NOTES', notes],
+        ['DATABASE_URL', 'postgres://shop:hunter2@db/shop']
+      ])
+    })
+    const lines = diffTaskDefinitions(current.taskDefinition, rendered, current.tags)
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12)
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '+ containerDefinitions[web].environment API_TOKEN=(hidden: the name looks like a secret)',
+        `+ containerDefinitions[web].environment FEATURE_FLAGS=(244 chars, sha256:${sha(flags)})`,
+        `+ containerDefinitions[web].environment NOTES=(${notes.length} chars, sha256:${sha(notes)})`,
+        '+ containerDefinitions[web].environment DATABASE_URL=(hidden: a URL with a password)'
+      ])
+    )
+    const text = lines.join('\n')
+    // Not a prefix of any of them, however short.
+    for (const value of [token, flags]) expect(text).not.toContain(value.slice(0, 12))
+    expect(text).not.toContain('hunter2')
+    expect(text).not.toContain('::set-output')
+  })
+
+  it('says that a hidden value changed, and nothing about it', () => {
+    const current = described()
+    const before = render('taskdef/web.json', { environment: new Map([['DB_PASSWORD', 'old-one']]) })
+    const after = render('taskdef/web.json', { environment: new Map([['DB_PASSWORD', 'new-one']]) })
+    expect(diffTaskDefinitions(before, after, current.tags)).toEqual([
+      '~ containerDefinitions[web].environment DB_PASSWORD: changed (hidden: the name looks like a secret)'
     ])
   })
 })

@@ -159,7 +159,7 @@ describe('loadTaskDefinitionFile', () => {
   })
 
   it('says plainly when the file does not exist', async () => {
-    await expect(loadTaskDefinitionFile(join(dir, 'missing.json'))).rejects.toThrow(
+    await expect(loadTaskDefinitionFile(join(dir, 'missing.json'), dir)).rejects.toThrow(
       /missing\.json: no such file/
     )
   })
@@ -167,7 +167,7 @@ describe('loadTaskDefinitionFile', () => {
   it('names the file on a syntax error', async () => {
     const path = join(dir, 'task.yml')
     writeFileSync(path, 'family: web\ncontainerDefinitions:\n  - name: [web\n')
-    await expect(loadTaskDefinitionFile(path)).rejects.toThrow(
+    await expect(loadTaskDefinitionFile(path, dir)).rejects.toThrow(
       `task-definition ${path}: invalid YAML at line`
     )
   })

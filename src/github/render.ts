@@ -1,5 +1,6 @@
 // Pure rendering of the pull-request comment a preview keeps up to date. The hidden marker on
 // its first line is how the next run finds this comment again instead of posting a new one.
+import { markdownText } from '../report/markdown.js'
 
 export type PreviewStatus = 'deploying' | 'ready' | 'failed' | 'destroyed'
 
@@ -60,7 +61,8 @@ export function renderPreviewComment(data: PreviewCommentData): string {
   if (data.commit) rows.push(['Commit', code(data.commit)])
   if (data.service) rows.push(['Service', code(data.service)])
   if (data.taskDefinitionArn) rows.push(['Task definition', code(data.taskDefinitionArn)])
-  if (data.reason && data.status === 'failed') rows.push(['Reason', data.reason.replace(/[\r\n|]+/g, ' ')])
+  if (data.reason && data.status === 'failed')
+    rows.push(['Reason', markdownText(data.reason.replace(/[\r\n|]+/g, ' '))])
   if (data.logUrl) rows.push(['Log', link(data.logUrl)])
 
   const lines = [

@@ -1,8 +1,8 @@
 // The image phase: find the repository, reuse the tag when it is already there, otherwise make
 // sure there is a buildx builder that can do the build, log in, build, push, and return the digest
-// that was pushed. The order matters: every check that needs
-// no AWS call runs first, the token is masked before anything could print it, and the platform is
-// checked before a minute of building.
+// that was pushed. The order matters: every check that needs no AWS call runs first, the build
+// secrets and the registry token are masked before anything could print them, and the platform
+// is checked before a minute of building.
 import * as core from '@actions/core'
 import type { ECRClient } from '@aws-sdk/client-ecr'
 import type { RuntimePlatform } from '@aws-sdk/client-ecs'
@@ -29,6 +29,7 @@ import { digestFromBuildahDigestFile, digestFromDockerMetadata, imageUriWithDige
 import { digestOfTag, registryCredentials, resolveRepository, type ResolvedRepository } from './ecr.js'
 import { commandFailed } from './failure.js'
 import { recordLogin } from './logout.js'
+import { buildSecretMasks } from './secrets.js'
 import { choosePlatforms } from './platform.js'
 import { isLoopbackRegistry, parseRepositoryReference } from './repository.js'
 import { validateImageInputs } from './validate.js'
@@ -134,6 +135,8 @@ export async function buildAndPushImage(build: ImageInputs, deps: ImageDeps): Pr
   const mask = deps.mask ?? core.setSecret
 
   validateImageInputs(build, env)
+  // Before anything could print them: the builder's output streams into the job log.
+  for (const value of buildSecretMasks(build.buildSecrets, env)) mask(value)
   const platforms = choosePlatforms(build.platforms, deps.runtimePlatform)
 
   const repository = await resolveRepository(

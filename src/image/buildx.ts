@@ -7,6 +7,7 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import type { Exec } from '../process/exec.js'
+import { printForeign } from '../report/foreign.js'
 import { builderCreateArgs, builderInspectArgs, builderRemoveArgs, type BuildPlan } from './argv.js'
 import { commandFailed } from './failure.js'
 import type { LogoutDeps } from './logout.js'
@@ -87,12 +88,12 @@ export async function chooseDockerBuilder(
   const current = parseBuilderInspect(inspect.stdout)
   const described = `${current.name ?? 'the current builder'} (driver ${current.driver ?? 'unknown'})`
   if (current.driver !== 'docker') {
-    core.info(`building with the buildx builder ${described}`)
+    printForeign(`building with the buildx builder ${described}`)
     return undefined
   }
 
   const name = (deps.newName ?? newBuilderName)()
-  core.info(
+  printForeign(
     `the buildx builder ${described} cannot do this build, because ${reason}; ` +
       `creating the docker-container builder ${name} for this run (the post step removes it)`
   )

@@ -17,6 +17,7 @@ import * as core from '@actions/core'
 import { ActionError, describeError, isCredentialError } from '../errors.js'
 import type { Command, MigrateInputs } from '../inputs.js'
 import type { MigrateResult, MigrateTaskResult } from '../phases.js'
+import { printForeign } from '../report/foreign.js'
 import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../watch/poll.js'
 import type { Clock } from '../util/clock.js'
 import { markMigrationRunning } from './cancel.js'
@@ -36,7 +37,7 @@ export interface MigrateOutput {
 }
 
 const coreOutput: MigrateOutput = {
-  info: line => core.info(line),
+  info: printForeign,
   warning: message => core.warning(message)
 }
 

@@ -13,6 +13,7 @@ import { rollOut } from '../pipeline/rollout.js'
 import { revisionFacts } from '../taskdef/facts.js'
 import { checkFamilyChange } from '../taskdef/family.js'
 import { loadTaskDefinitionFile } from '../taskdef/load.js'
+import { workspaceRoot } from '../util/input-file.js'
 import { checkContainerChoice, type TaskDefinitionSource } from '../taskdef/render.js'
 
 /**
@@ -37,7 +38,9 @@ export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
   // The file is read and checked before any AWS call.
   const path = inputs.taskDefinitionPath
   const fileSource = path
-    ? await phase(run, 'Read the task definition', () => loadTaskDefinitionFile(path))
+    ? await phase(run, 'Read the task definition', () =>
+        loadTaskDefinitionFile(path, workspaceRoot(run.deps.env))
+      )
     : undefined
   await checkPhaseInputs(inputs, run.deps.hooks)
 

@@ -14,6 +14,7 @@ import { rollOut } from '../pipeline/rollout.js'
 import { previewRevisionInput, previewSettings } from '../preview/index.js'
 import { revisionFacts } from '../taskdef/facts.js'
 import { loadTaskDefinitionFile } from '../taskdef/load.js'
+import { workspaceRoot } from '../util/input-file.js'
 
 export async function previewMode(inputs: Inputs, run: Run): Promise<void> {
   const report = run.state.report
@@ -21,7 +22,9 @@ export async function previewMode(inputs: Inputs, run: Run): Promise<void> {
   previewSettings(inputs.preview)
   const path = inputs.taskDefinitionPath
   const fileSource = path
-    ? await phase(run, 'Read the task definition', () => loadTaskDefinitionFile(path))
+    ? await phase(run, 'Read the task definition', () =>
+        loadTaskDefinitionFile(path, workspaceRoot(run.deps.env))
+      )
     : undefined
   await checkPhaseInputs(inputs, run.deps.hooks)
 

@@ -22,6 +22,7 @@ import { registerPhase } from '../pipeline/revision.js'
 import { rollOut } from '../pipeline/rollout.js'
 import { confirmUnchangedPhase } from '../pipeline/unchanged.js'
 import type { RolloutResult } from '../rollout/contract.js'
+import { printForeign } from '../report/foreign.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { revisionFacts } from '../taskdef/facts.js'
 
@@ -100,12 +101,12 @@ export async function rollbackMode(inputs: Inputs, run: Run): Promise<void> {
   const { ecs, plan, current, strategy } = planned
   report.rollbackTarget = targetLine(target)
   if (target.image !== undefined) report.image = target.image
-  core.info(`rolling back to ${describeRollbackTarget(target)}: ${target.why}`)
+  printForeign(`rolling back to ${describeRollbackTarget(target)}: ${target.why}`)
 
   const rendered = target.kind === 'render' ? target.render.input : target.source.taskDefinition
   const diff = diffTaskDefinitions(current.taskDefinition, rendered, current.tags)
   report.diff = diff
-  for (const line of diff) core.info(`  ${line}`)
+  for (const line of diff) printForeign(`  ${line}`)
 
   if (inputs.dryRun) {
     report.status = 'dry-run'

@@ -12,6 +12,7 @@ import type { AwsClients } from '../aws/clients.js'
 import { targetGroupName } from '../aws/names.js'
 import { ActionError, describeError, errorName } from '../errors.js'
 import type { Inputs } from '../inputs.js'
+import { printForeign } from '../report/foreign.js'
 import type { InFlight, Strategy } from '../rollout/contract.js'
 import { prepareStrategy } from '../rollout/select.js'
 import { describePlan, readServicePlan, type ServicePlan } from '../service/plan.js'
@@ -34,13 +35,13 @@ export async function planPhase(inputs: Inputs, run: Run, clients: AwsClients): 
   const ecs = await clients.ecs()
   const { plan, current, health } = await phase(run, 'Plan', async () => {
     const plan = await readServicePlan(ecs, inputs.cluster, inputs.service)
-    for (const line of describePlan(plan)) core.info(line)
+    for (const line of describePlan(plan)) printForeign(line)
     // Independent reads: the plan waits for the slower of the two, not for both in turn.
     const [current, health] = await Promise.all([
       describeRevision(ecs, plan.taskDefinitionArn),
       clients.elb().then(elb => targetHealthNow(elb, plan.targetGroupArns))
     ])
-    for (const line of health) core.info(line)
+    for (const line of health) printForeign(line)
     for (const name of plan.classicLoadBalancers)
       core.warning(
         `classic load balancer ${name}: ecs-ship cannot read its instance health, so it is not part of the health gate`
@@ -52,7 +53,7 @@ export async function planPhase(inputs: Inputs, run: Run, clients: AwsClients): 
   report.strategy = plan.strategy.strategy
   report.previousTaskDefinitionArn = plan.taskDefinitionArn
   const { strategy, planLines } = await strategyFor(inputs, run, { plan, clients })
-  for (const line of planLines) core.info(line)
+  for (const line of planLines) printForeign(line)
   report.plan = [...report.plan, ...planLines]
   return { ecs, plan, current, strategy }
 }
@@ -70,7 +71,7 @@ export function strategyFor(
     deps: {
       clock: run.deps.clock,
       backoff: backoffFromEnv(run.deps.env),
-      log: line => core.info(line),
+      log: printForeign,
       onRollbackStart: rollback => {
         run.state.rollback = rollback
       }

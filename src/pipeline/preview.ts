@@ -1,10 +1,10 @@
 // The phases only a preview has: its plan (the base service, the preview's own target group,
 // listener rule and service as they are, every clash checked before anything is created), the
 // creation or update of those resources, and their removal.
-import * as core from '@actions/core'
 import type { AwsClients } from '../aws/clients.js'
 import { ActionError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
+import { printForeign } from '../report/foreign.js'
 import {
   applyPreview,
   checkPreviewId,
@@ -59,7 +59,7 @@ export async function previewPlanPhase(
   const planned = await phase(run, 'Plan', async () => {
     const input = await loadPreviewInput(inputs, { ecs, elb })
     const plan = planPreview(input)
-    for (const line of describePreviewPlan(plan)) core.info(line)
+    for (const line of describePreviewPlan(plan)) printForeign(line)
     // loadPreviewInput has checked that the base exists and is ACTIVE.
     const basePlan = planFromService(inputs.cluster, input.baseService!)
     const base = await describeRevision(ecs, basePlan.taskDefinitionArn)

@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import type { ECSClient, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
 import type { Inputs } from '../inputs.js'
 import { checkLoadBalancedContainers, type LoadBalancerBinding } from '../taskdef/checks.js'
+import { printForeign } from '../report/foreign.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import {
   deployedImages,
@@ -51,7 +52,7 @@ export async function renderRevisionPhase(
       environment: inputs.environmentVariables
     })
     if (rendered.containers.length > 0)
-      core.info(`containers that get the image/environment: ${rendered.containers.join(', ')}`)
+      printForeign(`containers that get the image/environment: ${rendered.containers.join(', ')}`)
     const input = revision.finish ? revision.finish(rendered.input) : rendered.input
     checkLoadBalancedContainers(input, revision.loadBalancers ?? [], inputs.taskDefinitionPath)
     const against = revision.against.source
@@ -61,7 +62,7 @@ export async function renderRevisionPhase(
         ? `no changes against ${revision.against.described}`
         : `changes against ${revision.against.described}:`
     )
-    for (const line of diff) core.info(`  ${line}`)
+    for (const line of diff) printForeign(`  ${line}`)
     return { rendered, input, diff }
   })
   report.diff = rendered.diff

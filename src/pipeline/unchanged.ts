@@ -6,6 +6,7 @@
 import * as core from '@actions/core'
 import { revisionName } from '../aws/names.js'
 import type { Inputs } from '../inputs.js'
+import { printForeign } from '../report/foreign.js'
 import type { RolloutRequest, Strategy } from '../rollout/contract.js'
 import type { ServicePlan } from '../service/plan.js'
 import type { RevisionFacts } from '../taskdef/facts.js'
@@ -48,7 +49,7 @@ export async function confirmUnchangedPhase(
   report.deploymentId = result.deploymentId
   if (result.kind === 'in-progress') {
     const back = result.serving ?? running.arn
-    core.info(
+    printForeign(
       `${check.runsAlready}, and its deployment ${result.deploymentId} is still rolling out: following it to a verdict${result.serving ? ` (${revisionName(back)} still serves and is what a failure goes back to)` : ''}`
     )
     return { kind: 'follow', deploymentId: result.deploymentId, previous: back }
@@ -84,6 +85,6 @@ export async function confirmUnchangedPhase(
     report.healthGate = noTasks
     report.evidence = []
   }
-  core.info(report.reason)
+  printForeign(report.reason)
   return { kind: 'unchanged' }
 }

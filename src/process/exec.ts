@@ -1,9 +1,12 @@
 // The one way this action runs a process. Every command (docker, buildah, their login and logout)
 // goes through an Exec, so tests hand a fake one in and assert on argv, and the real one is a
 // thin layer over @actions/exec that never throws on a non-zero exit: callers decide what an
-// exit code means, because for some commands (logout) a failure is only a warning.
+// exit code means, because for some commands (logout) a failure is only a warning. What a process
+// prints (a build's RUN steps, a base image's scripts) is not ours: it reaches the job log through
+// ForeignOutput, so the runner never obeys it as a workflow command.
 import * as actionsExec from '@actions/exec'
 import { ActionError } from '../errors.js'
+import { ForeignOutput, printForeign } from '../report/foreign.js'
 
 export interface ExecOptions {
   /** Written to the process's stdin (passwords go here, never on the command line). */
@@ -33,14 +36,25 @@ function mergedEnv(extra: ExecOptions['env']): Record<string, string> {
   return env
 }
 
-/** The real Exec: streams output to the job log unless `silent`, and captures it. */
+/** The real Exec: streams output to the job log (inert) unless `silent`, and captures it. */
 export function createExec(): Exec {
   return {
     async run(command, args, options = {}) {
+      const silent = options.silent ?? false
+      // One stream each for stdout and stderr, so that a line one of them leaves unfinished is
+      // never joined to the other's. @actions/exec is told to be silent: the lines go through here.
+      const streams = silent ? undefined : { out: new ForeignOutput(), err: new ForeignOutput() }
+      if (streams) printForeign(`[command]${[command, ...args].join(' ')}`)
       try {
         const result = await actionsExec.getExecOutput(command, [...args], {
           ignoreReturnCode: true,
-          silent: options.silent ?? false,
+          silent: true,
+          ...(streams !== undefined && {
+            listeners: {
+              stdout: (data: Buffer) => streams.out.write(data),
+              stderr: (data: Buffer) => streams.err.write(data)
+            }
+          }),
           ...(options.input !== undefined && { input: Buffer.from(options.input) }),
           ...(options.env !== undefined && { env: mergedEnv(options.env) }),
           ...(options.cwd !== undefined && { cwd: options.cwd })
@@ -50,6 +64,9 @@ export function createExec(): Exec {
         // Only a process that could not start lands here (not installed, not executable).
         const detail = error instanceof Error ? error.message : String(error)
         throw new ActionError(`could not run \`${command}\`: ${detail}`)
+      } finally {
+        streams?.out.flush()
+        streams?.err.flush()
       }
     }
   }

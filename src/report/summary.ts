@@ -1,10 +1,14 @@
 // The job summary: what was deployed where, what changed, how long each phase took, the verdict
 // and the evidence behind it. Pure (data in, Markdown out); main.ts writes it in `finally`, so a
 // failed deploy still explains itself. Secrets appear only by name and source, never by value:
-// nothing here reads a secret value, and the diff lines already show secrets that way.
+// nothing here reads a secret value, and the diff lines show values by the rule of
+// taskdef/shown-value.ts (whole, or a name with a fingerprint). Much of the text comes from outside
+// the action (reasons, stopped tasks, ELB descriptions, log lines): it is shown as text, never
+// read as Markdown or HTML, so it cannot leave its table cell, open a tag, or draw a link.
 import type { ImageResult, MigrateResult, PhaseTiming } from '../phases.js'
 import type { TargetGroupEvidence } from '../watch/verdict.js'
 import { revisionName, targetGroupName } from '../aws/names.js'
+import { markdownBlock as block, markdownCode as code, markdownText as cell } from './markdown.js'
 
 export type RunStatus =
   | 'succeeded'
@@ -68,11 +72,6 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   cancelled: '⏹️ cancelled'
 }
 
-/** Markdown table cells: no raw pipes or newlines. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
-}
-
 function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`
 }
@@ -91,8 +90,8 @@ function imageSection(image: ImageResult): string[] {
     '',
     '| | |',
     '| --- | --- |',
-    `| image | \`${cell(image.imageUri)}\` |`,
-    `| tag | \`${cell(image.imageTag)}\` |`,
+    `| image | ${code(image.imageUri)} |`,
+    `| tag | ${code(image.imageTag)} |`,
     `| built | ${image.imageBuilt ? `yes, with ${cell(image.builder)}` : 'no: the tag already existed, reused'} |`,
     `| platforms | ${cell(image.platforms.join(', ') || '-')} |`,
     ''
@@ -103,7 +102,7 @@ function migrateSection(migrate: MigrateResult): string[] {
   const lines = ['### Migrations', '', '| command | exit | time | result |', '| --- | --- | --- | --- |']
   for (const task of migrate.tasks) {
     lines.push(
-      `| \`${cell(task.command.join(' '))}\` | ${task.exitCode ?? '-'} | ${seconds(task.durationMs)} | ${task.succeeded ? 'ok' : cell(task.reason ?? 'failed')} |`
+      `| ${code(task.command.join(' '))} | ${task.exitCode ?? '-'} | ${seconds(task.durationMs)} | ${task.succeeded ? 'ok' : cell(task.reason ?? 'failed')} |`
     )
   }
   const failed = migrate.tasks.find(t => !t.succeeded)
@@ -144,12 +143,12 @@ function targetTables(groups: readonly TargetGroupEvidence[]): string[] {
 
 function whatFailed(evidence: readonly string[] | undefined): string[] {
   if (!evidence || evidence.length === 0) return []
-  return ['What failed:', '', ...evidence.slice(0, 10).map(e => `- ${cell(e)}`), '']
+  return ['What failed:', '', ...evidence.slice(0, 10).map(e => `- ${block(e)}`), '']
 }
 
 function evidenceSection(data: ReportData): string[] {
   const lines: string[] = ['### Health evidence', '']
-  if (data.healthGate) lines.push(data.healthGate, '')
+  if (data.healthGate) lines.push(block(data.healthGate), '')
   lines.push(...targetTables(data.evidence ?? []), ...whatFailed(data.failureEvidence))
   return lines
 }
@@ -159,7 +158,7 @@ function rollbackSection(rollback: NonNullable<ReportData['rollback']>): string[
   return [
     `### Rollback health: ${rollback.healthy ? 'healthy' : 'FAILED'}`,
     '',
-    `${cell(rollback.reason)}`,
+    block(rollback.reason),
     '',
     ...targetTables(rollback.evidence ?? []),
     ...whatFailed(rollback.failureEvidence)
@@ -180,29 +179,33 @@ function revisionRow(data: ReportData): string | undefined {
 }
 
 export function renderSummary(data: ReportData): string {
-  const title = data.service ? `ecs-ship: ${data.service}` : 'ecs-ship'
+  const title = data.service ? `ecs-ship: ${cell(data.service)}` : 'ecs-ship'
   const lines: string[] = [`## ${title} — ${STATUS_TEXT[data.status]}`, '']
-  if (data.reason) lines.push(`> ${cell(data.reason)}`, '')
+  if (data.reason) lines.push(`> ${block(data.reason)}`, '')
 
+  const text = (value: string | undefined) => (value === undefined ? undefined : cell(value))
+  // Each value as Markdown already: text escaped, the image as inline code.
   const facts: [string, string | undefined][] = [
-    ['mode', data.mode],
-    ['cluster', data.cluster],
-    ['service', data.service],
-    ['strategy', data.strategy],
-    ['revision', revisionRow(data)],
-    ['rollback target', data.rollbackTarget],
-    ['preview', data.previewUrl],
-    ['image', data.image ? `\`${data.image}\`` : undefined],
-    ['deployment', data.deploymentId],
+    ['mode', text(data.mode)],
+    ['cluster', text(data.cluster)],
+    ['service', text(data.service)],
+    ['strategy', text(data.strategy)],
+    ['revision', text(revisionRow(data))],
+    ['rollback target', text(data.rollbackTarget)],
+    ['preview', text(data.previewUrl)],
+    ['image', data.image ? code(data.image) : undefined],
+    ['deployment', text(data.deploymentId)],
     [
       'rollback',
-      data.rollback
-        ? `${data.rollback.startedBy ? `by ${data.rollback.startedBy}` : data.rollback.byEcs ? 'by the ECS circuit breaker' : 'by ecs-ship'}, deployment ${data.rollback.deploymentId}: ${data.rollback.healthy ? 'healthy' : `FAILED (${data.rollback.reason})`}`
-        : undefined
+      text(
+        data.rollback
+          ? `${data.rollback.startedBy ? `by ${data.rollback.startedBy}` : data.rollback.byEcs ? 'by the ECS circuit breaker' : 'by ecs-ship'}, deployment ${data.rollback.deploymentId}: ${data.rollback.healthy ? 'healthy' : `FAILED (${data.rollback.reason})`}`
+          : undefined
+      )
     ]
   ]
   lines.push('| | |', '| --- | --- |')
-  for (const [name, value] of facts) if (value !== undefined) lines.push(`| ${name} | ${cell(value)} |`)
+  for (const [name, value] of facts) if (value !== undefined) lines.push(`| ${name} | ${value} |`)
   lines.push('')
 
   if (data.timings.length > 0) {

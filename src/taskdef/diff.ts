@@ -2,7 +2,9 @@
 // lines a person can read (`~ containerDefinitions[web].image: a → b`). Pure. Both sides are
 // normalised first, so defaults that DescribeTaskDefinition fills in (empty lists, protocol
 // tcp, essential true, hostPort) and list order where ECS ignores it (environment, secrets,
-// port mappings) never show up as changes. Secrets show their name and source, never a value.
+// port mappings) never show up as changes. Secrets show their name and source, never a value;
+// every other value is shown whole or not at all, by the rule of shown-value.ts.
+import { canonicalJson as canonical, showChange, showValue as show } from './shown-value.js'
 
 type Json = unknown
 type JsonObject = Record<string, Json>
@@ -71,23 +73,6 @@ export function normaliseTaskDefinition(definition: JsonObject): JsonObject {
   return (prune(copy) ?? {}) as JsonObject
 }
 
-/** JSON with object keys sorted, so equal values have equal text. */
-function canonical(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (isObject(value)) {
-    return `{${Object.keys(value)
-      .sort()
-      .map(key => `${JSON.stringify(key)}:${canonical(value[key])}`)
-      .join(',')}}`
-  }
-  return JSON.stringify(value) ?? 'undefined'
-}
-
-function show(value: Json): string {
-  const text = typeof value === 'string' ? value : canonical(value)
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text
-}
-
 type KeyOf = (item: JsonObject) => string | undefined
 
 /** Lists whose order ECS ignores (or where each item has a name), keyed for comparison. */
@@ -121,12 +106,12 @@ function keyed(items: Json[], keyOf: KeyOf): Map<string, JsonObject> | undefined
 function describeItem(list: string, item: JsonObject, key: string): string {
   switch (list) {
     case 'environment':
-      return `${key}=${show(item.value ?? '')}`
+      return `${key}=${show(item.value ?? '', key)}`
     case 'secrets':
       // The value of a secret is never known here, only where it comes from.
       return `${key} (from ${show(item.valueFrom ?? '?')})`
     case 'tags':
-      return `${key}=${show(item.value ?? '')}`
+      return `${key}=${show(item.value ?? '', key)}`
     case 'containerDefinitions':
       return `[${key}] (image ${show(item.image ?? '?')})`
     default:
@@ -152,7 +137,7 @@ function diffKeyedList(
       )
     } else if (canonical(old) !== canonical(item)) {
       if (list === 'environment' || list === 'tags')
-        out.push(`~ ${path} ${key}: ${show(old.value ?? '')} → ${show(item.value ?? '')}`)
+        out.push(`~ ${path} ${key}: ${showChange(old.value ?? '', item.value ?? '', key)}`)
       else if (list === 'secrets')
         out.push(`~ ${path} ${key}: from ${show(old.valueFrom ?? '?')} → ${show(item.valueFrom ?? '?')}`)
       else diffValue(itemPath(key), old, item, out)
@@ -174,12 +159,12 @@ function diffValue(path: string, before: Json, after: Json, out: string[]): void
   const name = path.split('.').pop()?.replace(/\[.*$/, '') ?? path
   if (before === undefined) {
     if (Array.isArray(after) && KEYED_LISTS[name]) return diffValue(path, [], after, out)
-    out.push(`+ ${path}: ${show(after)}`)
+    out.push(`+ ${path}: ${show(after, name)}`)
     return
   }
   if (after === undefined) {
     if (Array.isArray(before) && KEYED_LISTS[name]) return diffValue(path, before, [], out)
-    out.push(`- ${path}: ${show(before)}`)
+    out.push(`- ${path}: ${show(before, name)}`)
     return
   }
   if (isObject(before) && isObject(after)) {
@@ -193,7 +178,7 @@ function diffValue(path: string, before: Json, after: Json, out: string[]): void
     const a = keyed(after, keyOf)
     if (a && b) return diffKeyedList(path, name, { before: b, after: a }, out)
   }
-  out.push(`~ ${path}: ${show(before)} → ${show(after)}`)
+  out.push(`~ ${path}: ${showChange(before, after, name)}`)
 }
 
 /**

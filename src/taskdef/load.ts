@@ -1,35 +1,30 @@
 // Reads a task definition from a file in the repository (JSON or YAML). The text is checked
 // here, before anything in AWS is touched, and every error names the file and, for a syntax
-// error, the line and column, because "invalid JSON" alone sends people hunting.
+// error, the line and column, because "invalid JSON" alone sends people hunting. The file must be
+// inside the workspace, and an error never quotes its content (util/input-file.ts).
 import { readFile } from 'node:fs/promises'
 import { parseDocument } from 'yaml'
 import type { Tag } from '@aws-sdk/client-ecs'
 import { ActionError } from '../errors.js'
 import { describeValue, fieldName, nonStringFields } from './checks.js'
+import {
+  fileInWorkspace,
+  jsonErrorAt,
+  jsonProblem,
+  lineAndColumn,
+  workspaceRoot,
+  yamlProblem
+} from '../util/input-file.js'
 import type { TaskDefinitionSource } from './render.js'
-
-function lineAndColumn(text: string, position: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, Math.min(position, text.length)))
-  const lines = before.split('\n')
-  return { line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 }
-}
 
 function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    // V8 usually says "at position N"; some messages ("Unexpected token") carry no position on
-    // older Node versions. Then the YAML parser (JSON is YAML) locates the problem, and failing
-    // that, the end of the text is where it is.
-    const position = /position (\d+)/.exec(message)
-    const located = position ? undefined : parseDocument(text, { prettyErrors: true }).errors[0]?.linePos?.[0]
-    const { line, column } = located
-      ? { line: located.line, column: located.col }
-      : lineAndColumn(text, position ? Number(position[1]) : text.length)
-    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')
+    const { line, column } = jsonErrorAt(text, message)
     throw new ActionError(
-      `task-definition ${file}: invalid JSON at line ${line}, column ${column}: ${reason}`
+      `task-definition ${file}: invalid JSON at line ${line}, column ${column} (${jsonProblem(message)})`
     )
   }
 }
@@ -40,8 +35,7 @@ function parseYaml(text: string, file: string): unknown {
   if (first) {
     const at = first.linePos?.[0]
     const where = at ? `line ${at.line}, column ${at.col}` : 'an unknown position'
-    const reason = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')
-    throw new ActionError(`task-definition ${file}: invalid YAML at ${where}: ${reason}`)
+    throw new ActionError(`task-definition ${file}: invalid YAML at ${where} (${yamlProblem(first)})`)
   }
   // The parser reads a tag it does not know (CloudFormation's !Ref, !Sub, !GetAtt) as the plain
   // text after it: `!Ref DbHost` would reach ECS as "DbHost". Nothing here resolves such tags.
@@ -126,10 +120,15 @@ export function parseTaskDefinitionText(text: string, file: string): TaskDefinit
   return { taskDefinition: withoutTags, tags: tags as Tag[] }
 }
 
-export async function loadTaskDefinitionFile(path: string): Promise<TaskDefinitionSource> {
+/** Reads the file `task-definition` names; it must lie inside `workspace`. */
+export async function loadTaskDefinitionFile(
+  path: string,
+  workspace: string = workspaceRoot()
+): Promise<TaskDefinitionSource> {
+  const inside = await fileInWorkspace('task-definition', path, workspace)
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = await readFile(inside, 'utf8')
   } catch (error) {
     const code = (error as { code?: string }).code
     throw new ActionError(

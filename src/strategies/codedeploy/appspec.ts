@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { parseDocument } from 'yaml'
 import { ActionError } from '../../errors.js'
 import type { LoadBalancerTarget } from '../../service/plan.js'
+import { yamlProblem } from '../../util/input-file.js'
 
 export interface AppSpec {
   readonly version?: unknown
@@ -17,8 +18,12 @@ export function parseAppSpec(text: string, file: string): AppSpec {
   const document = parseDocument(text, { prettyErrors: false })
   const syntax = document.errors[0]
   if (syntax) {
-    const line = text.slice(0, syntax.pos[0]).split('\n').length
-    throw new ActionError(`input codedeploy-appspec: ${file}:${line}: ${syntax.message}`)
+    const before = text.slice(0, syntax.pos[0]).split('\n')
+    const column = (before.at(-1) ?? '').length + 1
+    // The position and the kind of problem only: the yaml package's message may quote the text.
+    throw new ActionError(
+      `input codedeploy-appspec: ${file}:${before.length}: invalid YAML at column ${column} (${yamlProblem(syntax)})`
+    )
   }
   const spec = document.toJS() as unknown
   const fail = (problem: string): never => {

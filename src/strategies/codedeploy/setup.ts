@@ -1,7 +1,7 @@
 // CodeDeploy, before anything changes: the application and deployment group as they are, the
 // AppSpec file checked, and the pair of target groups (which one is blue now). A typo in an input
 // fails here, with the input's name, before a revision is registered.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import {
   GetDeploymentGroupCommand,
   type CodeDeployClient,
@@ -13,6 +13,7 @@ import { targetGroupName } from '../../aws/names.js'
 import { ActionError, errorName } from '../../errors.js'
 import type { Inputs } from '../../inputs.js'
 import type { ServicePlan } from '../../service/plan.js'
+import { fileInWorkspace, workspaceRoot } from '../../util/input-file.js'
 import { parseAppSpec, type AppSpec } from './appspec.js'
 
 export interface CodeDeploySetup {
@@ -51,20 +52,36 @@ async function readGroup(
   }
 }
 
-function readAppSpecFile(path: string): AppSpec {
-  if (!existsSync(path)) throw new ActionError(`input codedeploy-appspec: ${path} does not exist`)
-  return parseAppSpec(readFileSync(path, 'utf8'), path)
+/** Reads the AppSpec file the input names: inside the workspace only, checked before it is read. */
+async function readAppSpecFile(path: string, workspace: string): Promise<AppSpec> {
+  const inside = await fileInWorkspace('codedeploy-appspec', path, workspace)
+  let text: string
+  try {
+    text = await readFile(inside, 'utf8')
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    throw new ActionError(
+      code === 'ENOENT'
+        ? `input codedeploy-appspec: ${path} does not exist`
+        : `input codedeploy-appspec: ${path}: cannot read the file (${code ?? String(error)})`
+    )
+  }
+  return parseAppSpec(text, path)
 }
 
 /** Everything a CodeDeploy rollout needs, checked before anything in AWS changes. */
 export async function loadCodeDeploySetup(
   inputs: Pick<Inputs, 'waitUntil' | 'codedeploy'>,
   clients: AwsClients,
-  plan: ServicePlan
+  plan: ServicePlan,
+  /** Where the AppSpec file must lie (GITHUB_WORKSPACE in the action). */
+  workspace: string = workspaceRoot()
 ): Promise<CodeDeploySetup> {
   const application = inputs.codedeploy.application ?? `AppECS-${plan.cluster}-${plan.serviceName}`
   const deploymentGroup = inputs.codedeploy.deploymentGroup ?? `DgpECS-${plan.cluster}-${plan.serviceName}`
-  const appspec = inputs.codedeploy.appspecPath ? readAppSpecFile(inputs.codedeploy.appspecPath) : undefined
+  const appspec = inputs.codedeploy.appspecPath
+    ? await readAppSpecFile(inputs.codedeploy.appspecPath, workspace)
+    : undefined
   const group = await readGroup(await clients.codedeploy(), application, deploymentGroup)
 
   const ready = group.blueGreenDeploymentConfiguration?.deploymentReadyOption
