@@ -28,7 +28,11 @@ function file(name: string, content: string): string {
 }
 
 function act(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runOnSim(sim, { 'wait-for-minutes': '5', ...inputs }, { timeoutMs: 180_000, runPost: false, env })
+  return runOnSim(
+    sim,
+    { 'wait-for-minutes': '5', ...inputs },
+    { timeoutMs: 180_000, runPost: false, env, cwd: files }
+  )
 }
 
 const errorLine = (run: ActionRun) => run.stdout.split('\n').find(l => l.startsWith('::error::')) ?? ''

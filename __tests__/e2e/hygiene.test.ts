@@ -120,6 +120,8 @@ describe('hygiene of what the action prints, end to end', () => {
           name: 'web',
           image: `${REPO}:v1`,
           essential: true,
+          // The service's load balancer sends traffic to web:8000; ECS refuses a revision without it.
+          portMappings: [{ containerPort: 8000, protocol: 'tcp' }],
           environment: [
             { name: 'NOTES', value: notes },
             { name: 'CARRIAGE', value: carriage },

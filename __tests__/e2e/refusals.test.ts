@@ -106,12 +106,16 @@ describe('a task definition without the load-balanced container or port', () => 
   ])('%s: refused before register and migrate; nothing changes', async (name, container, message) => {
     const before = await webService()
     const path = file(name === 'the port changed' ? 'port.json' : 'renamed.json', taskDefinition(container))
-    const run = await runOnSim(sim, {
-      'task-definition': path,
-      'container-name': container.name,
-      image: `${REPO}:v2`,
-      'migrate-command': 'python manage.py migrate --no-input'
-    })
+    const run = await runOnSim(
+      sim,
+      {
+        'task-definition': path,
+        'container-name': container.name,
+        image: `${REPO}:v2`,
+        'migrate-command': 'python manage.py migrate --no-input'
+      },
+      { cwd: dir }
+    )
     expectExit(run, 1, 'failed')
     expect(errorLine(run)).toMatch(message)
     const calls = await sim.control.calls()
@@ -123,27 +127,35 @@ describe('a task definition without the load-balanced container or port', () => 
   })
 
   it('a dry run with the same file is refused too (the plan is where it fails)', async () => {
-    const run = await runOnSim(sim, {
-      'task-definition': file('renamed-dry.json', taskDefinition({ name: 'app', port: 8000 })),
-      'container-name': 'app',
-      image: `${REPO}:v2`,
-      'dry-run': 'true'
-    })
+    const run = await runOnSim(
+      sim,
+      {
+        'task-definition': file('renamed-dry.json', taskDefinition({ name: 'app', port: 8000 })),
+        'container-name': 'app',
+        image: `${REPO}:v2`,
+        'dry-run': 'true'
+      },
+      { cwd: dir }
+    )
     expectExit(run, 1)
     expect(errorLine(run)).toMatch(/has no container web \(it has app\)/)
     expect(mutating(await sim.control.calls())).toEqual([])
   })
 
   it('a preview from such a file is refused before it creates anything', async () => {
-    const run = await runOnSim(sim, {
-      mode: 'preview',
-      'preview-id': '42',
-      'listener-arn': LISTENER,
-      'preview-host': 'pr-{id}.preview.example.com',
-      'task-definition': file('preview-renamed.json', taskDefinition({ name: 'app', port: 8000 })),
-      'container-name': 'app',
-      image: `${REPO}:v2`
-    })
+    const run = await runOnSim(
+      sim,
+      {
+        mode: 'preview',
+        'preview-id': '42',
+        'listener-arn': LISTENER,
+        'preview-host': 'pr-{id}.preview.example.com',
+        'task-definition': file('preview-renamed.json', taskDefinition({ name: 'app', port: 8000 })),
+        'container-name': 'app',
+        image: `${REPO}:v2`
+      },
+      { cwd: dir }
+    )
     expectExit(run, 1)
     expect(errorLine(run)).toMatch(
       /preview-renamed\.json: the service's load balancer sends traffic to container web on port 8000, but the task definition has no container web/
@@ -178,7 +190,7 @@ describe('YAML task definitions', () => {
           : 'number.yaml',
       yaml(value)
     )
-    const run = await runOnSim(sim, { 'task-definition': path, image: `${REPO}:v2` })
+    const run = await runOnSim(sim, { 'task-definition': path, image: `${REPO}:v2` }, { cwd: dir })
     expectExit(run, 1, 'failed')
     expect(errorLine(run)).toMatch(message)
     // The file is read before the first AWS call.
@@ -186,11 +198,15 @@ describe('YAML task definitions', () => {
   })
 
   it('the same file with the value quoted passes the plan (a dry run registers nothing)', async () => {
-    const run = await runOnSim(sim, {
-      'task-definition': file('quoted.yaml', yaml("'8000'")),
-      image: `${REPO}:v2`,
-      'dry-run': 'true'
-    })
+    const run = await runOnSim(
+      sim,
+      {
+        'task-definition': file('quoted.yaml', yaml("'8000'")),
+        image: `${REPO}:v2`,
+        'dry-run': 'true'
+      },
+      { cwd: dir }
+    )
     expectExit(run, 0, 'dry-run')
     expect(mutating(await sim.control.calls())).toEqual([])
   })

@@ -23,7 +23,8 @@ beforeEach(() => {
 })
 
 function act(inputs: Record<string, string>): Promise<ActionRun> {
-  return runOnSim(sim, { 'wait-for-minutes': '5', ...inputs }, { runPost: false })
+  // The files a test writes are its workspace, as a checkout is the runner's.
+  return runOnSim(sim, { 'wait-for-minutes': '5', ...inputs }, { runPost: false, cwd: files })
 }
 
 /** Checks exit code and status together, and shows the action's log when they are not as expected. */

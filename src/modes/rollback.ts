@@ -139,7 +139,7 @@ export async function rollbackMode(inputs: Inputs, run: Run): Promise<void> {
         : await registerPhase(run, ecs, target.render.input)
   if (inputs.rollbackOnFailure && previous.arn !== arn)
     core.info(
-      `if ${revisionName(arn)} fails, rollback-on-failure puts back ${revisionName(previous.arn)}, the revision the service ran when the rollback started`
+      `if ${revisionName(arn)} fails, rollback-on-failure puts back ${revisionName(previous.arn)}, the revision the service runs now`
     )
   const result = await rollOut(inputs, run, {
     strategy,
