@@ -251,7 +251,7 @@ describe('a deployment in flight (item 13, second half)', () => {
     const run = await (rollback ?? Promise.reject(new Error('the rollback never started')))
     expectRun(run, 0, 'succeeded')
     expect(run.stdout).toMatch(/another deployment of web is in flight \(ecs-svc\/\S+, web:2\)/)
-    expect(run.stdout).toContain('planning the rollback again from what the service runs now')
+    expect(run.stdout).toContain('planning again from what the service runs now')
     expect(run.outputs['task-definition-arn']).toBe(`${ARN}web:1`)
     expect(await serviceRevision()).toBe(`${ARN}web:1`)
 

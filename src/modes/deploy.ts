@@ -6,7 +6,7 @@ import type { Inputs } from '../inputs.js'
 import { phase, type Run } from '../pipeline/context.js'
 import { checkPhaseInputs, imagePhase } from '../pipeline/image.js'
 import { checkMigrateLogs, migratePhase } from '../pipeline/migrate.js'
-import { planPhase, waitForInFlightPhase } from '../pipeline/plan.js'
+import { planPhase, settleInFlight } from '../pipeline/plan.js'
 import { registerPhase, renderRevisionPhase } from '../pipeline/revision.js'
 import { confirmUnchangedPhase } from '../pipeline/unchanged.js'
 import { rollOut } from '../pipeline/rollout.js'
@@ -58,10 +58,10 @@ export async function deployMode(inputs: Inputs, run: Run): Promise<void> {
     clients,
     taskDefinition: (fileSource ?? planned.current).taskDefinition
   })
-  // Plan again after a wait, so "previous" is a revision that really finished.
-  if (!inputs.dryRun && (await waitForInFlightPhase(inputs, run, planned))) {
-    planned = await planPhase(inputs, run, clients)
-    checkFileFamily(inputs, fileSource, planned.plan.taskDefinitionArn)
+  if (!inputs.dryRun) {
+    const settled = await settleInFlight(inputs, run, { clients, planned })
+    if (settled !== planned) checkFileFamily(inputs, fileSource, settled.plan.taskDefinitionArn)
+    planned = settled
   }
   const { ecs, plan, current, strategy } = planned
 

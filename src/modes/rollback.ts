@@ -4,12 +4,11 @@
 // so "previous" is worked out from what the service really runs. If putting the target back
 // fails, rollback-on-failure puts back the revision the service was on when the rollback started.
 import * as core from '@actions/core'
-import type { AwsClients } from '../aws/clients.js'
 import { revisionName } from '../aws/names.js'
 import { ActionError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import type { Run } from '../pipeline/context.js'
-import { planPhase, waitForInFlightPhase, type PlanResult } from '../pipeline/plan.js'
+import { planPhase, settleInFlight, type PlanResult } from '../pipeline/plan.js'
 import {
   describeRollbackTarget,
   parseRollbackTo,
@@ -47,32 +46,6 @@ export function rollbackReason(attempted: string, result: RolloutResult): string
   return why.startsWith('deploy failed: ') ? prefix + why.slice('deploy failed: '.length) : prefix + why
 }
 
-/**
- * Another deployment in flight is waited for, as a deploy does, and the service planned again.
- * Twice at most: the deployment, and the controller's own rollback of it when it failed.
- */
-const MAX_WAITS = 2
-
-async function settle(
-  inputs: Inputs,
-  run: Run,
-  clients: AwsClients,
-  planned: PlanResult
-): Promise<PlanResult> {
-  let now = planned
-  const waitedFor = new Set<string>()
-  for (let round = 0; round < MAX_WAITS; round++) {
-    const inFlight = await waitForInFlightPhase(inputs, run, now, waitedFor)
-    if (!inFlight) break
-    waitedFor.add(inFlight.id)
-    core.info(
-      'the in-flight deployment has settled: planning the rollback again from what the service runs now'
-    )
-    now = await planPhase(inputs, run, clients)
-  }
-  return now
-}
-
 export async function rollbackMode(inputs: Inputs, run: Run): Promise<void> {
   warnIgnored(inputs)
   const report = run.state.report
@@ -84,7 +57,7 @@ export async function rollbackMode(inputs: Inputs, run: Run): Promise<void> {
   let target: RollbackTarget | undefined = wantsPrevious
     ? undefined
     : await rollbackTargetPhase(inputs, run, first)
-  const planned = inputs.dryRun ? first : await settle(inputs, run, clients, first)
+  const planned = inputs.dryRun ? first : await settleInFlight(inputs, run, { clients, planned: first })
   if (planned !== first) {
     target = undefined
     const after = wantsPrevious ? previousAfterWait(first.plan, planned.plan) : { kind: 'proceed' as const }

@@ -131,3 +131,27 @@ export async function waitForInFlightPhase(
   )
   return inFlight
 }
+
+/**
+ * Another deployment in flight is waited for, then the service planned again from what it runs
+ * now, so "previous" is a revision that really finished. Twice at most: the deployment, and the
+ * controller's own rollback of it when it failed; never the same deployment twice.
+ */
+const MAX_IN_FLIGHT_WAITS = 2
+
+export async function settleInFlight(
+  inputs: Inputs,
+  run: Run,
+  service: { readonly clients: AwsClients; readonly planned: PlanResult }
+): Promise<PlanResult> {
+  let now = service.planned
+  const waitedFor = new Set<string>()
+  for (let round = 0; round < MAX_IN_FLIGHT_WAITS; round++) {
+    const inFlight = await waitForInFlightPhase(inputs, run, now, waitedFor)
+    if (!inFlight) break
+    waitedFor.add(inFlight.id)
+    core.info('the in-flight deployment has settled: planning again from what the service runs now')
+    now = await planPhase(inputs, run, service.clients)
+  }
+  return now
+}
