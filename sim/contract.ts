@@ -145,6 +145,37 @@ export interface CallRecord {
   readonly mutating: boolean
   /** Error code when the call was answered with an error (`HTTP 502 (text/html)` for a proxy page). */
   readonly error?: string
+  /** How IAM decided the call, when an identity is set (setIdentity); absent under allow-all. */
+  readonly authorization?: CallAuthorization
+}
+
+/** One IAM check of a call: an action on a resource, and the statements that allowed it. */
+export interface AuthorizationCheck {
+  readonly action: string
+  readonly resource: string
+  /** The API action that implies this one (`ecs:RegisterTaskDefinition` for its TagResource). */
+  readonly impliedBy?: string
+  readonly verdict: 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied'
+  /** `policy:Sid` of each statement that allowed it. */
+  readonly allowedBy: readonly string[]
+}
+
+export interface CallAuthorization {
+  readonly principalArn: string
+  readonly allowed: boolean
+  /** The checks evaluated, in order; a denied call ends with the denied one. */
+  readonly checks: readonly AuthorizationCheck[]
+}
+
+/**
+ * Who calls the simulator's AWS APIs, and its identity policies: once set, every request is
+ * authorized against them (sim/iam) and a denial answers AWS's AccessDenied. Unset (the
+ * default, and after reset), every request is allowed.
+ */
+export interface SimIdentity {
+  /** The ARN the caller signs as, e.g. `arn:aws:sts::123456789012:assumed-role/ecs-ship-deploy/ecs-ship`. */
+  readonly principalArn: string
+  readonly policies: readonly { readonly name: string; readonly document: unknown }[]
 }
 
 export interface SimulatorOptions {
@@ -195,6 +226,8 @@ export interface ControlClient {
   setBehaviours(behaviours: Behaviours): Promise<void>
   setFaults(faults: readonly FaultSpec[]): Promise<void>
   setTimeScale(scale: number): Promise<void>
+  /** Authorize every AWS request against this identity's policies; undefined: allow all again. */
+  setIdentity(identity: SimIdentity | undefined): Promise<void>
   state(): Promise<SimStateSummary>
   calls(): Promise<readonly CallRecord[]>
   milestones(): Promise<readonly SimMilestone[]>

@@ -4,6 +4,7 @@ import type {
   CallRecord,
   ControlClient,
   FaultSpec,
+  SimIdentity,
   SimMilestone,
   SimStateSummary
 } from './contract.js'
@@ -24,6 +25,8 @@ export function controlClient(baseUrl: string): ControlClient {
     setBehaviours: async (behaviours: Behaviours) => void (await call('behaviours', behaviours)),
     setFaults: async (faults: readonly FaultSpec[]) => void (await call('faults', { faults })),
     setTimeScale: async scale => void (await call('time-scale', { scale })),
+    setIdentity: async (identity: SimIdentity | undefined) =>
+      void (await call('identity', { identity: identity ?? null })),
     state: () => call<SimStateSummary>('state'),
     calls: () => call<CallRecord[]>('calls'),
     milestones: () => call<SimMilestone[]>('milestones'),

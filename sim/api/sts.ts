@@ -8,9 +8,10 @@ export type StsOperations = QueryShapes<{
 }>
 
 export const stsHandlers: Handlers<StsOperations> = {
+  // The identity the control API set, when there is one: the caller signs as it.
   GetCallerIdentity: state => ({
     UserId: 'AROASIMULATOR:ecs-ship',
     Account: state.accountId,
-    Arn: `arn:aws:sts::${state.accountId}:assumed-role/deployer/ecs-ship`
+    Arn: state.identity?.principalArn ?? `arn:aws:sts::${state.accountId}:assumed-role/deployer/ecs-ship`
   })
 }

@@ -1,10 +1,12 @@
 // AWS requests: each is logged (CallRecord), may meet a fault set through the control API, and is
 // answered by its operation's handler in its service's wire protocol: awsJson1_1 (ECS, ECR,
 // CloudWatch Logs, CodeDeploy) or awsQuery with XML answers (Elastic Load Balancing v2, STS).
-// The world is brought up to now before every request.
+// The world is brought up to now before every request, and the request is authorized against the
+// caller's identity policies (authorization.ts) before its handler runs.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CallRecord } from '../contract.js'
 import { AwsError } from '../world/aws-error.js'
+import { authorizeCall } from './authorization.js'
 import { pickFault, type FaultDecision } from './faults.js'
 import { json11Error, parseQuery, queryError, queryResponse, toJson11 } from './protocol.js'
 import { handlerFor, JSON_SERVICES, QUERY_SERVICES } from './registry.js'
@@ -98,8 +100,11 @@ async function answerJson(
     mutating: svc.mutating.has(operation)
   }
   const fault = pickFault(session.state, `${svc.service}:${operation}`, now, true)
-  session.state.calls.push(faultRecord(record, fault, fault?.error?.code))
+  const logged = faultRecord(record, fault, fault?.error?.code)
+  session.state.calls.push(logged)
   if (await applyFault(res, fault, true)) return
+  const denied = await authorizeCall(session, { service: svc.service, operation, input, record: logged })
+  if (denied) return send(res, denied.status, denied.headers, denied.body)
   const handler = handlerFor(svc, operation)
   try {
     if (!handler)
@@ -139,8 +144,16 @@ async function answerQuery(
     mutating: svc.mutating.has(action)
   }
   const fault = pickFault(session.state, `${svc.service}:${action}`, now, false)
-  session.state.calls.push(faultRecord(record, fault, fault?.error?.queryCode ?? fault?.error?.code))
+  const logged = faultRecord(record, fault, fault?.error?.queryCode ?? fault?.error?.code)
+  session.state.calls.push(logged)
   if (await applyFault(res, fault, false)) return
+  const denied = await authorizeCall(session, {
+    service: svc.service,
+    operation: action,
+    input: params,
+    record: logged
+  })
+  if (denied) return send(res, denied.status, denied.headers, denied.body)
   const handler = handlerFor(svc, action)
   try {
     if (!handler)

@@ -1,7 +1,8 @@
 // The control API under /__sim/ (sim/control-client.ts is its typed client): load a fixture, set
-// behaviours, faults and the time scale, read the state, the call log and the milestones, reset.
+// behaviours, faults, the time scale and the caller's IAM identity, read the state, the call log and the milestones, reset.
 import type { ServerResponse } from 'node:http'
 import type { Behaviours, FaultSpec, SimStateSummary } from '../contract.js'
+import { identityFrom } from '../iam/index.js'
 import type { SimState } from '../world/model.js'
 import { send } from './reply.js'
 import { load, reset, tick, type Session } from './session.js'
@@ -51,6 +52,18 @@ export async function answerControl(
       return ok()
     case '/__sim/time-scale':
       session.state.timeScale = Number(input.scale)
+      return ok()
+    case '/__sim/identity':
+      try {
+        session.state.identity = input.identity == null ? undefined : identityFrom(input.identity)
+      } catch (error) {
+        return send(
+          res,
+          400,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ error: error instanceof Error ? error.message : String(error) })
+        )
+      }
       return ok()
     case '/__sim/state':
       return ok(summary(session.state))

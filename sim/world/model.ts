@@ -23,6 +23,7 @@ import type {
   TargetHealthReasonEnum
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Behaviours, CallRecord, FaultSpec, SimMilestone, Timings } from '../contract.js'
+import type { Identity } from '../iam/index.js'
 import type { LifecycleStep } from './bluegreen-plan.js'
 import { newCodeDeployState, type CodeDeployState } from './codedeploy-model.js'
 
@@ -222,6 +223,8 @@ export interface SimState {
   milestones: SimMilestone[]
   counter: number
   codedeploy: CodeDeployState
+  /** The caller and its policies every AWS request is authorized against; undefined: allow all. */
+  identity?: Identity
 }
 
 export const DEFAULT_TIMINGS: Timings = {
