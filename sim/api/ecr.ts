@@ -102,7 +102,7 @@ function repositoryView(state: SimState, r: SimRepository): R.Repository {
     repositoryName: r.name,
     repositoryUri: r.uri,
     createdAt: r.createdAt,
-    imageTagMutability: 'MUTABLE'
+    imageTagMutability: r.tagMutability ?? 'MUTABLE'
   }
 }
 

@@ -188,6 +188,8 @@ export interface SimRepository {
   uri: string
   arn: string
   createdAt: Date
+  /** IMMUTABLE: a pushed tag cannot be pushed again (as DescribeRepositories reports it). Default MUTABLE. */
+  tagMutability?: 'MUTABLE' | 'IMMUTABLE'
   /** In-memory images when no real registry backs ECR: tag → image. */
   images: Map<string, SimImage>
   /**
