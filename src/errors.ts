@@ -6,6 +6,8 @@
 // message names the call, the resource and the tries, while the error itself stays the SDK's:
 // errorName() and instanceof see what the SDK threw.
 
+import { deniedPermission, grantAdvice } from './aws/access-denied.js'
+
 /** A failure whose message is meant for the person reading the job log, with no stack trace. */
 export class ActionError extends Error {
   override readonly name = 'ActionError'
@@ -87,21 +89,19 @@ export function awsCallOf(error: unknown): AwsCall | undefined {
   return (error as { [AWS_CALL]?: AwsCall })[AWS_CALL]
 }
 
-/** The permission an AccessDenied message names (`…not authorized to perform: iam:PassRole on…`). */
-function deniedAction(message: string): string | undefined {
-  return /perform: ([\w-]+:[\w*]+)/.exec(message)?.[1]
-}
-
 /** Turns a credential error into a sentence that says what to fix. */
 export function credentialErrorMessage(error: unknown): string {
   const name = errorName(error)
   const detail = error instanceof Error ? error.message : String(error)
   if (isAccessDenied(error)) {
-    // AWS's message names the action it refused (RunTask may be refused iam:PassRole); else
-    // the call's own action is the one.
-    const action = deniedAction(detail) ?? awsCallOf(error)?.iamAction
-    const needs = action ? `The role needs ${action}.` : 'The role needs the permission named above.'
-    return `AWS denied access (${name}): ${detail}. ${needs}`
+    // AWS's message names the action it refused (RunTask may be refused iam:PassRole) and its
+    // resource; else the call's own action and resource are the ones.
+    const denied = deniedPermission(detail)
+    const call = awsCallOf(error)
+    const action = denied.action ?? call?.iamAction
+    if (!action) return `AWS denied access (${name}): ${detail}. The role needs the permission named above.`
+    const resource = denied.resource ?? (call?.resource || undefined)
+    return `AWS denied access (${name}): ${detail}. ${grantAdvice(action, resource)} The role needs ${action}.`
   }
   if (name.startsWith('ExpiredToken')) {
     return `the AWS credentials have expired (${name}): ${detail}. Configure credentials again (or raise the role's session duration) and re-run.`

@@ -207,7 +207,7 @@ describe('every AWS error names the call, the resource and the tries', () => {
       logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'ecs/web/abc' }))
     )
     expect(describeError(error)).toBe(
-      'CloudWatch Logs GetLogEvents (log group /ecs/web, log stream ecs/web/abc) failed after 1 try: AWS denied access (AccessDeniedException): not authorized to perform this action. The role needs logs:GetLogEvents.'
+      'CloudWatch Logs GetLogEvents (log group /ecs/web, log stream ecs/web/abc) failed after 1 try: AWS denied access (AccessDeniedException): not authorized to perform this action. To allow logs:GetLogEvents on log group /ecs/web, log stream ecs/web/abc, see statement MigrateTaskLogs (deploy-policy.json) in examples/django-fargate/iam/. The role needs logs:GetLogEvents.'
     )
   })
 

@@ -159,11 +159,42 @@ describe('findPreviousRevision', () => {
     )
   })
 
-  it('does not hide a credential error behind the fallback', async () => {
+  it('without ecs:DescribeServiceRevisions, falls back to the family’s revisions with a warning naming the permission', async () => {
+    const denied = `User: arn:aws:sts::123456789012:assumed-role/ecs-ship-rollback/x is not authorized to perform: ecs:DescribeServiceRevisions on resource: ${rev(2)} because no identity-based policy allows the ecs:DescribeServiceRevisions action`
+    history([2, td(8)], [1, td(6)])
+    ecsMock
+      .on(DescribeServiceRevisionsCommand)
+      .rejects(Object.assign(new Error(denied), { name: 'AccessDeniedException' }))
+    ecsMock.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [td(8), td(7)] })
+    described({ [td(7)]: {} })
+    const written: string[] = []
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      written.push(String(chunk))
+      return true
+    })
+    try {
+      const previous = await findPreviousRevision(ecs, 'demo', 'web', td(8))
+      expect(previous.arn).toBe(td(7))
+      expect(previous.why).toContain(
+        'because the role may not read the service deployment history (ecs:DescribeServiceRevisions)'
+      )
+    } finally {
+      write.mockRestore()
+    }
+    const warning = written.join('')
+    expect(warning).toMatch(
+      /^::warning::rollback-to previous: the role may not read the service deployment history \(ecs:DescribeServiceRevisions\), so the previous revision is taken from the family's ACTIVE revisions instead\./
+    )
+    expect(warning).toContain(
+      `To allow ecs:DescribeServiceRevisions on ${rev(2)}, see statement RollbackServiceRevisionsRead (rollback-policy.json) in examples/django-fargate/iam/.`
+    )
+  })
+
+  it('does not hide expired credentials behind the fallback', async () => {
     ecsMock
       .on(ListServiceDeploymentsCommand)
-      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }))
-    await expect(findPreviousRevision(ecs, 'demo', 'web', td(8))).rejects.toThrow('denied')
+      .rejects(Object.assign(new Error('expired'), { name: 'ExpiredTokenException' }))
+    await expect(findPreviousRevision(ecs, 'demo', 'web', td(8))).rejects.toThrow('expired')
   })
 })
 

@@ -15,7 +15,16 @@ import {
 } from '@aws-sdk/client-ecs'
 import * as core from '@actions/core'
 import { revisionName } from '../aws/names.js'
-import { ActionError, describeError, errorName, isCredentialError } from '../errors.js'
+import { deniedPermission } from '../aws/access-denied.js'
+import {
+  ActionError,
+  awsCallOf,
+  credentialErrorMessage,
+  describeError,
+  errorName,
+  isAccessDenied,
+  isCredentialError
+} from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import { checkFamilyChange, familyAndRevision, withRevision } from '../taskdef/family.js'
 import {
@@ -164,8 +173,16 @@ export async function findPreviousRevision(
         ? 'the service deployment history has no successful deployment of another revision'
         : 'every other revision in the service deployment history is deregistered or gone'
   } catch (error) {
-    if (isCredentialError(error)) throw error
-    why = `the service deployment history is not available (${describeError(error)})`
+    if (isAccessDenied(error)) {
+      // A role without ecs:DescribeServiceRevisions (or ListServiceDeployments) can still roll
+      // back: the family's revisions answer, with less certainty about what ran.
+      const permission = deniedPermission(error instanceof Error ? error.message : '').action
+      why = `the role may not read the service deployment history (${permission ?? awsCallOf(error)?.iamAction ?? 'access denied'})`
+      core.warning(
+        `rollback-to previous: ${why}, so the previous revision is taken from the family's ACTIVE revisions instead. ${credentialErrorMessage(error)}`
+      )
+    } else if (isCredentialError(error)) throw error
+    else why = `the service deployment history is not available (${describeError(error)})`
   }
   const older = await fromFamily(ecs, current)
   const found = await firstActive(ecs, older.slice(0, FAMILY_TRIES), skipped)
