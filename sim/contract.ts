@@ -155,6 +155,8 @@ export interface AuthorizationCheck {
   readonly resource: string
   /** The API action that implies this one (`ecs:RegisterTaskDefinition` for its TagResource). */
   readonly impliedBy?: string
+  /** The request's condition keys (the caller's global ones aside). */
+  readonly context: Readonly<Record<string, string | readonly string[]>>
   readonly verdict: 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied'
   /** `policy:Sid` of each statement that allowed it. */
   readonly allowedBy: readonly string[]

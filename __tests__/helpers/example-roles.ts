@@ -21,13 +21,19 @@ export const WEB_REPO = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/web`
 export const PREVIEW_REPO = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/web-preview`
 export const PREVIEW_LISTENER = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/app/preview/0123456789abcdef/0123456789abcdef`
 
+export interface RunOptions {
+  readonly env?: Record<string, string>
+  readonly timeoutMs?: number
+  readonly onSpawn?: (pid: number) => void
+  readonly onLine?: (line: string) => void
+}
+
 export interface ExampleSim {
   readonly sim: RunningSimulator
   /** Runs dist/index.js against this simulator for cluster web-cluster, service web (unless inputs say otherwise). */
-  run(
-    inputs: Record<string, string>,
-    options?: { env?: Record<string, string>; timeoutMs?: number; onSpawn?: (pid: number) => void }
-  ): Promise<ActionRun>
+  run(inputs: Record<string, string>, options?: RunOptions): Promise<ActionRun>
+  /** Authorize what follows as this role. */
+  actAs(role: ExampleRole): Promise<void>
   /** Every call so far, across runs (the log is kept for the whole test). */
   calls(): Promise<readonly CallRecord[]>
 }
@@ -54,6 +60,7 @@ export async function exampleSim(
       runAction({
         timeoutMs: runOptions.timeoutMs ?? 150_000,
         ...(runOptions.onSpawn && { onSpawn: runOptions.onSpawn }),
+        ...(runOptions.onLine && { onLine: runOptions.onLine }),
         inputs: { cluster: CLUSTER, service: 'web', 'wait-for-minutes': '10', ...inputs },
         env: {
           AWS_ENDPOINT_URL: sim.url,
@@ -63,6 +70,7 @@ export async function exampleSim(
           ...runOptions.env
         }
       }),
+    actAs: role => sim.control.setIdentity(exampleIdentity(role, PERMISSIONS)),
     calls: () => sim.control.calls(),
     close: () => sim.close()
   }

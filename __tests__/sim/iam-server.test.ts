@@ -69,6 +69,11 @@ describe('IAM in the simulator', () => {
         {
           action: 'ecs:DescribeServices',
           resource: SERVICE_ARN,
+          context: {
+            'ecs:cluster': 'arn:aws:ecs:us-east-1:123456789012:cluster/demo',
+            'ecs:ResourceTag/app': 'web',
+            'aws:ResourceTag/app': 'web'
+          },
           verdict: 'Allowed',
           allowedBy: ['reader:ReadWeb']
         }

@@ -42,6 +42,7 @@ export async function authorizeCall(
       action: c.result.action,
       resource: c.resource,
       ...(c.impliedBy !== undefined && { impliedBy: c.impliedBy }),
+      context: c.context,
       verdict: c.result.verdict,
       allowedBy: c.result.allowedBy
     }))

@@ -67,6 +67,12 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
     'deploy-policy.json'
   ],
   [
+    'codedeploy:ListDeployments',
+    'codedeploy:deploymentgroup',
+    'BlueGreenCodeDeployGroup',
+    'rollback-policy.json'
+  ],
+  [
     'codedeploy:RegisterApplicationRevision',
     'codedeploy:application',
     'BlueGreenCodeDeployRevision',
