@@ -135,7 +135,7 @@ export interface Timings {
 }
 
 export interface CallRecord {
-  /** `ecs`, `elbv2`, `logs`, `ecr`, `codedeploy`, `sts`. */
+  /** `ecs`, `elbv2`, `logs`, `ecr`, `codedeploy`, `sts`; `registry` for the registry API (registryProxy). */
   readonly service: string
   readonly operation: string
   /** Simulator time, ms since it started (unscaled wall clock). */
@@ -189,6 +189,13 @@ export interface SimulatorOptions {
   readonly fixture?: string
   /** Base URL of a real OCI registry (docker-registry) that backs ECR, e.g. http://127.0.0.1:5000. */
   readonly registryUrl?: string
+  /**
+   * With registryUrl: answer the registry API (`/v2/…`, what docker push and pull send) on the
+   * simulator's own port and forward it to the registry, so each registry request is authorized
+   * as the ECR action it stands for (ecr:PutImage, ecr:UploadLayerPart, …) and logged (service
+   * `registry`). Image references and the registry login then name the simulator's host.
+   */
+  readonly registryProxy?: boolean
   readonly accountId?: string
   readonly region?: string
   readonly timings?: Partial<Timings>

@@ -51,7 +51,8 @@ export async function exampleSim(
     region: REGION,
     accountId: ACCOUNT,
     fixture,
-    ...(options.registryUrl !== undefined && { registryUrl: options.registryUrl })
+    // The registry answers through the simulator, so pushes are authorized as ECR actions too.
+    ...(options.registryUrl !== undefined && { registryUrl: options.registryUrl, registryProxy: true })
   })
   await sim.control.setIdentity(typeof role === 'string' ? exampleIdentity(role, PERMISSIONS) : role)
   return {

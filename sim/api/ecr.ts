@@ -29,6 +29,7 @@ export const ECR_PASSWORD = 'sim-ecr-password-not-a-secret-of-anyone'
 const sha256 = (text: string) => 'sha256:' + createHash('sha256').update(text).digest('hex')
 
 function registryHost(state: SimState): string {
+  if (state.registryFront) return state.registryFront
   return state.registryUrl
     ? new URL(state.registryUrl).host
     : `${state.accountId}.dkr.ecr.${state.region}.amazonaws.com`
@@ -272,7 +273,9 @@ export const ecrHandlers: Handlers<EcrOperations> = {
       {
         authorizationToken: Buffer.from(`AWS:${ECR_PASSWORD}`).toString('base64'),
         expiresAt: new Date(now + 12 * 3600 * 1000),
-        proxyEndpoint: state.registryUrl ?? `https://${registryHost(state)}`
+        proxyEndpoint: state.registryFront
+          ? `http://${state.registryFront}`
+          : (state.registryUrl ?? `https://${registryHost(state)}`)
       }
     ]
   }),

@@ -7,8 +7,9 @@ import type { RunningSimulator, SimulatorOptions } from '../contract.js'
 import { controlClient } from '../control-client.js'
 import { answerAws } from './aws.js'
 import { answerControl } from './control.js'
+import { answerRegistry } from './registry-proxy.js'
 import { send } from './reply.js'
-import { openSession, tick } from './session.js'
+import { load, openSession, tick } from './session.js'
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -20,10 +21,20 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const session = openSession(options)
+  // With the registry in front, the fixture is loaded once the port (its image host) is known.
+  const proxy = options.registryProxy === true && options.registryUrl !== undefined
+  const session = openSession(proxy ? { ...options, fixture: undefined } : options)
   const ticker = setInterval(() => tick(session), 20)
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => {
+    const requestPath = (req.url ?? '/').split('?')[0] ?? '/'
+    if (proxy && requestPath.startsWith('/v2/')) {
+      tick(session)
+      answerRegistry(session, req, res).catch(err => {
+        if (!res.headersSent) send(res, 500, { 'content-type': 'text/plain' }, String(err))
+      })
+      return
+    }
     readBody(req)
       .then(body => {
         const path = (req.url ?? '/').split('?')[0] ?? '/'
@@ -46,6 +57,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
   const url = `http://127.0.0.1:${port}`
+  if (proxy) {
+    session.registryFront = `127.0.0.1:${port}`
+    session.state.registryFront = session.registryFront
+    if (options.fixture) load(session, options.fixture)
+  }
   return {
     url,
     port,

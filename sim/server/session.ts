@@ -8,6 +8,8 @@ import { newState, type SimState } from '../world/model.js'
 export interface Session {
   state: SimState
   readonly options: SimulatorOptions
+  /** The simulator's own host when it answers the registry API (registryProxy), kept across resets. */
+  registryFront?: string
 }
 
 export function openSession(options: SimulatorOptions): Session {
@@ -18,7 +20,11 @@ export function openSession(options: SimulatorOptions): Session {
 
 /** A fresh world, at the time scale the current one runs at. */
 export function reset(session: Session): void {
-  session.state = newState({ ...session.options, timeScale: session.state.timeScale })
+  session.state = newState({
+    ...session.options,
+    timeScale: session.state.timeScale,
+    registryFront: session.registryFront
+  })
 }
 
 export function load(session: Session, name: string): void {

@@ -206,6 +206,11 @@ export interface SimState {
   timeScale: number
   timings: Timings
   registryUrl?: string
+  /**
+   * `127.0.0.1:<port>` when the simulator itself answers the registry API in front of registryUrl
+   * (SimulatorOptions.registryProxy): image references and the registry login name it.
+   */
+  registryFront?: string
   clusters: Map<string, Cluster>
   /** family → revisions in order (index = revision - 1). */
   taskDefinitions: Map<string, { definition: TaskDefinition; tags: EcsTag[] }[]>
@@ -243,6 +248,7 @@ export function newState(options: {
   timeScale?: number
   timings?: Partial<Timings>
   registryUrl?: string
+  registryFront?: string
 }): SimState {
   return {
     accountId: options.accountId ?? '123456789012',
@@ -251,6 +257,7 @@ export function newState(options: {
     timeScale: options.timeScale ?? 1,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     registryUrl: options.registryUrl,
+    registryFront: options.registryFront,
     clusters: new Map(),
     taskDefinitions: new Map(),
     services: new Map(),

@@ -99,7 +99,6 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
   ['ecr:GetAuthorizationToken', '*', 'ImageRegistryLogin', 'deploy-policy.json'],
   ['ecr:GetAuthorizationToken', '*', 'ImageRegistryLogin', 'preview-policy.json'],
   ['ecr:GetDownloadUrlForLayer', 'ecr:repository', 'ImagePushAndCache', 'deploy-policy.json'],
-  ['ecr:GetDownloadUrlForLayer', 'ecr:repository', 'PreviewImagePush', 'preview-policy.json'],
   ['ecr:InitiateLayerUpload', 'ecr:repository', 'ImagePushAndCache', 'deploy-policy.json'],
   ['ecr:InitiateLayerUpload', 'ecr:repository', 'PreviewImagePush', 'preview-policy.json'],
   ['ecr:PutImage', 'ecr:repository', 'ImagePushAndCache', 'deploy-policy.json'],
