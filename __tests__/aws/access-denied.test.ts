@@ -69,7 +69,7 @@ describe('exampleStatements', () => {
       { name: 'AccessDeniedException' }
     )
     expect(credentialErrorMessage(error)).toMatch(
-      /\. To allow codedeploy:ListDeployments on arn:aws:codedeploy:eu-west-1:1:deploymentgroup:App\/Dgp, see statement BlueGreenCodeDeployGroup \(deploy-policy\.json\) in examples\/django-fargate\/iam\/\. The role needs codedeploy:ListDeployments\.$/
+      /\. To allow codedeploy:ListDeployments on arn:aws:codedeploy:eu-west-1:1:deploymentgroup:App\/Dgp, see statement BlueGreenCodeDeployGroup \(deploy-policy\.json, rollback-policy\.json\) in examples\/django-fargate\/iam\/\. The role needs codedeploy:ListDeployments\.$/
     )
   })
 })

@@ -4,7 +4,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { EXAMPLE_IAM_DIR, loadPermissions } from '../../sim/iam/permissions.js'
-import { renderPermissionsTable, TABLE_END, TABLE_START, withTable } from '../../scripts/lib/iam-table.js'
+import {
+  renderPermissionsTable,
+  renderReadmePermissions,
+  TABLE_END,
+  TABLE_START,
+  withTable
+} from '../../scripts/lib/iam-table.js'
+import { REPO_ROOT } from '../../scripts/lib/run-action.js'
 
 const README = join(EXAMPLE_IAM_DIR, 'README.md')
 
@@ -31,5 +38,35 @@ describe('examples/django-fargate/iam/README.md', () => {
       roles: { ...data.roles, deploy: { ...deploy, grants: deploy.grants.slice(1) } }
     }
     expect(await withTable(readme, renderPermissionsTable(changed), README)).not.toBe(readme)
+  })
+})
+
+describe('README.md, section Permissions', () => {
+  const path = join(REPO_ROOT, 'README.md')
+  const readme = readFileSync(path, 'utf8')
+
+  it('holds the tables permissions.json renders (run scripts/iam-table.ts --write when this fails)', async () => {
+    expect(await withTable(readme, renderReadmePermissions(loadPermissions()), path)).toBe(readme)
+  })
+
+  it('has one table per role, naming its modes, and every action of every grant', () => {
+    const data = loadPermissions()
+    const block = readme.slice(readme.indexOf(TABLE_START), readme.indexOf(TABLE_END))
+    for (const role of Object.values(data.roles)) {
+      expect(block).toContain(`#### \`${role.roleName}\`: ${role.modes.map(m => `mode \`${m}\``).join(', ')}`)
+      for (const grant of role.grants)
+        for (const action of grant.actions) expect(block).toContain(`\`${action}\` (${grant.sid})`)
+    }
+  })
+
+  it('notices a stale table', async () => {
+    const data = loadPermissions()
+    const preview = data.roles.preview
+    if (!preview) throw new Error('no preview role')
+    const changed = {
+      ...data,
+      roles: { ...data.roles, preview: { ...preview, grants: preview.grants.slice(1) } }
+    }
+    expect(await withTable(readme, renderReadmePermissions(changed), path)).not.toBe(readme)
   })
 })

@@ -74,3 +74,34 @@ export async function withTable(readme: string, table: string, path: string): Pr
   const text = `${readme.slice(0, start + TABLE_START.length)}\n\n${table}\n\n${readme.slice(end)}`
   return format(text, { ...(await resolveConfig(path)), filepath: path })
 }
+
+/**
+ * The README's Permissions section: per role (and the modes it serves), what is needed when,
+ * each action with the statement that grants it. Resources are in the example's README table.
+ */
+export function renderReadmePermissions(data: PermissionsData): string {
+  const lines = [
+    `Generated from [\`permissions.json\`](examples/django-fargate/iam/permissions.json) by \`npx tsx scripts/iam-table.ts --write\`; the end-to-end tests run every mode under these roles and fail on a grant that is missing or that no run used. Resources and conditions: [\`examples/django-fargate/iam/README.md\`](examples/django-fargate/iam/README.md).`,
+    ''
+  ]
+  for (const role of Object.values(data.roles)) {
+    lines.push(
+      `#### \`${role.roleName}\`: ${role.modes.map(m => `mode \`${m}\``).join(', ')} ([policy](examples/django-fargate/iam/${role.policy}))`,
+      '',
+      '| Needed when | Actions (statement) |',
+      '| --- | --- |'
+    )
+    const byWhen = new Map<string, string[]>()
+    for (const grant of role.grants) {
+      const cells = byWhen.get(grant.when) ?? []
+      for (const action of grant.actions) {
+        const cell = `\`${action}\` (${grant.sid})`
+        if (!cells.includes(cell)) cells.push(cell)
+      }
+      byWhen.set(grant.when, cells)
+    }
+    for (const [when, cells] of byWhen) lines.push(`| ${when} | ${cells.join(', ')} |`)
+    lines.push('')
+  }
+  return lines.join('\n').trimEnd()
+}
