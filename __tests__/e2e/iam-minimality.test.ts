@@ -86,7 +86,10 @@ beforeAll(async () => {
           await s.play(sim, registry)
           return sim.calls()
         },
-        s.build && registry ? { registryUrl: registry.url } : {}
+        {
+          ...(s.build && registry && { registryUrl: registry.url }),
+          ...(s.timeScale !== undefined && { timeScale: s.timeScale })
+        }
       )
     )
   )

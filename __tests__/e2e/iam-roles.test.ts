@@ -37,7 +37,10 @@ describe('every mode under its example role', () => {
           await scenario.play(sim, reg)
           return sim.calls()
         },
-        reg ? { registryUrl: reg.url } : {}
+        {
+          ...(reg && { registryUrl: reg.url }),
+          ...(scenario.timeScale !== undefined && { timeScale: scenario.timeScale })
+        }
       )
       // Nothing was denied, every request was authorized, and by a statement of an example role.
       expect(deniedCalls(calls).map(c => `${c.service}:${c.operation}`)).toEqual([])

@@ -24,6 +24,8 @@ export interface Scenario {
   readonly role: ExampleRole
   /** Needs buildah and a registry behind the simulator's ECR. */
   readonly build?: boolean
+  /** The simulator's time scale, when not the usual 1/20. */
+  readonly timeScale?: number
   play(sim: ExampleSim, registry?: RunningRegistry): Promise<readonly ActionRun[]>
 }
 
@@ -104,7 +106,28 @@ export const SCENARIOS: readonly Scenario[] = [
       const cancelled = await cancelledAt(sim, /Operations to perform/, inputs)
       await sim.sim.control.setBehaviours({})
       const rerun = await sim.run(inputs)
-      expectExit(rerun, 0, 'succeeded')
+      expectExit(rerun, 0)
+      return [cancelled, rerun]
+    }
+  },
+  {
+    name: 'deploy: cancelled while rolling out, then the re-run follows the deployment to its end (rolling)',
+    fixture: 'django-fargate',
+    role: 'deploy',
+    // Slower time and a slow start keep the rollout in flight until the re-run begins.
+    timeScale: 0.15,
+    async play(sim) {
+      await sim.sim.control.setBehaviours({
+        images: { [`${WEB_REPO}:v2`]: { kind: 'healthy', startSeconds: 20 } }
+      })
+      const inputs = { image: `${WEB_REPO}:v2` }
+      const cancelled = await cancelledAt(sim, /^UpdateService:/, inputs)
+      // The re-run waits for the deployment the cancelled run started, then finds it done.
+      const rerun = await sim.run(inputs)
+      expectExit(rerun, 0, 'unchanged')
+      expectOutput(rerun, 'task-definition-arn', TD('web', 2))
+      if (!/in flight .*waiting for it to settle/.test(rerun.stdout))
+        throw new Error(`the re-run did not wait for the deployment in flight:\n${rerun.stdout}`)
       return [cancelled, rerun]
     }
   },
