@@ -8,6 +8,7 @@ import { nextSleep } from './poll-plan.js'
 import { decide, transitionPending, type Decision } from './verdict.js'
 import type { Observer } from './observe.js'
 import type { Observation, WatchContext } from './observation.js'
+import { extendTimeline, type RolloutTimeline } from './timeline.js'
 
 export interface WatchOptions {
   readonly clock: Clock
@@ -26,12 +27,19 @@ export async function watchDeployment(
   options: WatchOptions
 ): Promise<Decision> {
   const judge = options.decide ?? decide
-  return watchLoop(
+  let timeline: RolloutTimeline | undefined
+  const decision = await watchLoop(
     last => observer.observe(last?.progress),
-    observation => judge(observation, context),
+    (observation: Observation) => {
+      const decided = judge(observation, context)
+      timeline = extendTimeline(timeline, observation, decided.progress, context)
+      return decided
+    },
     context,
     options
   )
+  // Where the time went, for the job summary's advisor.
+  return timeline ? { ...decision, progress: { ...decision.progress, timeline } } : decision
 }
 
 /**

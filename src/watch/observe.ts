@@ -17,6 +17,7 @@ import {
 import {
   DescribeRulesCommand,
   DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   type Rule
@@ -47,6 +48,37 @@ export interface ObserveTarget {
   readonly serviceDeploymentArn?: string
   /** ECS-native: the listener rules whose weights show the traffic split (one DescribeRules per poll). */
   readonly listenerRules?: { readonly production?: string; readonly test?: string }
+}
+
+type HealthCheck = NonNullable<TargetGroupView['healthCheck']>
+const healthCheckCache = new WeakMap<object, Promise<Map<string, HealthCheck>>>()
+
+/**
+ * The health-check settings of the service's target groups (static facts for the job summary's
+ * advisor), read once per run per ELB client. Never fails: without them the advisor says less.
+ */
+export function healthChecks(
+  elb: ElasticLoadBalancingV2Client,
+  arns: readonly string[]
+): Promise<Map<string, HealthCheck>> {
+  let read = healthCheckCache.get(elb)
+  if (!read) {
+    read = Promise.resolve()
+      .then(() => elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [...arns] })))
+      .then(answer => {
+        const out = new Map<string, HealthCheck>()
+        for (const g of answer?.TargetGroups ?? [])
+          if (g.TargetGroupArn && g.HealthCheckIntervalSeconds && g.HealthyThresholdCount)
+            out.set(g.TargetGroupArn, {
+              intervalSeconds: g.HealthCheckIntervalSeconds,
+              healthyThreshold: g.HealthyThresholdCount
+            })
+        return out
+      })
+      .catch(() => new Map<string, HealthCheck>())
+    healthCheckCache.set(elb, read)
+  }
+  return read
 }
 
 export interface Observer {
@@ -130,6 +162,9 @@ export function toTask(task: Task, instanceIds: ReadonlyMap<string, string> = ne
     ...(task.stoppedReason !== undefined && { stoppedReason: task.stoppedReason }),
     ...(task.stopCode !== undefined && { stopCode: task.stopCode }),
     ...(task.startedAt !== undefined && { startedAt: new Date(task.startedAt).getTime() }),
+    ...(task.createdAt !== undefined && { createdAt: new Date(task.createdAt).getTime() }),
+    ...(task.pullStartedAt !== undefined && { pullStartedAt: new Date(task.pullStartedAt).getTime() }),
+    ...(task.pullStoppedAt !== undefined && { pullStoppedAt: new Date(task.pullStoppedAt).getTime() }),
     containers: (task.containers ?? []).map(c => ({
       name: c.name ?? '?',
       ...(c.lastStatus !== undefined && { lastStatus: c.lastStatus }),
@@ -333,7 +368,10 @@ export function createObserver(
     async observe(last?: Progress): Promise<Observation> {
       const reads = planReads(last && { progress: last, countsMoved }, groupsRead?.at, clock.now())
       // Static facts: asked once, alongside the first poll, never on the way of a later one.
-      if (!groupsRead) for (const arn of target.targetGroupArns) void deregistrationDelayMs(elb, arn)
+      if (!groupsRead && target.targetGroupArns.length > 0) {
+        for (const arn of target.targetGroupArns) void deregistrationDelayMs(elb, arn)
+        void healthChecks(elb, target.targetGroupArns)
+      }
       const readGroups = async (): Promise<TargetGroupView[]> => {
         if (!reads.targetHealth && groupsRead) return groupsRead.groups
         const at = clock.now()
@@ -349,13 +387,18 @@ export function createObserver(
         target.listenerRules ? traffic(target.listenerRules) : undefined
       ])
       const deployments = answer.services?.[0]?.deployments ?? []
+      const checks =
+        target.targetGroupArns.length > 0 ? await healthChecks(elb, target.targetGroupArns) : undefined
       const refresh = needsTaskRefresh(deployments)
       if (refresh.refresh) await refreshTasks(refresh.stopsPossible)
       return {
         at: clock.now(),
         deployments: deployments.map(toDeployment),
         tasks: [...tasks.values()].map(t => toTask(t, instanceIds)),
-        targetGroups: groups,
+        targetGroups: groups.map(g => {
+          const check = checks?.get(g.arn)
+          return check ? { ...g, healthCheck: check } : g
+        }),
         ...(deployment !== undefined && { serviceDeployment: deployment }),
         ...(split !== undefined && { traffic: split })
       }

@@ -8,6 +8,7 @@
 // and tasks whose targets are unhealthy after the health-check grace period. ECS's own circuit
 // breaker waits for half the desired count (at least 3) and is usually slower than this.
 import { revisionName, shortId, targetGroupName } from '../aws/names.js'
+import type { RolloutTimeline } from './timeline.js'
 import type { LoadBalancerTarget } from '../service/plan.js'
 import type {
   DeploymentView,
@@ -75,6 +76,8 @@ export interface Progress {
   readonly nextChangeWithinMs?: number
   /** One line for the log; the loop prints it only when it differs from the last one. */
   readonly line: string
+  /** Set on the watch's last decision: where the rollout's time went (timeline.ts). */
+  readonly timeline?: RolloutTimeline
 }
 
 export interface Failure {
