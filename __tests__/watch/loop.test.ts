@@ -266,8 +266,9 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     })
     expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(2)
     expect(elbMock.commandCalls(DescribeTargetHealthCommand)).toHaveLength(2)
-    // Tasks were listed on the first poll only: the counts did not move and the task is settled.
-    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(2)
+    // Tasks were listed on the first poll only: the counts did not move and the task is settled;
+    // STOPPED ones not at all, as ECS counted no failed task.
+    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(1)
     expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(1)
     expect(second.tasks).toHaveLength(1)
   })
@@ -311,8 +312,8 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     // Read on the first poll, on the second (the counts had just been seen) and on the fourth
     // (the older deployment's counts moved on the third); never on the third.
     expect(elbMock.commandCalls(DescribeTargetHealthCommand)).toHaveLength(3)
-    // Our counts never moved: tasks listed once, STOPPED once (the first refresh).
-    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(2)
+    // Our counts never moved: tasks listed once, and STOPPED ones never (no failed task counted).
+    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(1)
     // The deregistration delay: asked once, alongside the first poll.
     expect(elbMock.commandCalls(DescribeTargetGroupAttributesCommand)).toHaveLength(1)
   })
@@ -419,7 +420,6 @@ describe('createObserver (aws-sdk-client-mock)', () => {
       .resolves({ services: [{ deployments: [{ ...deployment(1), failedTasks: 1 }] }] })
     ecsMock
       .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
-      .resolvesOnce({ taskArns: [] })
       .resolves({ taskArns: [stoppedTask.taskArn as string] })
     ecsMock
       .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
@@ -510,6 +510,6 @@ describe('watchLoop', () => {
       { deploymentId: 'x', startedAt: 0, timeoutMs: 60 * 60_000 },
       { clock, log: () => undefined, backoff: BACKOFF }
     )
-    expect(sleeps).toEqual([700, 300, 300, 300])
+    expect(sleeps).toEqual([700, 300, 300, 330])
   })
 })

@@ -70,7 +70,11 @@ export async function watchLoop<T>(
       const decision = judge(await observe(lastDecision))
       errors = 0
       if (decision.progress.line !== lastLine) log(decision.progress.line)
-      changed = decision.progress.line !== lastLine || transitionPending(decision.progress)
+      // Targets in their initial checks keep the polls quick, unless the decision knows when
+      // their checks can end (then the loop sleeps to that moment).
+      changed =
+        decision.progress.line !== lastLine ||
+        (transitionPending(decision.progress) && decision.progress.nextChangeWithinMs === undefined)
       lastLine = decision.progress.line
       lastDecision = decision
       dueWithinMs = decision.progress.nextChangeWithinMs

@@ -64,6 +64,8 @@ export interface TargetView {
   readonly description?: string
   /** For a draining target: when the observer first saw it draining (clock ms). */
   readonly drainingSince?: number
+  /** For a target in its initial checks: the earliest it can have been registered (clock ms). */
+  readonly initialSince?: number
 }
 
 export interface TargetGroupView {
@@ -72,7 +74,11 @@ export interface TargetGroupView {
   /** The group's deregistration delay, read once its first draining target is seen. */
   readonly deregistrationDelayMs?: number
   /** The group's health checks (DescribeTargetGroups, read once per run), when they could be read. */
-  readonly healthCheck?: { readonly intervalSeconds: number; readonly healthyThreshold: number }
+  readonly healthCheck?: {
+    readonly intervalSeconds: number
+    readonly healthyThreshold: number
+    readonly unhealthyThreshold?: number
+  }
 }
 
 /** An ECS service deployment (DescribeServiceDeployments): the lifecycle of blue/green, linear, canary. */

@@ -71,7 +71,10 @@ export function healthChecks(
           if (g.TargetGroupArn && g.HealthCheckIntervalSeconds && g.HealthyThresholdCount)
             out.set(g.TargetGroupArn, {
               intervalSeconds: g.HealthCheckIntervalSeconds,
-              healthyThreshold: g.HealthyThresholdCount
+              healthyThreshold: g.HealthyThresholdCount,
+              ...(g.UnhealthyThresholdCount !== undefined && {
+                unhealthyThreshold: g.UnhealthyThresholdCount
+              })
             })
         return out
       })
@@ -197,7 +200,6 @@ export function createObserver(
   let lastOurCounts = ''
   let countsMoved = true
   let lastTaskRefresh = -Infinity
-  let listedStopped = false
   let ourFailed: number | undefined
 
   async function listArns(desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]> {
@@ -231,11 +233,11 @@ export function createObserver(
     const vanished = [...tasks.values()].some(
       t => isOurs(t) && t.lastStatus !== 'STOPPED' && t.taskArn !== undefined && !runningSet.has(t.taskArn)
     )
-    const listStopped = !listedStopped || stopsPossible || vanished
+    // (A new deployment has no stopped task: the first refresh lists them only when ECS counted one.)
+    const listStopped = stopsPossible || vanished
     const stopped = listStopped
       ? await listArns('STOPPED')
       : [...tasks.values()].filter(t => t.lastStatus === 'STOPPED').map(t => t.taskArn ?? '')
-    listedStopped = true
     const listed = new Set([...running, ...stopped])
     // A task already seen as STOPPED is final; everything else is described again.
     const toDescribe = [...listed].filter(arn => tasks.get(arn)?.lastStatus !== 'STOPPED')
@@ -282,7 +284,7 @@ export function createObserver(
       : `gone:${deployments.map(d => d.id).join(',')}`
     const moved = ourCounts !== lastOurCounts
     lastOurCounts = ourCounts
-    const stopsPossible = ours?.failedTasks !== ourFailed
+    const stopsPossible = ours?.failedTasks !== ourFailed && (ours?.failedTasks ?? 0) > 0
     ourFailed = ours?.failedTasks
     if (moved || clock.now() - lastTaskRefresh >= TASK_REFRESH_MS) return { refresh: true, stopsPossible }
     // Container health, when it is the gate, changes without the counts moving.
@@ -298,6 +300,10 @@ export function createObserver(
   const drainingSeen = new Map<string, number>()
   /** When each target was last seen in another state than draining. */
   const seenBefore = new Map<string, number>()
+  /** When each target in its initial checks was registered, at the earliest. */
+  const initialSeen = new Map<string, number>()
+  /** The last DescribeTargetHealth read, per group: a target first seen after it registered since. */
+  const lastHealthRead = new Map<string, number>()
 
   async function targetGroups(): Promise<TargetGroupView[]> {
     // Asked before the answer comes, so the poll's time is when AWS was asked at the latest.
@@ -310,20 +316,27 @@ export function createObserver(
           const id = d.Target?.Id ?? '?'
           const state = d.TargetHealth?.State ?? 'unknown'
           const key = `${arn}|${id}:${d.Target?.Port ?? ''}`
+          const known = seenBefore.has(key) || drainingSeen.has(key)
           // The drain began after the last poll that saw the target in another state: the
           // earliest it can end is counted from there, and the hot window covers the rest.
           if (state === 'draining' && !drainingSeen.has(key))
             drainingSeen.set(key, seenBefore.get(key) ?? now)
           if (state !== 'draining') seenBefore.set(key, now)
+          // New since the group's previous read: registered after it (unknown without one, or
+          // for a target already there then: no hint).
+          const previous = lastHealthRead.get(arn)
+          if (state === 'initial' && !known && previous !== undefined) initialSeen.set(key, previous)
           return {
             id,
             ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
             state,
             ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
             ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description }),
-            ...(state === 'draining' && { drainingSince: drainingSeen.get(key) })
+            ...(state === 'draining' && { drainingSince: drainingSeen.get(key) }),
+            ...(state === 'initial' && { initialSince: initialSeen.get(key) })
           }
         })
+        lastHealthRead.set(arn, now)
         const delay = targets.some(t => t.state === 'draining')
           ? await deregistrationDelayMs(elb, arn)
           : undefined

@@ -29,6 +29,8 @@ export function planReads(
   if (now - targetHealthReadAt >= TARGET_HEALTH_REFRESH_MS) return { targetHealth: true }
   const p = last.progress
   if (p.targetGroups.length === 0) return { targetHealth: false }
+  // None of our tasks runs yet: no target of ours to see (a task that starts moves the counts).
+  if (p.running === 0 && p.targetGroups.every(g => g.expected === 0)) return { targetHealth: false }
   const settled =
     p.running === p.desired &&
     p.pending === 0 &&
@@ -39,13 +41,21 @@ export function planReads(
 export interface HotWindow {
   /** The shortest sleep, even for a change due now. */
   readonly minMs: number
-  /** Between polls once the change is due. */
+  /** Between polls once the change is due: the first interval, growing by `factor` up to `maxIntervalMs`. */
   readonly intervalMs: number
+  readonly factor: number
+  readonly maxIntervalMs: number
   /** How long after the due moment the short interval is kept. */
   readonly lengthMs: number
 }
 
-export const HOT_WINDOW: HotWindow = { minMs: 50, intervalMs: 300, lengthMs: 20_000 }
+export const HOT_WINDOW: HotWindow = {
+  minMs: 50,
+  intervalMs: 300,
+  factor: 1.1,
+  maxIntervalMs: 1000,
+  lengthMs: 20_000
+}
 
 /**
  * The sleep before the next poll. `delay` is the backoff's; `dueWithinMs` the decision's hint of
@@ -70,6 +80,11 @@ export function nextSleep(
     }
     until ??= now + w.lengthMs
   }
-  if (until !== undefined && now < until) return { sleepMs: Math.min(delay, w.intervalMs), hotUntil: until }
+  if (until !== undefined && now < until) {
+    // The change is due: the first polls come quickly, then a little less so (it may come late).
+    const since = Math.max(0, now - (until - w.lengthMs))
+    const grown = w.intervalMs * Math.pow(w.factor, Math.floor(since / w.intervalMs / 2))
+    return { sleepMs: Math.min(delay, Math.round(Math.min(w.maxIntervalMs, grown))), hotUntil: until }
+  }
   return { sleepMs: delay, hotUntil: until }
 }
