@@ -53,7 +53,7 @@ export const HOT_WINDOW: HotWindow = {
   minMs: 50,
   intervalMs: 300,
   factor: 1.1,
-  maxIntervalMs: 1000,
+  maxIntervalMs: 500,
   lengthMs: 20_000
 }
 
