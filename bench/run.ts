@@ -5,10 +5,21 @@
 // scenarios with that action (inputs mapped for aws-actions/amazon-ecs-deploy-task-definition).
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { ECSClient, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs'
+import {
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyTargetGroupAttributesCommand,
+  ModifyTargetGroupCommand
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import {
+  CloudWatchLogsClient,
+  DescribeLogStreamsCommand,
+  GetLogEventsCommand
+} from '@aws-sdk/client-cloudwatch-logs'
 import { startSimulator } from '../sim/index.js'
-import type { Behaviours, CallRecord, RunningSimulator, SimMilestone } from '../sim/contract.js'
+import type { Behaviours, CallRecord, FaultSpec, RunningSimulator, SimMilestone } from '../sim/contract.js'
 import { REPO_ROOT, runAction, type ActionRun } from '../scripts/lib/run-action.js'
 import { spread, type Spread } from './stats.js'
 
@@ -20,8 +31,9 @@ const IMAGE_REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
 type EvidencePicker = (
   milestones: readonly SimMilestone[],
   simStart: number,
-  actionStart: number
-) => number | undefined
+  actionStart: number,
+  sim: RunningSimulator
+) => number | undefined | Promise<number | undefined>
 
 interface Scenario {
   readonly name: string
@@ -33,6 +45,16 @@ interface Scenario {
   readonly evidence: EvidencePicker
   /** A line of the action's log that announces the verdict (for failures: the rollback starting). */
   readonly verdictLine?: RegExp
+  /** Simulator faults for the whole run (throttling). */
+  readonly faults?: readonly FaultSpec[]
+  /** More inputs of ours (migrate-command); a scenario with them is not run with the peer. */
+  readonly inputs?: Readonly<Record<string, string>>
+  /** This scenario's time scale, instead of BENCH_TIME_SCALE. */
+  readonly timeScale?: number
+  /** Changes to the fixture before the action starts (through the SDK, as a person would). */
+  readonly setup?: (sim: RunningSimulator) => Promise<void>
+  /** Lines the action must print (every migrate log line). */
+  readonly mustPrint?: readonly string[]
 }
 
 const afterStart =
@@ -45,11 +67,111 @@ const afterStart =
 
 const newRevisionStopped = (m: SimMilestone): boolean => !String(m.detail.taskDefinition ?? '').endsWith(':1')
 
+const MIGRATE = 'python manage.py migrate --no-input'
+const MIGRATE_LINES = [
+  'Operations to perform:',
+  '  Apply all migrations: admin, auth, shop',
+  'Running migrations:',
+  '  Applying shop.0042_orders... OK',
+  'Traceback-like last line written just before the exit'
+]
+
+const simCredentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' }
+
+/** When the migrate container exited: its last log line is written 1 ms before the exit. */
+async function migrateExit(sim: RunningSimulator): Promise<number | undefined> {
+  const logs = new CloudWatchLogsClient({
+    region: 'us-east-1',
+    endpoint: sim.url,
+    credentials: simCredentials
+  })
+  try {
+    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/ecs/web' }))
+    for (const stream of streams.logStreams ?? []) {
+      const events = await logs.send(
+        new GetLogEventsCommand({
+          logGroupName: '/ecs/web',
+          logStreamName: stream.logStreamName,
+          startFromHead: true
+        })
+      )
+      const last = events.events?.find(e => e.message === MIGRATE_LINES.at(-1))
+      if (last?.timestamp !== undefined) return last.timestamp + 1
+    }
+    return undefined
+  } finally {
+    logs.destroy()
+  }
+}
+
+/** AWS's defaults for a new target group: 300 s deregistration delay, 5 checks × 30 s to healthy. */
+async function awsDefaultTargetGroup(sim: RunningSimulator): Promise<void> {
+  const elb = new ElasticLoadBalancingV2Client({
+    region: 'us-east-1',
+    endpoint: sim.url,
+    credentials: simCredentials
+  })
+  try {
+    const groups = await elb.send(new DescribeTargetGroupsCommand({}))
+    for (const g of groups.TargetGroups ?? []) {
+      await elb.send(
+        new ModifyTargetGroupCommand({
+          TargetGroupArn: g.TargetGroupArn,
+          HealthCheckIntervalSeconds: 30,
+          HealthyThresholdCount: 5
+        })
+      )
+      await elb.send(
+        new ModifyTargetGroupAttributesCommand({
+          TargetGroupArn: g.TargetGroupArn,
+          Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '300' }]
+        })
+      )
+    }
+  } finally {
+    elb.destroy()
+  }
+}
+
+const THROTTLED: readonly FaultSpec[] = [
+  { operation: 'ecs:Describe*', throttleRatio: 0.3 },
+  { operation: 'elbv2:Describe*', throttleRatio: 0.3 }
+]
+
 const SCENARIOS: readonly Scenario[] = [
   {
     name: 'success',
     image: `${IMAGE_REPO}:v2`,
     behaviours: {},
+    expectSuccess: true,
+    evidence: afterStart('deployment-completed')
+  },
+  {
+    name: 'throttled-success',
+    image: `${IMAGE_REPO}:v2`,
+    behaviours: {},
+    faults: THROTTLED,
+    expectSuccess: true,
+    evidence: afterStart('deployment-completed')
+  },
+  {
+    name: 'migrate',
+    image: `${IMAGE_REPO}:v2`,
+    behaviours: { commands: { [MIGRATE]: { exitCode: 0, runSeconds: 6, logLines: MIGRATE_LINES } } },
+    inputs: { 'migrate-command': MIGRATE },
+    expectSuccess: true,
+    // From the migrate container's exit to the line that decides the migration.
+    evidence: (_m, _s, _a, sim) => migrateExit(sim),
+    verdictLine: /^migrate `.*` (succeeded|failed)/,
+    mustPrint: MIGRATE_LINES
+  },
+  {
+    name: 'aws-default-target-group',
+    image: `${IMAGE_REPO}:v2`,
+    behaviours: {},
+    // 300 s of deregistration delay and 5 × 30 s of health checks, at a tenth of real time.
+    timeScale: 0.1,
+    setup: awsDefaultTargetGroup,
     expectSuccess: true,
     evidence: afterStart('deployment-completed')
   },
@@ -116,6 +238,9 @@ interface Measurement {
   readonly calls: Readonly<Record<string, number>>
   readonly waitingMinutes: number
   readonly phases: Readonly<Record<string, number>>
+  /** The action's own calls (from its start) per second of its run. */
+  readonly callsPerSecond: number
+  readonly missingLines: number
 }
 
 function countCalls(calls: readonly CallRecord[]): Record<string, number> {
@@ -167,10 +292,14 @@ async function peerTaskDefinitionFile(sim: RunningSimulator, image: string): Pro
 }
 
 async function measure(scenario: Scenario, peerDir?: string): Promise<Measurement> {
-  const sim = await startSimulator({ fixture: scenario.fixture ?? 'django-web', timeScale: TIME_SCALE })
+  const sim = await startSimulator({
+    fixture: scenario.fixture ?? 'django-web',
+    timeScale: scenario.timeScale ?? TIME_SCALE
+  })
   const simStart = Date.now()
   try {
     await sim.control.setBehaviours(scenario.behaviours)
+    await scenario.setup?.(sim)
     const lines: { line: string; at: number }[] = []
     let spawnedAt = 0
     const env = { AWS_ENDPOINT_URL: sim.url }
@@ -182,7 +311,16 @@ async function measure(scenario: Scenario, peerDir?: string): Promise<Measuremen
           'wait-for-service-stability': 'true',
           'wait-for-minutes': '10'
         }
-      : { cluster: 'demo', service: 'web', image: scenario.image, 'wait-for-minutes': '10' }
+      : {
+          cluster: 'demo',
+          service: 'web',
+          image: scenario.image,
+          'wait-for-minutes': '10',
+          ...scenario.inputs
+        }
+    if (scenario.faults) await sim.control.setFaults(scenario.faults)
+    // The bench's own calls (set-up, the peer's task-definition file) come before this many.
+    const before = (await sim.control.calls()).length
     const actionStart = Date.now()
     const run: ActionRun = await runAction({
       inputs,
@@ -195,15 +333,19 @@ async function measure(scenario: Scenario, peerDir?: string): Promise<Measuremen
       onLine: (line, at) => lines.push({ line, at })
     })
     const exitedAt = Date.now()
-    const calls = await sim.control.calls()
+    await sim.control.setFaults([])
+    const allCalls = await sim.control.calls()
+    // The action's own calls: not the bench's set-up, nor what it reads afterwards.
+    const calls = allCalls.slice(before).filter(c => simStart + c.at <= exitedAt + 1000)
     const milestones = await sim.control.milestones()
-    const evidenceAt = scenario.evidence(milestones, simStart, actionStart)
+    const evidenceAt = await scenario.evidence(milestones, simStart, actionStart, sim)
     const verdictAt = scenario.verdictLine
       ? (lines.find(l => scenario.verdictLine?.test(l.line))?.at ?? exitedAt)
       : exitedAt
     // The action's own first call: the peer's set-up reads the task definition before it starts.
-    const firstCall = calls.find(c => simStart + c.at >= spawnedAt)
+    const firstCall = calls[0]
     const succeeded = run.exitCode === 0
+    const printed = new Set(lines.map(l => l.line))
     return {
       verdictLatencyMs: evidenceAt === undefined ? undefined : Math.max(0, verdictAt - evidenceAt),
       coldStartMs: firstCall ? simStart + firstCall.at - spawnedAt : undefined,
@@ -212,7 +354,9 @@ async function measure(scenario: Scenario, peerDir?: string): Promise<Measuremen
       correct: succeeded === scenario.expectSuccess,
       calls: countCalls(calls),
       waitingMinutes: (exitedAt - actionStart) / 60_000,
-      phases: phaseDurations(lines)
+      phases: phaseDurations(lines),
+      callsPerSecond: calls.length / Math.max(0.001, (exitedAt - spawnedAt) / 1000),
+      missingLines: (scenario.mustPrint ?? []).filter(l => !printed.has(l)).length
     }
   } finally {
     await sim.close()
@@ -239,6 +383,8 @@ interface ScenarioResult {
   readonly totalMs: Spread
   readonly callsPerDeploy: Record<string, number>
   readonly callsPerWaitingMinute: number
+  readonly callsPerSecond: number
+  readonly missingLines: number
   readonly phasesMs: Record<string, number>
 }
 
@@ -262,6 +408,8 @@ function summarise(scenario: string, tool: string, ms: readonly Measurement[]): 
     totalMs: spread(ms.map(m => m.totalMs)) as Spread,
     callsPerDeploy: Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     callsPerWaitingMinute: minutes > 0 ? Math.round(totalCalls / minutes) : 0,
+    callsPerSecond: Math.round((ms.reduce((sum, m) => sum + m.callsPerSecond, 0) / ms.length) * 100) / 100,
+    missingLines: ms.reduce((sum, m) => sum + m.missingLines, 0),
     phasesMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]))
   }
 }
@@ -277,7 +425,8 @@ async function main(): Promise<void> {
     if (SELECTED.length > 0 && !SELECTED.includes(scenario.name)) continue
     for (const tool of tools) {
       // The peer action knows only rolling updates through UpdateService.
-      if (tool.dir && scenario.fixture !== undefined) continue
+      // Nor migrations.
+      if (tool.dir && (scenario.fixture !== undefined || scenario.inputs !== undefined)) continue
       const ms: Measurement[] = []
       for (let i = 0; i < RUNS; i++) {
         process.stderr.write(`bench: ${scenario.name} with ${tool.name}, run ${i + 1}/${RUNS}\n`)
@@ -288,17 +437,17 @@ async function main(): Promise<void> {
   }
   const bundleBytes = distSize()
   console.log(
-    `\nBundle: ${(bundleBytes / 1e6).toFixed(2)} MB (${bundleBytes} bytes) in dist/ (budget 1.5 MB)`
+    `\nBundle: ${(bundleBytes / 1e6).toFixed(2)} MB (${bundleBytes} bytes) in dist/ (budget 1.85 MB)`
   )
-  console.log(`Runs per scenario: ${RUNS}, time scale ${TIME_SCALE}\n`)
+  console.log(`Runs per scenario: ${RUNS}, time scale ${TIME_SCALE} unless the scenario sets its own\n`)
   console.log(
-    '| scenario | tool | correct | verdict latency, median (min–max) | cold start | total | calls/deploy | calls/min waiting |'
+    '| scenario | tool | correct | verdict latency, median (min–max) | cold start | total | calls/deploy | calls/s | lines missing |'
   )
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
   for (const r of results) {
     const calls = Object.values(r.callsPerDeploy).reduce((a, b) => a + b, 0)
     console.log(
-      `| ${r.scenario} | ${r.tool} | ${r.correct}/${r.runs} | ${fmt(r.verdictLatencyMs)} | ${fmt(r.coldStartMs)} | ${fmt(r.totalMs)} | ${calls.toFixed(0)} | ${r.callsPerWaitingMinute} |`
+      `| ${r.scenario} | ${r.tool} | ${r.correct}/${r.runs} | ${fmt(r.verdictLatencyMs)} | ${fmt(r.coldStartMs)} | ${fmt(r.totalMs)} | ${calls.toFixed(0)} | ${r.callsPerSecond.toFixed(2)} | ${r.missingLines} |`
     )
   }
   if (tools.length > 1) {
@@ -317,7 +466,7 @@ async function main(): Promise<void> {
   for (const r of results.filter(r => r.tool === 'ecs-ship'))
     console.log(`  ${r.scenario}: ${JSON.stringify(r.phasesMs)}`)
   writeFileSync(
-    join(REPO_ROOT, 'bench/results.json'),
+    resolve(REPO_ROOT, process.env.BENCH_OUT ?? 'bench/results.json'),
     JSON.stringify(
       { measuredAt: new Date().toISOString(), runs: RUNS, timeScale: TIME_SCALE, bundleBytes, results },
       null,

@@ -61,8 +61,8 @@ beforeEach(() => {
   requests = 0
 })
 
-/** Three tries, and short timeouts so the no-answer case ends in about a second. */
-const LIMITS: CallLimits = { maxAttempts: 3, connectMs: 1000, answerMs: 300, silenceMs: 300 }
+/** Three tries, short pauses and short timeouts so the no-answer case ends in about a second. */
+const LIMITS: CallLimits = { maxAttempts: 3, retryStepMs: 10, connectMs: 1000, answerMs: 300, silenceMs: 300 }
 
 async function failureOf(send: () => Promise<unknown>): Promise<unknown> {
   try {

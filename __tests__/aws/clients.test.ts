@@ -22,11 +22,11 @@ describe('AWS clients', () => {
     expect([ACTION_NAME, ACTION_VERSION]).toEqual([pkg.name, pkg.version])
   })
 
-  it('every client gets the region, adaptive retries and our user agent on the wire', async () => {
+  it('every client gets the region, standard retries and our user agent on the wire', async () => {
     const clients = createAwsClients('eu-west-1')
     const ecs = await clients.ecs()
     expect(await ecs.config.region()).toBe('eu-west-1')
-    expect(await ecs.config.retryStrategy()).toMatchObject({ mode: 'adaptive' })
+    expect(await ecs.config.retryStrategy()).toMatchObject({ mode: 'standard' })
 
     // Stop the request after it is signed, before it leaves, and look at it.
     let sent: { hostname?: string; headers?: Record<string, string> } | undefined

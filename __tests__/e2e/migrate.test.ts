@@ -170,7 +170,7 @@ describe('migrate on the simulator, end to end', () => {
     const run = await deploy({ image: `${REPO}:v7`, 'migrate-command': MIGRATE })
     if (run.exitCode !== 1) throw new Error(explain(run))
     const reason =
-      /the task could not be started: ECS RunTask \(task definition web:2, cluster demo\) failed after 6 tries( in \d+ s)?: (?:ServerException|ServiceUnavailableException)/
+      /the task could not be started: ECS RunTask \(task definition web:2, cluster demo\) failed after 3 tries( in \d+ s)?: (?:ServerException|ServiceUnavailableException)/
     expect(errorLine(run)).toMatch(/migration failed: python manage\.py migrate --no-input: /)
     expect(errorLine(run)).toMatch(reason)
     expect(run.summary).toContain('### Migrations')

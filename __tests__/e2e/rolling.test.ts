@@ -53,6 +53,12 @@ describe('rolling deploy on the simulator', () => {
     expect(run.stdout).toContain('+ containerDefinitions[web].environment RELEASE=v2')
     expect(run.stdout).toMatch(/healthy: \d+\/\d+ tasks RUNNING; every target healthy in /)
     expect(run.summary).toContain('✅ succeeded')
+    // The advisor: the fixture's target group drains for 30 s and checks 2 × 10 s, read from AWS.
+    expect(run.summary).toContain('### Where the time went')
+    expect(run.summary).toMatch(
+      /\| (\*\*)?old targets draining(\*\* \(dominant\))? \| \d+(\.\d)? s \| 30 s \(target group deregistration_delay\.timeout_seconds\) \|/
+    )
+    expect(run.summary).toContain('2 checks × 10 s (HealthyThresholdCount × HealthCheckIntervalSeconds)')
     expect(names(mutating(await sim.control.calls()))).toEqual([
       'ecs:RegisterTaskDefinition',
       'ecs:UpdateService'

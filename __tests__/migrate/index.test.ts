@@ -66,6 +66,10 @@ function scenario(options: {
   logs?: readonly ({ text: string } & ({ visibleAtMs: number } | { afterStopSeenMs: number }))[]
   stopCode?: Task['stopCode']
   stoppedReason?: string
+  /** The container's exit code shows this long before the task is STOPPED (DEACTIVATING until then). */
+  exitedBeforeStoppedMs?: number
+  /** The task's executionStoppedAt, relative to when the exit code first shows (AWS's clock). */
+  executionStoppedAtMs?: number
 }) {
   const clock = fakeClock(0)
   const ecs = new ECSClient({ region: 'us-east-1' })
@@ -93,25 +97,42 @@ function scenario(options: {
     const stopped =
       elapsed >= stopsAt || (stopRequestedAt !== undefined && clock.now() >= stopRequestedAt + 5000)
     const exitCode = stopRequestedAt !== undefined ? 137 : options.exitCode
-    const task: Task = stopped
+    const exitedAt = stopsAt - (options.exitedBeforeStoppedMs ?? 0)
+    const executionStoppedAt =
+      options.executionStoppedAtMs !== undefined
+        ? { executionStoppedAt: new Date(started + exitedAt + options.executionStoppedAtMs) }
+        : {}
+    const exited = !stopped && stopRequestedAt === undefined && elapsed >= exitedAt
+    const task: Task = exited
       ? {
           taskArn: arn,
-          lastStatus: 'STOPPED',
-          stopCode:
-            options.stopCode ??
-            (stopRequestedAt !== undefined ? 'UserInitiated' : 'EssentialContainerExited'),
-          stoppedReason: options.stoppedReason ?? 'Essential container in task exited',
+          lastStatus: 'DEACTIVATING',
+          ...executionStoppedAt,
           containers: [
             { name: 'web', ...(exitCode !== undefined && { exitCode }) },
-            { name: 'datadog-agent', exitCode: 143 }
+            { name: 'datadog-agent' }
           ]
         }
-      : {
-          taskArn: arn,
-          lastStatus: elapsed < 4000 ? 'PROVISIONING' : 'RUNNING',
-          containers: [{ name: 'web' }]
-        }
-    if (stopped) stopSeenAt ??= clock.now()
+      : stopped
+        ? {
+            taskArn: arn,
+            lastStatus: 'STOPPED',
+            ...executionStoppedAt,
+            stopCode:
+              options.stopCode ??
+              (stopRequestedAt !== undefined ? 'UserInitiated' : 'EssentialContainerExited'),
+            stoppedReason: options.stoppedReason ?? 'Essential container in task exited',
+            containers: [
+              { name: 'web', ...(exitCode !== undefined && { exitCode }) },
+              { name: 'datadog-agent', exitCode: 143 }
+            ]
+          }
+        : {
+            taskArn: arn,
+            lastStatus: elapsed < 4000 ? 'PROVISIONING' : 'RUNNING',
+            containers: [{ name: 'web' }]
+          }
+    if (stopped || exited) stopSeenAt ??= clock.now()
     return { tasks: [task], failures: [] }
   })
   const stream = options.logs ?? []
@@ -148,7 +169,7 @@ function scenario(options: {
     logsMock,
     streamNames,
     logReadsAt,
-    /** When DescribeTasks first showed the task STOPPED. */
+    /** When DescribeTasks first showed the container's exit code (or the task STOPPED). */
     stopSeenAt: () => stopSeenAt,
     deps: {
       ecs,
@@ -232,7 +253,8 @@ describe('runMigrations', () => {
     const sleeps: number[] = []
     const sleep = s.clock.sleep
     s.clock.sleep = async ms => {
-      sleeps.push(ms)
+      // The task's polls only: the log's drain after the exit is paced on its own.
+      if (s.stopSeenAt() === undefined) sleeps.push(ms)
       await sleep(ms)
     }
     await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
@@ -613,11 +635,28 @@ describe('runMigrations', () => {
     })
   })
 
-  describe('log lines that arrive after the task stopped', () => {
-    it('keeps reading while lines still come, until two reads in a row bring nothing', async () => {
-      const late = [1000, 3000, 5000].map((ms, i) => ({ text: `late ${i + 1}`, afterStopSeenMs: ms }))
+  describe('decided on the exit code; the log drained on AWS time', () => {
+    it('decides when the container has an exit code, without waiting for the task to be STOPPED', async () => {
       const s = scenario({
-        exitCode: 0,
+        exitCode: 1,
+        stopsAtMs: 60_000,
+        exitedBeforeStoppedMs: 40_000,
+        logs: [{ text: 'Traceback (most recent call last):', visibleAtMs: 5000 }]
+      })
+      const out = recorder()
+      const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
+      expect(result.tasks[0]).toMatchObject({ exitCode: 1, succeeded: false })
+      // Seen exited at about 20 s; the task would be STOPPED only at 60 s.
+      expect(s.stopSeenAt()).toBeLessThan(25_000)
+      expect(s.clock.now() - s.stopSeenAt()!).toBeLessThanOrEqual(1250)
+      expect(out.lines).toContain('task task1: container web exited')
+      expect(out.lines).not.toContain('task task1: STOPPED')
+    })
+
+    it('reads every 250 ms until a read 1 s after the exit brings nothing, printing every late line', async () => {
+      const late = [100, 600, 900].map((ms, i) => ({ text: `late ${i + 1}`, afterStopSeenMs: ms }))
+      const s = scenario({
+        exitCode: 1,
         stopsAtMs: 20_000,
         logs: [{ text: 'early', visibleAtMs: 5000 }, ...late]
       })
@@ -625,33 +664,51 @@ describe('runMigrations', () => {
       const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
       expect(result.tasks[0]!.lastLogLines).toEqual(['early', 'late 1', 'late 2', 'late 3'])
       expect(out.lines.filter(l => l.startsWith('late'))).toEqual(['late 1', 'late 2', 'late 3'])
-      // Reads 2 s apart (the shortest poll interval) after STOPPED: three bring a line, two nothing.
-      const after = readsAfterStop(s)
-      expect(after).toEqual([2000, 4000, 6000, 8000, 10_000])
-      // The duration ends when the task stopped, not when we stopped reading.
+      // 'late 3' came at 1000; the read at 1250 is the empty one past the margin.
+      expect(readsAfterStop(s)).toEqual([250, 500, 750, 1000, 1250])
+      // The verdict line follows the last log line.
+      expect(out.lines.indexOf('late 3')).toBeLessThan(out.lines.findIndex(l => l.startsWith('migrate `')))
+      // The duration ends when the exit was seen, not when we stopped reading.
       expect(result.tasks[0]!.durationMs).toBe(s.stopSeenAt())
     })
 
-    it('stops after two empty reads when nothing more comes', async () => {
-      const s = scenario({ exitCode: 0, stopsAtMs: 20_000, logs: [{ text: 'only', visibleAtMs: 5000 }] })
+    it("counts the margin from the task's executionStoppedAt when AWS says the container stopped earlier", async () => {
+      const s = scenario({
+        exitCode: 0,
+        stopsAtMs: 22_000,
+        executionStoppedAtMs: -500,
+        logs: [{ text: 'only', visibleAtMs: 5000 }]
+      })
       await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
-      const after = readsAfterStop(s)
-      expect(after).toEqual([2000, 4000])
+      // The container stopped at 21.5 s by AWS's clock and the poll at 22.25 s saw it: one empty
+      // read at 22.5 s ends the drain (without executionStoppedAt it would end at 23.25 s).
+      expect(s.stopSeenAt()).toBe(22_250)
+      expect(readsAfterStop(s)).toEqual([250])
     })
 
-    it('gives up after about 10 s even when lines keep coming', async () => {
-      const endless = Array.from({ length: 60 }, (_, i) => ({
+    it("never trusts an executionStoppedAt later than the answer that showed it (AWS's clock ahead)", async () => {
+      const s = scenario({
+        exitCode: 0,
+        stopsAtMs: 20_000,
+        executionStoppedAtMs: 5000,
+        logs: [{ text: 'only', visibleAtMs: 5000 }]
+      })
+      await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+      expect(readsAfterStop(s)).toEqual([250, 500, 750, 1000])
+    })
+
+    it('gives up after 10 s or 40 reads even when lines keep coming', async () => {
+      const endless = Array.from({ length: 200 }, (_, i) => ({
         text: `chatty ${i + 1}`,
-        afterStopSeenMs: (i + 1) * 1000
+        afterStopSeenMs: (i + 1) * 100
       }))
       const s = scenario({ exitCode: 0, stopsAtMs: 20_000, logs: endless })
       const out = recorder()
       await runMigrations(MIGRATE, { ...s.deps, output: out })
       const after = readsAfterStop(s)
-      expect(after.length).toBeLessThanOrEqual(5)
+      expect(after.length).toBeLessThanOrEqual(40)
       expect(Math.max(...after)).toBeLessThanOrEqual(10_000)
       expect(s.clock.now() - s.stopSeenAt()!).toBeLessThanOrEqual(10_000)
-      expect(out.lines.filter(l => l.startsWith('chatty')).length).toBe(10)
     })
   })
 })

@@ -266,11 +266,58 @@ describe('createObserver (aws-sdk-client-mock)', () => {
     })
     expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(2)
     expect(elbMock.commandCalls(DescribeTargetHealthCommand)).toHaveLength(2)
-    // Tasks were listed on the first poll only: the counts did not move and the task is settled.
-    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(2)
+    // Tasks were listed on the first poll only: the counts did not move and the task is settled;
+    // STOPPED ones not at all, as ECS counted no failed task.
+    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(1)
     expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(1)
     expect(second.tasks).toHaveLength(1)
   })
+  it('lean polls: target health left out once ours are healthy, STOPPED listed only when one of ours may have stopped, older counts ignored', async () => {
+    const older = (runningCount: number): Deployment => ({
+      id: 'ecs-svc/111',
+      status: 'ACTIVE',
+      taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7',
+      desiredCount: runningCount,
+      runningCount,
+      pendingCount: 0,
+      failedTasks: 0
+    })
+    const answers = [
+      [deployment(1), older(1)],
+      [deployment(1), older(1)],
+      [deployment(1), older(0)],
+      [deployment(1), older(0)]
+    ]
+    let poll = 0
+    ecsMock.on(DescribeServicesCommand).callsFake(() => ({ services: [{ deployments: answers[poll] }] }))
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
+      .resolves({ taskArns: [runningTask.taskArn as string] })
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] })
+    ecsMock.on(DescribeTasksCommand).resolves({ tasks: [runningTask] })
+    elbMock.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: '10.0.1.5', Port: 8000 }, TargetHealth: { State: 'healthy' } }
+      ]
+    })
+    const { decide } = await import('../../src/watch/verdict.js')
+    const clock = fakeClock(0)
+    const observer = webObserver(clock)
+    let last
+    for (; poll < answers.length; poll++) {
+      const seen = await observer.observe(last)
+      last = decide(seen, context()).progress
+      clock.advance(1000)
+    }
+    // Read on the first poll, on the second (the counts had just been seen) and on the fourth
+    // (the older deployment's counts moved on the third); never on the third.
+    expect(elbMock.commandCalls(DescribeTargetHealthCommand)).toHaveLength(3)
+    // Our counts never moved: tasks listed once, and STOPPED ones never (no failed task counted).
+    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(1)
+    // The deregistration delay: asked once, alongside the first poll.
+    expect(elbMock.commandCalls(DescribeTargetGroupAttributesCommand)).toHaveLength(1)
+  })
+
   it('bridge tasks: their container instance is looked up once, and the target is instance + host port', async () => {
     const bridgeTask: Task = {
       taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/demo/br1',
@@ -373,7 +420,6 @@ describe('createObserver (aws-sdk-client-mock)', () => {
       .resolves({ services: [{ deployments: [{ ...deployment(1), failedTasks: 1 }] }] })
     ecsMock
       .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
-      .resolvesOnce({ taskArns: [] })
       .resolves({ taskArns: [stoppedTask.taskArn as string] })
     ecsMock
       .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
@@ -430,7 +476,40 @@ describe('watchLoop', () => {
       { clock, log: () => undefined, backoff: BACKOFF }
     )
     expect(decision.kind).toBe('done')
-    // Backing off while quiet (2, 3, 4.5 s), then capped at the 5 s hint, then at the minimum.
-    expect(sleeps).toEqual([2000, 3000, 4500, 5000, 2000])
+    // Backing off while quiet (2, 3, 4.5 s), then capped at the 5 s hint, then, the change being
+    // due, the hot window's short interval.
+    expect(sleeps).toEqual([2000, 3000, 4500, 5000, 300])
+  })
+
+  it('sleeps to a change due sooner than the 2 s minimum, then polls it at the short interval', async () => {
+    const { watchLoop } = await import('../../src/watch/loop.js')
+    const clock = fakeClock(0)
+    const sleeps: number[] = []
+    const sleep = clock.sleep
+    clock.sleep = async ms => {
+      sleeps.push(ms)
+      await sleep(ms)
+    }
+    const progress = (line: string, nextChangeWithinMs?: number) => ({
+      running: 0,
+      pending: 0,
+      desired: 0,
+      failedTasks: 0,
+      deployments: 1,
+      targetGroups: [],
+      line,
+      ...(nextChangeWithinMs !== undefined && { nextChangeWithinMs })
+    })
+    let polls = 0
+    await watchLoop(
+      async () => ++polls,
+      n =>
+        n < 5
+          ? { kind: 'wait', reason: 'draining', progress: progress('draining', n === 1 ? 700 : 0) }
+          : { kind: 'done', reason: 'over', progress: progress('done') },
+      { deploymentId: 'x', startedAt: 0, timeoutMs: 60 * 60_000 },
+      { clock, log: () => undefined, backoff: BACKOFF }
+    )
+    expect(sleeps).toEqual([700, 300, 300, 330])
   })
 })

@@ -593,6 +593,37 @@ describe('decide: when the next change is due', () => {
     expect(decide(draining(), context).progress.nextChangeWithinMs).toBeUndefined()
   })
 
+  it("new targets in their initial checks: due when the group's checks can first end, counted from registration or the image pull", () => {
+    const initial = (pullStoppedAt?: number) =>
+      observe({
+        at: 30_000,
+        deployments: [deployment({ rolloutState: 'IN_PROGRESS' })],
+        tasks: [task(1, { ...(pullStoppedAt !== undefined && { pullStoppedAt }) })],
+        targetGroups: [
+          {
+            arn: TG,
+            healthCheck: { intervalSeconds: 10, healthyThreshold: 5, unhealthyThreshold: 2 },
+            targets: [target(1, 'initial', { initialSince: 20_000 })]
+          }
+        ]
+      })
+    // Unhealthy after 2 × 10 s comes before healthy after 5 × 10 s: 20 s + 20 s − 30 s.
+    expect(decide(initial(), context).progress.nextChangeWithinMs).toBe(10_000)
+    // The target registered after its task's image pull, which AWS says ended at 24 s.
+    expect(decide(initial(24_000), context).progress.nextChangeWithinMs).toBe(14_000)
+    // Without the group's settings: no hint.
+    const unknown = initial()
+    expect(
+      decide(
+        {
+          ...unknown,
+          targetGroups: [{ arn: TG, targets: [target(1, 'initial', { initialSince: 20_000 })] }]
+        },
+        context
+      ).progress.nextChangeWithinMs
+    ).toBeUndefined()
+  })
+
   it('older deployments with nothing running or draining are stopping their tasks: due now', () => {
     const stopping = observe({
       deployments: [deployment({ rolloutState: 'IN_PROGRESS' }), old({ runningCount: 0 })]

@@ -1,6 +1,6 @@
 // Every AWS SDK client carries these middlewares (src/aws/clients.ts adds them), so an error from any call
 // says which call failed, on which resource, and after how many tries: `ECS DescribeServices
-// (service web, cluster demo) failed after 6 tries in 24 s: ThrottlingException: Rate exceeded`
+// (service web, cluster demo) failed after 3 tries in 2 s: ThrottlingException: Rate exceeded`
 // instead of the bare `Rate exceeded`. The SDK's error is passed on as it was thrown (its name,
 // class and metadata untouched, so the watch loop and the strategies still branch on them); the
 // call is recorded beside it (errors.ts attachAwsCall) and describeError() words it.

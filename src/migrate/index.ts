@@ -22,6 +22,7 @@ import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../watch/p
 import type { Clock } from '../util/clock.js'
 import { markMigrationRunning } from './cancel.js'
 import { findEarlierMigration, findRunningMigration } from './concurrency.js'
+import { nextDrainStep, type DrainState } from './drain.js'
 import { LogTail } from './log-tail.js'
 import { decideOutcome, describeRunTaskFailures } from './outcome.js'
 import { buildRunTaskInput, logLocation, taskId } from './task-input.js'
@@ -86,13 +87,6 @@ class CommandAborted extends Error {
 const MAX_POLL_ERRORS = 5
 /** After StopTask, how long we wait for STOPPED so the last log lines can be read. */
 const STOP_WAIT_MS = 2 * 60_000
-/**
- * After STOPPED, the last lines reach CloudWatch Logs a few seconds late: we read until two reads
- * in a row bring nothing, at most this many times and for at most this long.
- */
-const LATE_LINE_READS = 5
-const LATE_LINE_WAIT_MS = 10_000
-
 /** Runs every command in order; stops at the first one that does not succeed. */
 export async function runMigrations(migrate: MigrateInputs, deps: MigrateDeps): Promise<MigrateResult> {
   const taskDefinitionArn = deps.taskDefinition.taskDefinitionArn
@@ -305,6 +299,8 @@ async function follow(
   let timedOut = false
   let stopFailed: string | undefined
   let stopDeadline = Number.POSITIVE_INFINITY
+  /** The drain's start: the exit code seen, and the read made right after (see drain.ts). */
+  let drain: DrainState | undefined
   try {
     // Bounded: every turn sleeps at least 1 ms of the clock, and the loop ends at the deadline
     // (plus at most STOP_WAIT_MS to see the stopped task after StopTask).
@@ -325,15 +321,32 @@ async function follow(
         }
         out.warning(`checking migrate task ${taskId(taskArn)} failed (${describeError(error)}); retrying`)
       }
+      const exited = exitCodeOf(task, containerName) !== undefined
+      const seenAt = clock.now()
       // Apart from the task's own poll: the log is a convenience, and a read of it never fails
       // the migration (LogTail warns instead of throwing).
-      changed = (await printLines()) > 0
+      const readAt = clock.now()
+      const read = await printLines()
+      changed = read > 0
       if (task?.lastStatus !== status) {
         status = task?.lastStatus
         changed = true
         if (status) out.info(`task ${taskId(taskArn)}: ${status}`)
       }
-      if (status === 'STOPPED') break
+      // The container's exit code decides; the task's STOPPED comes later (on Fargate, tens of
+      // seconds of deprovisioning) and adds nothing to the verdict.
+      if (exited || status === 'STOPPED') {
+        if (exited && status !== 'STOPPED')
+          out.info(`task ${taskId(taskArn)}: container ${containerName} exited`)
+        const stoppedAt = task?.executionStoppedAt
+        drain = {
+          exitSeenAt: seenAt,
+          ...(stoppedAt !== undefined && { executionStoppedAt: new Date(stoppedAt).getTime() }),
+          reads: 1,
+          lastRead: { at: readAt, lines: read }
+        }
+        break
+      }
       const now = clock.now()
       if (!timedOut && now >= deadline) {
         timedOut = true
@@ -367,7 +380,7 @@ async function follow(
   }
 
   const durationMs = clock.now() - started
-  if (tail) await readLateLines(printLines, clock, backoff.minMs)
+  if (tail && drain) await drainLog(printLines, clock, drain)
   const lastLogLines = tail?.lastLines() ?? []
   const base = { command, taskArn, durationMs, lastLogLines }
   if (timedOut) {
@@ -391,18 +404,26 @@ async function follow(
   }
 }
 
+/** The migrate container's exit code, once it has one. */
+function exitCodeOf(task: Task | undefined, containerName: string): number | undefined {
+  const code = task?.containers?.find(c => c.name === containerName)?.exitCode
+  return code ?? undefined
+}
+
 /**
- * The last lines are often written just before the task stops and reach CloudWatch Logs a few
- * seconds later. After STOPPED (whose poll has just read the stream), we pause and read again
- * until two reads in a row bring nothing, within LATE_LINE_READS reads and LATE_LINE_WAIT_MS.
+ * The last lines are often written just before the container exits and reach CloudWatch Logs a
+ * moment later: read on until drain.ts says the stream is complete (bounded there).
  */
-async function readLateLines(read: () => Promise<number>, clock: Clock, pauseMs: number): Promise<void> {
-  const until = clock.now() + LATE_LINE_WAIT_MS
-  let emptyInARow = 0
-  for (let reads = 0; reads < LATE_LINE_READS && emptyInARow < 2; reads++) {
-    const left = until - clock.now()
-    if (left <= 0) break
-    await clock.sleep(Math.max(1, Math.min(pauseMs, left)))
-    emptyInARow = (await read()) > 0 ? 0 : emptyInARow + 1
+async function drainLog(read: () => Promise<number>, clock: Clock, start: DrainState): Promise<void> {
+  let state = start
+  for (;;) {
+    const step = nextDrainStep(state, clock.now())
+    if (step.kind === 'done') return
+    const wait = step.atMs - clock.now()
+    if (wait > 0) await clock.sleep(wait)
+    // The read is as fresh as its start: a line that reached CloudWatch before it is in it.
+    const at = clock.now()
+    const lines = await read()
+    state = { ...state, reads: state.reads + 1, lastRead: { at, lines } }
   }
 }

@@ -109,6 +109,7 @@ function applyRollout(report: Mutable<ReportData>, attemptedArn: string, result:
   if (decision) {
     report.evidence = decision.progress.targetGroups
     if (decision.kind === 'done') report.healthGate = decision.reason
+    if (decision.progress.timeline) report.timeline = decision.progress.timeline
   }
   if (decision?.kind === 'failed') report.failureEvidence = decision.failure.evidence
   if (result.rollback) {

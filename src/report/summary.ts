@@ -7,6 +7,8 @@
 // read as Markdown or HTML, so it cannot leave its table cell, open a tag, or draw a link.
 import type { ImageResult, MigrateResult, PhaseTiming } from '../phases.js'
 import type { TargetGroupEvidence } from '../watch/verdict.js'
+import type { RolloutTimeline } from '../watch/timeline.js'
+import { adviceLines, advise } from './advisor.js'
 import { revisionName, targetGroupName } from '../aws/names.js'
 import { markdownBlock as block, markdownCode as code, markdownText as cell } from './markdown.js'
 
@@ -60,6 +62,8 @@ export interface ReportData {
   readonly migrateResult?: MigrateResult
   /** preview mode: where the preview answers. */
   readonly previewUrl?: string
+  /** Where the rollout's time went (the watch's timeline), for the advisor. */
+  readonly timeline?: RolloutTimeline
 }
 
 const STATUS_TEXT: Record<RunStatus, string> = {
@@ -219,6 +223,10 @@ export function renderSummary(data: ReportData): string {
     lines.push(...evidenceSection(data))
   }
   if (data.rollback) lines.push(...rollbackSection(data.rollback))
+  if (data.timeline) {
+    const advice = adviceLines(advise(data.timeline), data.timeline.healthCheckGracePeriodMs)
+    if (advice.length > 0) lines.push('### Where the time went', '', ...advice, '')
+  }
   if (data.plan && data.plan.length > 0) {
     lines.push('<details><summary>Plan</summary>', '', fence(data.plan), '', '</details>', '')
   }

@@ -4,9 +4,11 @@
 import { ActionError, describeError, isCredentialError } from '../errors.js'
 import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from './poll.js'
 import type { Clock } from '../util/clock.js'
+import { nextSleep } from './poll-plan.js'
 import { decide, transitionPending, type Decision } from './verdict.js'
 import type { Observer } from './observe.js'
 import type { Observation, WatchContext } from './observation.js'
+import { extendTimeline, type RolloutTimeline } from './timeline.js'
 
 export interface WatchOptions {
   readonly clock: Clock
@@ -25,12 +27,19 @@ export async function watchDeployment(
   options: WatchOptions
 ): Promise<Decision> {
   const judge = options.decide ?? decide
-  return watchLoop(
-    () => observer.observe(),
-    observation => judge(observation, context),
+  let timeline: RolloutTimeline | undefined
+  const decision = await watchLoop(
+    last => observer.observe(last?.progress),
+    (observation: Observation) => {
+      const decided = judge(observation, context)
+      timeline = extendTimeline(timeline, observation, decided.progress, context)
+      return decided
+    },
     context,
     options
   )
+  // Where the time went, for the job summary's advisor.
+  return timeline ? { ...decision, progress: { ...decision.progress, timeline } } : decision
 }
 
 /**
@@ -38,7 +47,8 @@ export async function watchDeployment(
  * other calls than ECS's, but are waited for, backed off and timed out the same way.
  */
 export async function watchLoop<T>(
-  observe: () => Promise<T>,
+  /** One poll; it is given the last decision, so it can leave out reads that cannot change it. */
+  observe: (last: Decision | undefined) => Promise<T>,
   judge: (observation: T) => Decision,
   context: Pick<WatchContext, 'deploymentId' | 'startedAt' | 'timeoutMs'>,
   options: Omit<WatchOptions, 'decide'>
@@ -51,15 +61,20 @@ export async function watchLoop<T>(
   let lastLine: string | undefined
   let lastDecision: Decision | undefined
   let errors = 0
+  let hotUntil: number | undefined
 
   for (;;) {
     let changed = false
     let dueWithinMs: number | undefined
     try {
-      const decision = judge(await observe())
+      const decision = judge(await observe(lastDecision))
       errors = 0
       if (decision.progress.line !== lastLine) log(decision.progress.line)
-      changed = decision.progress.line !== lastLine || transitionPending(decision.progress)
+      // Targets in their initial checks keep the polls quick, unless the decision knows when
+      // their checks can end (then the loop sleeps to that moment).
+      changed =
+        decision.progress.line !== lastLine ||
+        (transitionPending(decision.progress) && decision.progress.nextChangeWithinMs === undefined)
       lastLine = decision.progress.line
       lastDecision = decision
       dueWithinMs = decision.progress.nextChangeWithinMs
@@ -85,9 +100,12 @@ export async function watchLoop<T>(
       }
     }
     delay = nextPollDelay(delay, changed, backoff)
-    // A change the decision expects soon (a bake time running out, the last stage of a
-    // blue/green deployment) is not slept through, however long it has been quiet.
-    const sleepMs = dueWithinMs === undefined ? delay : Math.min(delay, Math.max(backoff.minMs, dueWithinMs))
+    // A change the decision expects (a drain, a grace period or a bake time ending) is slept to,
+    // below the backoff's minimum if need be, and then polled for at a short interval for a
+    // bounded time (poll-plan.ts), however long it has been quiet.
+    const next = nextSleep(clock.now(), delay, dueWithinMs, hotUntil)
+    hotUntil = next.hotUntil
+    const sleepMs = next.sleepMs
     const remaining = deadline - clock.now()
     // One last poll exactly at the deadline, so the timeout reports the freshest state.
     await clock.sleep(Math.max(0, Math.min(sleepMs, remaining)))

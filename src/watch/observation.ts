@@ -43,6 +43,10 @@ export interface TaskView {
   readonly stoppedReason?: string
   readonly stopCode?: string
   readonly startedAt?: number
+  /** AWS's timestamps of the task's start-up (ms): created, image pull begun and done. */
+  readonly createdAt?: number
+  readonly pullStartedAt?: number
+  readonly pullStoppedAt?: number
   readonly containers: readonly ContainerView[]
   /** awsvpc: the task ENI's private IP. */
   readonly privateIp?: string
@@ -60,6 +64,8 @@ export interface TargetView {
   readonly description?: string
   /** For a draining target: when the observer first saw it draining (clock ms). */
   readonly drainingSince?: number
+  /** For a target in its initial checks: the earliest it can have been registered (clock ms). */
+  readonly initialSince?: number
 }
 
 export interface TargetGroupView {
@@ -67,6 +73,12 @@ export interface TargetGroupView {
   readonly targets: readonly TargetView[]
   /** The group's deregistration delay, read once its first draining target is seen. */
   readonly deregistrationDelayMs?: number
+  /** The group's health checks (DescribeTargetGroups, read once per run), when they could be read. */
+  readonly healthCheck?: {
+    readonly intervalSeconds: number
+    readonly healthyThreshold: number
+    readonly unhealthyThreshold?: number
+  }
 }
 
 /** An ECS service deployment (DescribeServiceDeployments): the lifecycle of blue/green, linear, canary. */

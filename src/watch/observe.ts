@@ -1,6 +1,9 @@
-// One poll of the service: at most one DescribeServices and one DescribeTargetHealth per target
-// group, plus ListTasks/DescribeTasks only when the deployment's counts moved (or a task we know
-// is still on its way), because tasks are what changes least often and cost the most calls.
+// One poll of the service: one DescribeServices and, in parallel, one DescribeTargetHealth per
+// target group when target health can change the verdict (poll-plan.ts), plus ListTasks and
+// DescribeTasks only when the watched deployment's counts moved, because tasks are what changes
+// least often and cost the most calls. ListTasks of STOPPED tasks only when one of ours may have
+// stopped. The target groups' deregistration delay is read once per run (per ELB client), for all
+// observers of the run, the rollback's included.
 import {
   DescribeContainerInstancesCommand,
   DescribeServiceDeploymentsCommand,
@@ -14,12 +17,15 @@ import {
 import {
   DescribeRulesCommand,
   DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   type Rule
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { ActionError } from '../errors.js'
 import type { Clock } from '../util/clock.js'
+import { planReads } from './poll-plan.js'
+import type { Progress } from './verdict.js'
 import type {
   DeploymentView,
   Observation,
@@ -44,8 +50,71 @@ export interface ObserveTarget {
   readonly listenerRules?: { readonly production?: string; readonly test?: string }
 }
 
+type HealthCheck = NonNullable<TargetGroupView['healthCheck']>
+const healthCheckCache = new WeakMap<object, Promise<Map<string, HealthCheck>>>()
+
+/**
+ * The health-check settings of the service's target groups (static facts for the job summary's
+ * advisor), read once per run per ELB client. Never fails: without them the advisor says less.
+ */
+export function healthChecks(
+  elb: ElasticLoadBalancingV2Client,
+  arns: readonly string[]
+): Promise<Map<string, HealthCheck>> {
+  let read = healthCheckCache.get(elb)
+  if (!read) {
+    read = Promise.resolve()
+      .then(() => elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [...arns] })))
+      .then(answer => {
+        const out = new Map<string, HealthCheck>()
+        for (const g of answer?.TargetGroups ?? [])
+          if (g.TargetGroupArn && g.HealthCheckIntervalSeconds && g.HealthyThresholdCount)
+            out.set(g.TargetGroupArn, {
+              intervalSeconds: g.HealthCheckIntervalSeconds,
+              healthyThreshold: g.HealthyThresholdCount,
+              ...(g.UnhealthyThresholdCount !== undefined && {
+                unhealthyThreshold: g.UnhealthyThresholdCount
+              })
+            })
+        return out
+      })
+      .catch(() => new Map<string, HealthCheck>())
+    healthCheckCache.set(elb, read)
+  }
+  return read
+}
+
 export interface Observer {
-  observe(): Promise<Observation>
+  /** One poll; `last` is the progress of the previous decision, so reads that cannot change it are left out. */
+  observe(last?: Progress): Promise<Observation>
+}
+
+/** Deregistration delays by target group, per ELB client: static facts, read once per run. */
+const drainDelayCache = new WeakMap<object, Map<string, Promise<number | undefined>>>()
+
+/**
+ * The group's deregistration delay, which says when its draining targets will be gone (and the
+ * old deployment with them). Only a hint for when to poll: a role that may not read the
+ * attributes still gets a correct verdict, a little later.
+ */
+export function deregistrationDelayMs(
+  elb: ElasticLoadBalancingV2Client,
+  arn: string
+): Promise<number | undefined> {
+  let byArn = drainDelayCache.get(elb)
+  if (!byArn) drainDelayCache.set(elb, (byArn = new Map()))
+  let delay = byArn.get(arn)
+  if (!delay) {
+    delay = Promise.resolve()
+      .then(() => elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })))
+      .then(answer => {
+        const value = answer?.Attributes?.find(a => a.Key === 'deregistration_delay.timeout_seconds')?.Value
+        return value !== undefined && Number.isFinite(Number(value)) ? Number(value) * 1000 : undefined
+      })
+      .catch(() => undefined)
+    byArn.set(arn, delay)
+  }
+  return delay
 }
 
 /** Tasks are listed again at least this often, even when nothing seems to move. */
@@ -96,6 +165,9 @@ export function toTask(task: Task, instanceIds: ReadonlyMap<string, string> = ne
     ...(task.stoppedReason !== undefined && { stoppedReason: task.stoppedReason }),
     ...(task.stopCode !== undefined && { stopCode: task.stopCode }),
     ...(task.startedAt !== undefined && { startedAt: new Date(task.startedAt).getTime() }),
+    ...(task.createdAt !== undefined && { createdAt: new Date(task.createdAt).getTime() }),
+    ...(task.pullStartedAt !== undefined && { pullStartedAt: new Date(task.pullStartedAt).getTime() }),
+    ...(task.pullStoppedAt !== undefined && { pullStoppedAt: new Date(task.pullStoppedAt).getTime() }),
     containers: (task.containers ?? []).map(c => ({
       name: c.name ?? '?',
       ...(c.lastStatus !== undefined && { lastStatus: c.lastStatus }),
@@ -125,7 +197,10 @@ export function createObserver(
   const tasks = new Map<string, Task>()
   const instanceIds = new Map<string, string>()
   let lastCounts = ''
+  let lastOurCounts = ''
+  let countsMoved = true
   let lastTaskRefresh = -Infinity
+  let ourFailed: number | undefined
 
   async function listArns(desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]> {
     const arns: string[] = []
@@ -147,8 +222,22 @@ export function createObserver(
     return arns
   }
 
-  async function refreshTasks(): Promise<void> {
-    const [running, stopped] = await Promise.all([listArns('RUNNING'), listArns('STOPPED')])
+  /** A task of ours that should be running and may have stopped since the last refresh. */
+  const isOurs = (t: Task) => t.startedBy === undefined || t.startedBy === target.deploymentId
+
+  async function refreshTasks(stopsPossible: boolean): Promise<void> {
+    const running = await listArns('RUNNING')
+    const runningSet = new Set(running)
+    // STOPPED tasks are listed when one of ours may have stopped: on the first refresh, when ECS
+    // counted a failed task, or when a task of ours we knew is no longer among the running ones.
+    const vanished = [...tasks.values()].some(
+      t => isOurs(t) && t.lastStatus !== 'STOPPED' && t.taskArn !== undefined && !runningSet.has(t.taskArn)
+    )
+    // (A new deployment has no stopped task: the first refresh lists them only when ECS counted one.)
+    const listStopped = stopsPossible || vanished
+    const stopped = listStopped
+      ? await listArns('STOPPED')
+      : [...tasks.values()].filter(t => t.lastStatus === 'STOPPED').map(t => t.taskArn ?? '')
     const listed = new Set([...running, ...stopped])
     // A task already seen as STOPPED is final; everything else is described again.
     const toDescribe = [...listed].filter(arn => tasks.get(arn)?.lastStatus !== 'STOPPED')
@@ -177,69 +266,80 @@ export function createObserver(
     lastTaskRefresh = clock.now()
   }
 
-  function needsTaskRefresh(deployments: readonly Deployment[]): boolean {
+  /** Whether tasks are listed again, and whether one of ours may have stopped since. */
+  function needsTaskRefresh(deployments: readonly Deployment[]): {
+    refresh: boolean
+    stopsPossible: boolean
+  } {
     const counts = deployments
-      .map(d => `${d.id}:${d.status}:${d.runningCount}:${d.pendingCount}:${d.failedTasks}`)
+      .map(d => `${d.id}:${d.status}:${d.desiredCount}:${d.runningCount}:${d.pendingCount}:${d.failedTasks}`)
       .join('|')
-    const moved = counts !== lastCounts
+    countsMoved = counts !== lastCounts
     lastCounts = counts
-    if (moved || clock.now() - lastTaskRefresh >= TASK_REFRESH_MS) return true
-    // A task of the watched deployment that is still starting or stopping, or whose container
-    // health is still unknown when that is the gate, changes without the counts moving.
-    return [...tasks.values()].some(
-      t =>
-        (t.startedBy === undefined || t.startedBy === target.deploymentId) &&
-        (t.lastStatus !== t.desiredStatus ||
-          (target.watchContainerHealth && t.desiredStatus === 'RUNNING' && t.healthStatus !== 'HEALTHY'))
-    )
+    // Only the watched deployment's own counts say that its tasks changed: older deployments
+    // draining and stopping (the verdict poll included) change nothing the verdict reads of tasks.
+    const ours = deployments.find(d => d.id === target.deploymentId)
+    const ourCounts = ours
+      ? `${ours.status}:${ours.runningCount}:${ours.pendingCount}:${ours.failedTasks}`
+      : `gone:${deployments.map(d => d.id).join(',')}`
+    const moved = ourCounts !== lastOurCounts
+    lastOurCounts = ourCounts
+    const stopsPossible = ours?.failedTasks !== ourFailed && (ours?.failedTasks ?? 0) > 0
+    ourFailed = ours?.failedTasks
+    if (moved || clock.now() - lastTaskRefresh >= TASK_REFRESH_MS) return { refresh: true, stopsPossible }
+    // Container health, when it is the gate, changes without the counts moving.
+    const health =
+      target.watchContainerHealth &&
+      [...tasks.values()].some(
+        t => isOurs(t) && t.desiredStatus === 'RUNNING' && t.healthStatus !== 'HEALTHY'
+      )
+    return { refresh: health, stopsPossible }
   }
 
-  /** When each draining target (group|id:port) was first seen draining. */
+  /** When each draining target (group|id:port) began draining, at the earliest. */
   const drainingSeen = new Map<string, number>()
-  /** Deregistration delay per target group; null when it could not be read. */
-  const drainDelays = new Map<string, number | null>()
-
-  /**
-   * The group's deregistration delay, which says when its draining targets will be gone (and the
-   * old deployment with them). Read only once a target drains, and only as a hint for when to
-   * poll: a role that may not read the attributes still gets a correct verdict, a little later.
-   */
-  async function deregistrationDelayMs(arn: string): Promise<number | undefined> {
-    if (!drainDelays.has(arn)) {
-      try {
-        const answer = await elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }))
-        const value = answer.Attributes?.find(a => a.Key === 'deregistration_delay.timeout_seconds')?.Value
-        drainDelays.set(
-          arn,
-          value !== undefined && Number.isFinite(Number(value)) ? Number(value) * 1000 : null
-        )
-      } catch {
-        drainDelays.set(arn, null)
-      }
-    }
-    return drainDelays.get(arn) ?? undefined
-  }
+  /** When each target was last seen in another state than draining. */
+  const seenBefore = new Map<string, number>()
+  /** When each target in its initial checks was registered, at the earliest. */
+  const initialSeen = new Map<string, number>()
+  /** The last DescribeTargetHealth read, per group: a target first seen after it registered since. */
+  const lastHealthRead = new Map<string, number>()
 
   async function targetGroups(): Promise<TargetGroupView[]> {
+    // Asked before the answer comes, so the poll's time is when AWS was asked at the latest.
+    const asked = clock.now()
     return Promise.all(
       target.targetGroupArns.map(async arn => {
         const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
-        const now = clock.now()
+        const now = asked
         const targets = (answer.TargetHealthDescriptions ?? []).map(d => {
           const id = d.Target?.Id ?? '?'
           const state = d.TargetHealth?.State ?? 'unknown'
           const key = `${arn}|${id}:${d.Target?.Port ?? ''}`
-          if (state === 'draining' && !drainingSeen.has(key)) drainingSeen.set(key, now)
+          const known = seenBefore.has(key) || drainingSeen.has(key)
+          // The drain began after the last poll that saw the target in another state: the
+          // earliest it can end is counted from there, and the hot window covers the rest.
+          if (state === 'draining' && !drainingSeen.has(key))
+            drainingSeen.set(key, seenBefore.get(key) ?? now)
+          if (state !== 'draining') seenBefore.set(key, now)
+          // New since the group's previous read: registered after it (unknown without one, or
+          // for a target already there then: no hint).
+          const previous = lastHealthRead.get(arn)
+          if (state === 'initial' && !known && previous !== undefined) initialSeen.set(key, previous)
           return {
             id,
             ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
             state,
             ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
             ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description }),
-            ...(state === 'draining' && { drainingSince: drainingSeen.get(key) })
+            ...(state === 'draining' && { drainingSince: drainingSeen.get(key) }),
+            ...(state === 'initial' && { initialSince: initialSeen.get(key) })
           }
         })
-        const delay = targets.some(t => t.state === 'draining') ? await deregistrationDelayMs(arn) : undefined
+        lastHealthRead.set(arn, now)
+        const delay = targets.some(t => t.state === 'draining')
+          ? await deregistrationDelayMs(elb, arn)
+          : undefined
         return { arn, targets, ...(delay !== undefined && { deregistrationDelayMs: delay }) }
       })
     )
@@ -275,23 +375,43 @@ export function createObserver(
     }))
   }
 
+  let groupsRead: { at: number; groups: TargetGroupView[] } | undefined
+
   return {
-    async observe(): Promise<Observation> {
-      const answer = await ecs.send(
-        new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] })
-      )
-      const deployments = answer.services?.[0]?.deployments ?? []
-      if (needsTaskRefresh(deployments)) await refreshTasks()
-      const [groups, deployment, split] = await Promise.all([
-        targetGroups(),
+    async observe(last?: Progress): Promise<Observation> {
+      const reads = planReads(last && { progress: last, countsMoved }, groupsRead?.at, clock.now())
+      // Static facts: asked once, alongside the first poll, never on the way of a later one.
+      if (!groupsRead && target.targetGroupArns.length > 0) {
+        for (const arn of target.targetGroupArns) void deregistrationDelayMs(elb, arn)
+        void healthChecks(elb, target.targetGroupArns)
+      }
+      const readGroups = async (): Promise<TargetGroupView[]> => {
+        if (!reads.targetHealth && groupsRead) return groupsRead.groups
+        const at = clock.now()
+        const groups = await targetGroups()
+        groupsRead = { at, groups }
+        return groups
+      }
+      // Independent reads in parallel: the service, target health, the ECS-native extras.
+      const [answer, groups, deployment, split] = await Promise.all([
+        ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] })),
+        readGroups(),
         target.serviceDeploymentArn ? serviceDeployment(target.serviceDeploymentArn) : undefined,
         target.listenerRules ? traffic(target.listenerRules) : undefined
       ])
+      const deployments = answer.services?.[0]?.deployments ?? []
+      const checks =
+        target.targetGroupArns.length > 0 ? await healthChecks(elb, target.targetGroupArns) : undefined
+      const refresh = needsTaskRefresh(deployments)
+      if (refresh.refresh) await refreshTasks(refresh.stopsPossible)
       return {
         at: clock.now(),
         deployments: deployments.map(toDeployment),
         tasks: [...tasks.values()].map(t => toTask(t, instanceIds)),
-        targetGroups: groups,
+        targetGroups: groups.map(g => {
+          const check = checks?.get(g.arn)
+          return check ? { ...g, healthCheck: check } : g
+        }),
         ...(deployment !== undefined && { serviceDeployment: deployment }),
         ...(split !== undefined && { traffic: split })
       }

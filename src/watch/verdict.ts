@@ -8,6 +8,7 @@
 // and tasks whose targets are unhealthy after the health-check grace period. ECS's own circuit
 // breaker waits for half the desired count (at least 3) and is usually slower than this.
 import { revisionName, shortId, targetGroupName } from '../aws/names.js'
+import type { RolloutTimeline } from './timeline.js'
 import type { LoadBalancerTarget } from '../service/plan.js'
 import type {
   DeploymentView,
@@ -75,6 +76,8 @@ export interface Progress {
   readonly nextChangeWithinMs?: number
   /** One line for the log; the loop prints it only when it differs from the last one. */
   readonly line: string
+  /** Set on the watch's last decision: where the rollout's time went (timeline.ts). */
+  readonly timeline?: RolloutTimeline
 }
 
 export interface Failure {
@@ -242,9 +245,12 @@ function nextChangeWithinMs(
     readonly health: TaskHealth
     readonly bakeLeft: number | undefined
     readonly older: readonly DeploymentView[]
+    /** Our tasks' image pulls done (AWS time): a task's target registers after its pull. */
+    readonly pulledAt?: readonly number[]
   }
 ): number | undefined {
   const { health, bakeLeft, older } = seen
+  const pulled = seen.pulledAt && seen.pulledAt.length > 0 ? Math.min(...seen.pulledAt) : undefined
   const due: number[] = []
   if (health.unhealthyInGraceUntil !== undefined)
     due.push(Math.max(0, health.unhealthyInGraceUntil - observation.at))
@@ -260,6 +266,19 @@ function nextChangeWithinMs(
             : []
         )
   )
+  // New targets in their initial checks: none can turn healthy (or unhealthy) before its group's
+  // threshold × interval since it was registered.
+  const checksDone = observation.targetGroups.flatMap(group => {
+    const hc = group.healthCheck
+    if (!hc) return []
+    const checks = Math.min(hc.healthyThreshold, hc.unhealthyThreshold ?? hc.healthyThreshold)
+    return group.targets.flatMap(t =>
+      t.state === 'initial' && t.initialSince !== undefined
+        ? [Math.max(t.initialSince, pulled ?? t.initialSince) + checks * hc.intervalSeconds * 1000]
+        : []
+    )
+  })
+  if (checksDone.length > 0) due.push(Math.max(0, Math.min(...checksDone) - observation.at))
   // The last target to finish draining is the one the rollout waits for.
   if (drainEnds.length > 0) due.push(Math.max(0, Math.max(...drainEnds) - observation.at))
   // Older deployments with nothing running and nothing draining are only waiting for their tasks
@@ -298,7 +317,10 @@ export function decide(observation: Observation, context: WatchContext): Decisio
   const health = targetHealth(running, observation, context)
   const older = observation.deployments.filter(d => d.id !== context.deploymentId && d.status !== 'INACTIVE')
   const bakeLeft = bakeLeftMs(observation, context)
-  const dueWithinMs = nextChangeWithinMs(observation, { health, bakeLeft, older })
+  const pulledAt = ourTasks.flatMap(t =>
+    t.desiredStatus === 'RUNNING' && t.pullStoppedAt !== undefined ? [t.pullStoppedAt] : []
+  )
+  const dueWithinMs = nextChangeWithinMs(observation, { health, bakeLeft, older, pulledAt })
 
   const base = {
     running: ours?.runningCount ?? running.length,
