@@ -25,7 +25,11 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { ecsHandlers } from '../../sim/api/ecs.js'
+import { loadFixture } from '../../sim/fixtures/index.js'
 import { startSimulator } from '../../sim/index.js'
+import { advance } from '../../sim/tick.js'
+import { findService, newState, type SimState } from '../../sim/world/model.js'
 import type { RunningSimulator } from '../../sim/contract.js'
 
 const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
@@ -373,5 +377,65 @@ describe('django-web-bluegreen-pause-continue (timeout action CONTINUE)', () => 
       'BAKE_TIME',
       'CLEAN_UP'
     ])
+  })
+})
+
+describe('ContinueServiceDeployment, step by step (explicit clock)', () => {
+  const ecsCall = ecsHandlers as Record<string, (s: SimState, i: unknown, n: number) => unknown>
+
+  /** The django-web-bluegreen-pause world with web:1 deployed again, advanced second by second until it pauses. */
+  function pausedWorld() {
+    const state = newState({ timeScale: 1 })
+    loadFixture(state, 'django-web-bluegreen-pause')
+    const start = Date.now()
+    ecsCall.UpdateService?.(state, { cluster: 'demo', service: 'web', forceNewDeployment: true }, start)
+    const svc = findService(state, 'demo', 'web')
+    const history = svc?.history.at(-1)
+    let now = start
+    for (let s = 1; s <= 600 && history?.lifecycleHookDetails?.[0]?.status !== 'AWAITING_ACTION'; s++)
+      advance(state, (now = start + s * 1000))
+    const hookId = history?.lifecycleHookDetails?.[0]?.hookId
+    if (!history || !hookId) throw new Error('not paused')
+    return { state, history, hookId, now }
+  }
+
+  it('the hook leaves AWAITING_ACTION within the call: a second call before ECS acts is refused', () => {
+    const { state, history, hookId, now } = pausedWorld()
+    const input = { serviceDeploymentArn: history.serviceDeploymentArn, hookId, action: 'CONTINUE' }
+    ecsCall.ContinueServiceDeployment?.(state, input, now)
+    expect(history.lifecycleHookDetails?.[0]?.status).toBe('SUCCEEDED')
+    expect(() => ecsCall.ContinueServiceDeployment?.(state, input, now)).toThrow(
+      /is SUCCEEDED. Only a pause hook in AWAITING_ACTION status can be continued/
+    )
+    // ECS acts on its next pass, not within the call.
+    advance(state, now)
+    expect(history.lifecycleStage).toBe('POST_TEST_TRAFFIC_SHIFT')
+    advance(state, now + 1000)
+    expect(history.lifecycleStage).not.toBe('POST_TEST_TRAFFIC_SHIFT')
+  })
+
+  it('ROLLBACK is ROLLBACK_REQUESTED until ECS acts on it, then ROLLBACK_IN_PROGRESS', () => {
+    const { state, history, hookId, now } = pausedWorld()
+    ecsCall.ContinueServiceDeployment?.(
+      state,
+      { serviceDeploymentArn: history.serviceDeploymentArn, hookId, action: 'ROLLBACK' },
+      now
+    )
+    advance(state, now)
+    expect(history.status).toBe('ROLLBACK_REQUESTED')
+    advance(state, now + 1000)
+    expect(history.status).toBe('ROLLBACK_IN_PROGRESS')
+  })
+
+  it('the timeout applies at expiresAt, not before', () => {
+    const { state, history } = pausedWorld()
+    const hook = history.lifecycleHookDetails?.[0]
+    const expiresAt = hook?.expiresAt?.getTime() ?? 0
+    advance(state, expiresAt - 1)
+    expect(hook?.status).toBe('AWAITING_ACTION')
+    expect(history.status).toBe('IN_PROGRESS')
+    advance(state, expiresAt)
+    expect(hook?.status).toBe('TIMED_OUT')
+    expect(history.status).toBe('ROLLBACK_IN_PROGRESS')
   })
 })
