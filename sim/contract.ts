@@ -188,8 +188,10 @@ export interface SimMilestone {
    * the task's health-check grace period ends, in the same time base as `at`),
    * `rollout-failed` (the circuit breaker tripped, or a blue/green lifecycle hook failed; detail
    * `reason`), and for ECS blue/green, linear and canary deployments `lifecycle-stage` (detail
-   * `stage`: the deployment entered a lifecycle stage) and `traffic-shifted` (detail `production`
-   * and `test`: each listener rule's percent per target-group name after the shift). CodeDeploy
+   * `stage`: the deployment entered a lifecycle stage), `hook-awaiting-action` (a PAUSE lifecycle
+   * hook began waiting; detail `deploymentId`, `serviceDeploymentArn`, `hookId` and `expiresAt`, in
+   * the same time base as `at`) and `traffic-shifted` (detail `production` and `test`: each
+   * listener rule's percent per target-group name after the shift). CodeDeploy
    * deployments record `codedeploy-lifecycle` (detail `deploymentId`, `event`, `status`: a lifecycle
    * event changed status), `codedeploy-hook-invoked` (a hook's Lambda function was invoked; detail
    * `deploymentId`, `lifecycleEventName`, `functionName` and the `lifecycleEventHookExecutionId`
