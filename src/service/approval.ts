@@ -18,6 +18,8 @@ export interface Waiting {
   readonly stage: string
   /** When the wait runs out (ms since the epoch), when the controller says or it can be worked out. */
   readonly expiresAt?: number
+  /** The time is worked out, not said by the controller (CodeDeploy): shown, never decided on. */
+  readonly expiryEstimated?: boolean
   /** What the controller does then: go on to production, roll back, or stop (CodeDeploy). */
   readonly atExpiry: 'CONTINUE' | 'ROLLBACK' | 'STOP'
   /** The revision on test traffic, and the one production still runs. */
@@ -67,7 +69,7 @@ export function describeExpiry(
 
 /** `paused at POST_TEST_TRAFFIC_SHIFT, waiting for approval until … (then ECS rolls back to web:1)` */
 export function pauseNotice(waiting: Waiting): string {
-  return `paused at ${waiting.stage}, waiting for approval until ${describeTime(waiting.expiresAt)} (then ${describeExpiry(waiting)})`
+  return `paused at ${waiting.stage}, waiting for approval until ${waiting.expiryEstimated ? 'about ' : ''}${describeTime(waiting.expiresAt)} (then ${describeExpiry(waiting)})`
 }
 
 /** Every green target group has all its expected targets healthy (and expects some). */
@@ -79,4 +81,19 @@ export function greenHealthy(green: readonly TargetGroupEvidence[]): boolean {
 export function describeGreen(green: readonly TargetGroupEvidence[]): string {
   if (green.length === 0) return 'no target group to check'
   return green.map(g => `${targetGroupName(g.targetGroupArn)} ${g.healthy}/${g.expected} healthy`).join(', ')
+}
+
+/**
+ * What the job summary and the log say about a deployment that waits: what waits, until when,
+ * what happens then, and how to promote or abort it.
+ */
+export function waitingLines(waiting: Waiting): string[] {
+  const until = `${waiting.expiryEstimated ? 'about ' : ''}${describeTime(waiting.expiresAt)}`
+  return [
+    `${revisionName(waiting.taskDefinitionArn)} serves test traffic (${describeGreen(waiting.green)}); production still runs ${revisionName(waiting.previousTaskDefinitionArn)}`,
+    `${waiting.controller} waits at ${waiting.stage} for approval until ${until}${waiting.hookId ? ` (pause hook ${waiting.hookId})` : ''}`,
+    `at expiry: ${describeExpiry(waiting)}`,
+    `to promote: run ecs-ship with mode: promote (deployment-id: ${waiting.deploymentId}); it checks the new targets, moves production and follows it to healthy`,
+    `to abort: run ecs-ship with mode: abort (deployment-id: ${waiting.deploymentId}); production stays on, or goes back to, ${revisionName(waiting.previousTaskDefinitionArn)}`
+  ]
 }

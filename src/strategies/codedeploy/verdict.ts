@@ -234,7 +234,10 @@ export function readyWaiting(
   return {
     deploymentId: context.deploymentId,
     stage: 'Ready',
-    ...(o.readySince !== undefined && { expiresAt: o.readySince + context.ready.waitMs }),
+    ...(o.readySince !== undefined && {
+      expiresAt: o.readySince + context.ready.waitMs,
+      expiryEstimated: true
+    }),
     atExpiry: 'STOP',
     taskDefinitionArn: context.ready.taskDefinitionArn,
     previousTaskDefinitionArn: context.ready.previousTaskDefinitionArn,

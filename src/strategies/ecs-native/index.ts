@@ -31,7 +31,7 @@ import type {
   Waiting,
   WaitingLookup
 } from '../../rollout/contract.js'
-import { describeTime, pauseNotice } from '../../service/approval.js'
+import { pauseNotice } from '../../service/approval.js'
 import {
   awaitingHook,
   blueOf,
@@ -434,24 +434,27 @@ async function findWaitingNative(
   const primary = plan.service.deployments?.find(d => d.status === 'PRIMARY')
   const older = plan.service.deployments?.find(d => d.status === 'ACTIVE')
   const target = primary?.taskDefinition ?? plan.taskDefinitionArn
-  const pauses = hooks.filter(h => h.targetType === 'PAUSE')
   if (!hook) {
-    const timedOut = pauses.find(h => h.status === 'TIMED_OUT')
-    if (timedOut)
+    // ECS lists only the current stage's hooks, so what happened at a pause is read from the
+    // deployment's status and its rollback reason.
+    const rollbackReason = found.rollback?.reason ?? ''
+    if (/timed out/i.test(rollbackReason))
       return {
         kind: 'expired',
         deploymentId: arn,
-        reason: `the pause of service deployment ${arn} ran out at ${describeTime(timedOut.expiresAt)}, and ECS then ${timedOut.timeoutAction === 'CONTINUE' ? 'went on to production' : 'rolled back'} (it is ${status} now)`
+        reason: `the pause of service deployment ${arn} ran out and ECS rolled it back (${status}): ${rollbackReason}`
       }
-    if (status === 'SUCCESSFUL' && pauses.some(h => h.status === 'SUCCEEDED'))
+    if (status === 'SUCCESSFUL' && setup.pauseStages.length > 0)
       return {
         kind: 'promoted',
         deploymentId: arn,
         taskDefinitionArn: target,
-        reason: `service deployment ${arn} was already promoted: it went on past its pause and is SUCCESSFUL`
+        reason: `service deployment ${arn} was already promoted: it went on past its pause at ${setup.pauseStages.join(', ')} and is SUCCESSFUL`
       }
     const what =
-      pauses.length > 0 ? `its pause was acted on, and it is ${status}` : `it is ${status} and never paused`
+      setup.pauseStages.length > 0
+        ? `it is ${status}${found.lifecycleStage ? ` at stage ${found.lifecycleStage}` : ''}, not at a pause`
+        : `it is ${status}, and the service has no pause hook`
     return {
       kind: 'none',
       reason: `the latest service deployment of ${plan.serviceName} (${arn}) does not wait for approval: ${what}`
