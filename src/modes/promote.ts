@@ -55,7 +55,7 @@ export async function promoteMode(inputs: Inputs, run: Run): Promise<void> {
     report.taskDefinitionArn = plan.taskDefinitionArn
     if (check.kind === 'healthy') {
       report.status = 'unchanged'
-      report.reason = `already promoted: ${decision.reason}; production is healthy`
+      report.reason = `${decision.reason}; production is healthy`
       if (check.decision) {
         report.healthGate = check.decision.reason
         report.evidence = check.decision.progress.targetGroups

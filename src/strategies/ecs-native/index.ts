@@ -444,7 +444,9 @@ async function findWaitingNative(
         deploymentId: arn,
         reason: `the pause of service deployment ${arn} ran out and ECS rolled it back (${status}): ${rollbackReason}`
       }
-    if (status === 'SUCCESSFUL' && setup.pauseStages.length > 0)
+    // The service's first deployment replaced nothing, so it had nothing to pause for.
+    const replaced = (found.sourceServiceRevisions ?? []).length > 0
+    if (status === 'SUCCESSFUL' && replaced && setup.pauseStages.length > 0)
       return {
         kind: 'promoted',
         deploymentId: arn,
