@@ -161,6 +161,17 @@ describe('ECS-native blue/green with a pause hook', () => {
     expect(promote.stdout + promote.stderr).toMatch(/nothing waits for approval/)
   })
 
+  it('a second deploy refuses at once while another waits for approval, changing nothing', async () => {
+    expectRun(await ready(), 0, 'ready')
+    const next = await runOnSim(sim, { image: `${REPO}:v3` })
+    expectRun(next, 1)
+    expect(next.stdout + next.stderr).toMatch(
+      /waits for approval at POST_TEST_TRAFFIC_SHIFT; nothing was changed\. Promote or abort it first/
+    )
+    expect(await count('UpdateService')).toBe(1)
+    expect(await count('ContinueServiceDeployment')).toBe(0)
+  })
+
   it('refuses to promote while the green targets are unhealthy, and continues nothing', async () => {
     expectRun(await ready(), 0, 'ready')
     await sim.control.setBehaviours({ failingTargets: { 'web:2': 'Target.ResponseCodeMismatch' } })

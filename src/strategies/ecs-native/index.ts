@@ -18,8 +18,14 @@ import type { LoadBalancerTarget, ServicePlan } from '../../service/plan.js'
 import { watchDeployment, watchLoop } from '../../watch/loop.js'
 import { checkSettledDeployment, type RunningCheck } from '../../watch/settled.js'
 import { createObserver, ruleWeights, toHooks, type ObserveTarget } from '../../watch/observe.js'
-import type { WatchContext } from '../../watch/observation.js'
-import { decide, DEFAULT_FAILURE_THRESHOLD, targetCountEvidence, type Decision } from '../../watch/verdict.js'
+import type { ServiceDeploymentView, WatchContext } from '../../watch/observation.js'
+import {
+  decide,
+  DEFAULT_FAILURE_THRESHOLD,
+  statusProgress,
+  targetCountEvidence,
+  type Decision
+} from '../../watch/verdict.js'
 import type {
   FailedRollout,
   RollbackOutcome,
@@ -358,6 +364,7 @@ async function waitForNativeInFlight(deps: RolloutDeps, plan: ServicePlan, timeo
     `another deployment of ${plan.serviceName} is in flight (service deployment ${serviceDeploymentArn}): waiting for it to settle before deploying`
   )
   const watchContext = { deploymentId: serviceDeploymentArn, startedAt: deps.clock.now(), timeoutMs }
+  let paused: ServiceDeploymentView | undefined
   const decision = await watchLoop(
     async () => {
       const answer = await deps.ecs.send(
@@ -369,14 +376,30 @@ async function waitForNativeInFlight(deps: RolloutDeps, plan: ServicePlan, timeo
         serviceDeployment: {
           arn: serviceDeploymentArn,
           status: found?.status ?? 'UNKNOWN',
-          ...(found?.lifecycleStage !== undefined && { lifecycleStage: found.lifecycleStage })
+          ...(found?.lifecycleStage !== undefined && { lifecycleStage: found.lifecycleStage }),
+          ...(found?.lifecycleHookDetails !== undefined && { hooks: toHooks(found.lifecycleHookDetails) })
         }
       }
     },
-    observation => decideSettled(observation, watchContext),
+    observation => {
+      // One that waits for a person does not settle by waiting: say so now, not at the timeout.
+      if (awaitingHook(observation.serviceDeployment)) paused = observation.serviceDeployment
+      return paused
+        ? {
+            kind: 'failed',
+            reason: 'it waits for approval',
+            progress: statusProgress('paused'),
+            failure: { cause: 'stopped', evidence: [] }
+          }
+        : decideSettled(observation, watchContext)
+    },
     watchContext,
     { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) }
   )
+  if (paused)
+    throw new ActionError(
+      `another deployment of ${plan.serviceName} (${serviceDeploymentArn}) waits for approval at ${paused.lifecycleStage ?? 'a pause hook'}; nothing was changed. Promote or abort it first (mode: promote or mode: abort, deployment-id ${serviceDeploymentArn}), then deploy again`
+    )
   if (decision.kind !== 'done')
     throw new ActionError(
       `the in-flight deployment did not settle in time (${decision.reason}); nothing was changed`
