@@ -265,6 +265,14 @@ describe('CodeDeploy with a manual reroute (Ready)', () => {
     expect(await count('ContinueDeployment')).toBe(0)
   })
 
+  it('a second deploy refuses at once while another waits at Ready, changing nothing', async () => {
+    expectRun(await ready(), 0, 'ready')
+    const next = await runOnSim(sim, { image: `${REPO}:v3` })
+    expectRun(next, 1)
+    expect(next.stdout + next.stderr).toMatch(/waits for approval at Ready; nothing was changed/)
+    expect(await count('CreateDeployment')).toBe(1)
+  })
+
   it('refuses to promote while the replacement targets are unhealthy', async () => {
     expectRun(await ready(), 0, 'ready')
     await sim.control.setBehaviours({ failingTargets: { 'web:2': 'Target.ResponseCodeMismatch' } })
