@@ -85,6 +85,17 @@ export interface Behaviours {
   /** Keyed by `family:revision`: RunTask of that revision answers this failure and starts no task. */
   readonly placementFailures?: Readonly<Record<string, PlacementFailure>>
   /**
+   * Keyed by `family:revision`: while listed, the load balancer's health checks of every target of
+   * that revision's tasks fail with this reason code, tasks already running included (a revision
+   * that turns sick after it was healthy, such as a green revision waiting at a pause hook or at
+   * CodeDeploy's Ready). Targets go unhealthy after UnhealthyThresholdCount failed checks, and ECS
+   * then replaces the tasks as it does any task failing its checks; dropping the entry (a later
+   * setBehaviours without it) lets checks pass again.
+   */
+  readonly failingTargets?: Readonly<
+    Record<string, 'Target.ResponseCodeMismatch' | 'Target.Timeout' | 'Target.FailedHealthChecks'>
+  >
+  /**
    * For images and commands not listed: default healthy / exit 0 with no output. Behaviours a test
    * sets win over a fixture's own (such as django-web's migrate command); the fixture's fill in the
    * rest.
@@ -217,8 +228,10 @@ export interface SimMilestone {
    * the task's health-check grace period ends, in the same time base as `at`),
    * `rollout-failed` (the circuit breaker tripped, or a blue/green lifecycle hook failed; detail
    * `reason`), and for ECS blue/green, linear and canary deployments `lifecycle-stage` (detail
-   * `stage`: the deployment entered a lifecycle stage) and `traffic-shifted` (detail `production`
-   * and `test`: each listener rule's percent per target-group name after the shift). CodeDeploy
+   * `stage`: the deployment entered a lifecycle stage), `hook-awaiting-action` (a PAUSE lifecycle
+   * hook began waiting; detail `deploymentId`, `serviceDeploymentArn`, `hookId` and `expiresAt`, in
+   * the same time base as `at`) and `traffic-shifted` (detail `production` and `test`: each
+   * listener rule's percent per target-group name after the shift). CodeDeploy
    * deployments record `codedeploy-lifecycle` (detail `deploymentId`, `event`, `status`: a lifecycle
    * event changed status), `codedeploy-hook-invoked` (a hook's Lambda function was invoked; detail
    * `deploymentId`, `lifecycleEventName`, `functionName` and the `lifecycleEventHookExecutionId`

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { ActionError } from './errors.js'
 import { eventPayload, pullRequestNumber } from './github/context.js'
 
-export type Mode = 'deploy' | 'rollback' | 'preview' | 'preview-destroy'
+export type Mode = 'deploy' | 'rollback' | 'preview' | 'preview-destroy' | 'promote' | 'abort'
 export type Builder = 'docker' | 'buildah'
 export type CacheMode = 'registry' | 'gha' | 'none'
 export type WaitUntil = 'succeeded' | 'ready'
@@ -75,6 +75,10 @@ export interface Inputs {
     readonly deploymentConfig?: string
   }
   readonly waitUntil: WaitUntil
+  /** Modes promote and abort: the waiting deployment; undefined: the one that waits now. */
+  readonly deploymentId?: string
+  /** wait-until ready: where the new revision answers on test traffic. */
+  readonly testUrl?: string
 
   /** `previous`, a revision number, a task-definition ARN or an image tag (validated form). */
   readonly rollbackTo: string
@@ -105,7 +109,7 @@ export interface InputSources {
   readonly mask?: (secret: string) => void
 }
 
-const MODES: readonly Mode[] = ['deploy', 'rollback', 'preview', 'preview-destroy']
+const MODES: readonly Mode[] = ['deploy', 'rollback', 'preview', 'preview-destroy', 'promote', 'abort']
 const BUILDERS: readonly Builder[] = ['docker', 'buildah']
 const CACHE_MODES: readonly CacheMode[] = ['registry', 'gha', 'none']
 const WAIT_UNTIL: readonly WaitUntil[] = ['succeeded', 'ready']
@@ -329,6 +333,14 @@ export function getInputs(sources: InputSources = {}): Inputs {
   const deploymentGroup = optional(read('codedeploy-deployment-group'))
   const appspecPath = optional(read('codedeploy-appspec'))
   const deploymentConfig = optional(read('codedeploy-deployment-config'))
+  const deploymentId = optional(read('deployment-id'))
+  if (deploymentId !== undefined && mode !== 'promote' && mode !== 'abort')
+    fail('deployment-id', `is for modes promote and abort; mode ${mode} does not take it`)
+  if (deploymentId !== undefined && /\s/.test(deploymentId))
+    fail('deployment-id', `"${deploymentId}" contains whitespace`)
+  const testUrl = optional(read('test-url'))
+  if (testUrl !== undefined && !/^https?:\/\//.test(testUrl))
+    fail('test-url', `"${testUrl}" is not an http(s) URL`)
 
   return {
     mode,
@@ -355,6 +367,8 @@ export function getInputs(sources: InputSources = {}): Inputs {
       ...(deploymentConfig !== undefined && { deploymentConfig })
     },
     waitUntil,
+    ...(deploymentId !== undefined && { deploymentId }),
+    ...(testUrl !== undefined && { testUrl }),
     rollbackTo: rollbackTo(read('rollback-to')),
     preview: {
       ...(previewId !== undefined && { id: previewId }),

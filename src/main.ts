@@ -11,6 +11,8 @@ import { deployMode } from './modes/deploy.js'
 import { previewMode } from './modes/preview.js'
 import { previewDestroyMode } from './modes/preview-destroy.js'
 import { rollbackMode } from './modes/rollback.js'
+import { promoteMode } from './modes/promote.js'
+import { abortMode } from './modes/abort.js'
 import { phase, type PhaseHooks, type Run, type RunDeps, type RunState } from './pipeline/context.js'
 import { cancellationMessage } from './report/cancellation.js'
 import { renderSummary, type ReportData, type RunStatus } from './report/summary.js'
@@ -68,6 +70,9 @@ function setOutputs(report: ReportData): void {
     core.setOutput('previous-task-definition-arn', report.previousTaskDefinitionArn)
   if (report.deploymentId) core.setOutput('deployment-id', report.deploymentId)
   if (report.previewUrl) core.setOutput('preview-url', report.previewUrl)
+  if (report.waiting?.hookId) core.setOutput('hook-id', report.waiting.hookId)
+  if (report.waiting?.expiresAt !== undefined)
+    core.setOutput('expires-at', new Date(report.waiting.expiresAt).toISOString())
   if (report.imageResult) {
     core.setOutput('image-uri', report.imageResult.imageUri)
     core.setOutput('image-digest', report.imageResult.imageDigest)
@@ -95,7 +100,9 @@ const MODES: Record<Inputs['mode'], ModeFlow> = {
   deploy: deployMode,
   rollback: rollbackMode,
   preview: previewMode,
-  'preview-destroy': previewDestroyMode
+  'preview-destroy': previewDestroyMode,
+  promote: promoteMode,
+  abort: abortMode
 }
 
 /** What the GitHub side records of a run, once (tracking starts after the inputs are read). */
@@ -112,9 +119,13 @@ async function writeReport(state: RunState, reporting: Reporting): Promise<void>
     report.taskDefinitionArn = report.previousTaskDefinitionArn
   if (reporting.tracking) {
     const { finishTracking } = await import('./github/run-tracking.js')
-    const url = report.previewUrl ?? reporting.environmentUrl
+    const waiting = report.status === 'ready'
+    // While it waits, the deployment points at the test traffic; afterwards at the environment.
+    const url =
+      report.previewUrl ?? (waiting ? (report.testUrl ?? reporting.environmentUrl) : reporting.environmentUrl)
     await finishTracking(reporting.tracking, {
       succeeded: !FAILED_STATUSES.includes(report.status),
+      waiting,
       ...(report.reason !== undefined && { description: report.reason }),
       ...(url !== undefined && { environmentUrl: url }),
       ...(report.image !== undefined && { image: report.image }),

@@ -260,7 +260,8 @@ describe('CodeDeploy with a manual reroute', () => {
     await sim.control.reset()
     await sim.control.loadFixture('django-web-codedeploy-manual')
     const run = await runOnSim(sim, { image: `${REPO}:v2`, 'wait-until': 'ready' })
-    expectRun(run, 0, 'succeeded')
+    // It waits for approval now (mode promote or abort acts on it): status ready, not succeeded.
+    expectRun(run, 0, 'ready')
     expect(run.stdout).toMatch(/Ready: the replacement serves test traffic/)
     expect(await deploymentStatus(run.outputs['deployment-id'] ?? '')).toBe('Ready')
     expect(await productionTargetGroup()).toBe('web-tg')

@@ -396,7 +396,7 @@ describe('identities', () => {
     expect(deploy.principalArn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/ecs-ship-deploy/ecs-ship`)
     expect(deploy.policies.map(p => p.name)).toEqual(['ecs-ship-deploy'])
     expect(() => exampleIdentity('admin')).toThrow(
-      'permissions.json has no role admin (deploy, rollback, preview)'
+      'permissions.json has no role admin (deploy, rollback, preview, promote, abort)'
     )
   })
 

@@ -83,6 +83,11 @@ const SAMPLES: Record<SimService, Record<string, Record<string, unknown>>> = {
       serviceDeploymentArn: `${ECS}service-deployment/web-cluster/web/abc`,
       stopType: 'ROLLBACK'
     },
+    ContinueServiceDeployment: {
+      serviceDeploymentArn: `${ECS}service-deployment/web-cluster/web/abc`,
+      hookId: 'ecs-pause-e7tK9G_WRJqNF_EOMjztDXfKenlJuEUVjsNStf4WLKw',
+      action: 'CONTINUE'
+    },
     DescribeServiceDeployments: { serviceDeploymentArns: [`${ECS}service-deployment/web-cluster/web/abc`] },
     DescribeServiceRevisions: { serviceRevisionArns: [`${ECS}service-revision/web-cluster/web/123`] },
     ListTagsForResource: { resourceArn: `${ECS}service/web-cluster/web` },
@@ -242,6 +247,36 @@ describe('what a request asks', () => {
         c => c.resource
       )
     ).toEqual([`${ECS}service/web-cluster/web`, `${ECS}service-deployment/web-cluster/web/abc`])
+  })
+
+  it('ContinueServiceDeployment: the service and the service deployment, with ecs:cluster and ecs:service', () => {
+    const input = SAMPLES.ecs.ContinueServiceDeployment as Record<string, unknown>
+    expect(ask('ecs', 'ContinueServiceDeployment', input)).toEqual([
+      {
+        action: 'ecs:ContinueServiceDeployment',
+        resource: `${ECS}service/web-cluster/web`,
+        context: {
+          'ecs:cluster': `${ECS}cluster/web-cluster`,
+          'aws:ResourceTag/team': 'web',
+          'ecs:ResourceTag/team': 'web'
+        }
+      },
+      {
+        action: 'ecs:ContinueServiceDeployment',
+        resource: `${ECS}service-deployment/web-cluster/web/abc`,
+        context: {
+          'ecs:cluster': `${ECS}cluster/web-cluster`,
+          'ecs:service': `${ECS}service/web-cluster/web`
+        }
+      }
+    ])
+  })
+
+  it('CodeDeploy ContinueDeployment and StopDeployment: no resource type in the reference, so `*`', () => {
+    for (const operation of ['ContinueDeployment', 'StopDeployment'])
+      expect(ask('codedeploy', operation, SAMPLES.codedeploy[operation] as Record<string, unknown>)).toEqual([
+        { action: `codedeploy:${operation}`, resource: '*', context: {} }
+      ])
   })
 
   it('RegisterTaskDefinition: the family with any revision, its request tags and task size', () => {

@@ -270,3 +270,26 @@ describe('preview-id', () => {
     expect(inputs({ mode: 'deploy' }, env).preview.id).toBeUndefined()
   })
 })
+
+describe('getInputs: the approval modes', () => {
+  it('takes modes promote and abort, with an optional deployment-id', () => {
+    expect(inputs({ mode: 'promote' })).toMatchObject({ mode: 'promote' })
+    expect(inputs({ mode: 'promote' }).deploymentId).toBeUndefined()
+    expect(inputs({ mode: 'abort', 'deployment-id': 'd-ABC123' })).toMatchObject({
+      mode: 'abort',
+      deploymentId: 'd-ABC123'
+    })
+  })
+
+  it('refuses deployment-id outside promote and abort, and a test-url that is not a URL', () => {
+    expect(() => inputs({ 'deployment-id': 'd-ABC123' })).toThrow(
+      'input deployment-id: is for modes promote and abort; mode deploy does not take it'
+    )
+    expect(() => inputs({ 'test-url': 'test.example.com' })).toThrow(
+      'input test-url: "test.example.com" is not an http(s) URL'
+    )
+    expect(inputs({ 'test-url': 'http://test.example.com:8080' }).testUrl).toBe(
+      'http://test.example.com:8080'
+    )
+  })
+})

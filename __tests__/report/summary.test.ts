@@ -158,3 +158,33 @@ describe('renderSummary', () => {
     })
   })
 })
+
+describe('renderSummary: a deployment that waits for approval', () => {
+  it('says what waits, until when, what happens then, how to promote or abort, and the test URL', () => {
+    const md = renderSummary({
+      ...base,
+      status: 'ready',
+      testUrl: 'http://test.example.com:8080',
+      waiting: {
+        deploymentId: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/demo/web/1',
+        hookId: 'ecs-pause-1',
+        stage: 'POST_TEST_TRAFFIC_SHIFT',
+        expiresAt: Date.parse('2026-12-05T06:30:00Z'),
+        atExpiry: 'ROLLBACK',
+        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:8',
+        previousTaskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7',
+        green: [],
+        controller: 'ECS'
+      }
+    })
+    expect(md).toContain('## ecs-ship: web — ⏳ waiting for approval')
+    expect(md).toContain('### Waiting for approval')
+    expect(md).toContain(
+      'ECS waits at POST\\_TEST\\_TRAFFIC\\_SHIFT for approval until 2026-12-05 06:30:00 UTC (pause hook ecs-pause-1)'
+    )
+    expect(md).toContain('at expiry: ECS rolls back to web:7')
+    expect(md).toMatch(/to promote: run ecs-ship with mode: promote/)
+    expect(md).toMatch(/to abort: run ecs-ship with mode: abort/)
+    expect(md).toContain('test traffic: http://test.example.com:8080')
+  })
+})

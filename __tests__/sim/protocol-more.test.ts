@@ -18,6 +18,7 @@ import {
   DescribeServiceDeploymentsCommand,
   ServiceDeploymentNotFoundException,
   StopServiceDeploymentCommand,
+  ContinueServiceDeploymentCommand,
   UpdateServiceCommand,
   RunTaskCommand
 } from '@aws-sdk/client-ecs'
@@ -279,6 +280,20 @@ it('stops a rolling service deployment with StopServiceDeployment: ECS then roll
   })
   await expect(
     ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: `${arn}0` }))
+  ).rejects.toBeInstanceOf(ServiceDeploymentNotFoundException)
+})
+
+it('refuses ContinueServiceDeployment of a deployment with no pause hook, and of an unknown one', async () => {
+  // The pause itself, and continuing it, are in bluegreen-pause.test.ts.
+  const updated = await ecs.send(
+    new UpdateServiceCommand({ cluster: 'demo', service: 'worker', forceNewDeployment: true })
+  )
+  const arn = updated.service?.currentServiceDeployment ?? ''
+  await expect(
+    ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: 'ecs-pause-x' }))
+  ).rejects.toBeInstanceOf(InvalidParameterException)
+  await expect(
+    ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: `${arn}0`, hookId: 'ecs-pause-x' }))
   ).rejects.toBeInstanceOf(ServiceDeploymentNotFoundException)
 })
 

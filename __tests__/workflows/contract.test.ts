@@ -61,6 +61,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
   '.github/workflows/check-dist.yml': { contents: 'read' },
   '.github/workflows/release.yml': { contents: 'write' },
   'workflows-templates/ecs-ship-deploy.yml': DEPLOYER,
+  'workflows-templates/ecs-ship-deploy-approval.yml': DEPLOYER,
   'workflows-templates/ecs-ship-rollback.yml': DEPLOYER,
   'workflows-templates/ecs-ship-preview.yml': { ...DEPLOYER, 'pull-requests': 'write' }
 }
@@ -86,10 +87,15 @@ describe('inputs passed to the action', () => {
     }
   )
 
-  it.each(['deploy.yml', 'rollback.yml', 'preview.yml'])('%s runs the action', name => {
-    const steps = Object.values(byName(name).workflow.jobs ?? {}).flatMap(job => job.steps ?? [])
-    expect(steps.filter(isActionStep)).toHaveLength(1)
-  })
+  it.each(['deploy.yml', 'rollback.yml', 'preview.yml'])(
+    '%s runs the action once per job that runs it',
+    name => {
+      const jobs = Object.values(byName(name).workflow.jobs ?? {})
+      for (const job of jobs) expect((job.steps ?? []).filter(isActionStep).length).toBeLessThanOrEqual(1)
+      const steps = jobs.flatMap(job => job.steps ?? [])
+      expect(steps.filter(isActionStep)).toHaveLength(name === 'deploy.yml' ? 3 : 1)
+    }
+  )
 
   it.each([
     ['deploy.yml', 'deploy'],
@@ -114,7 +120,9 @@ describe('inputs passed to the action', () => {
   })
 
   it('reads the list of inputs a workflow does not expose', () => {
-    expect(notExposed(byName('deploy.yml').text).get('mode')).toBe('always `deploy`.')
+    expect(notExposed(byName('deploy.yml').text).get('mode')).toBe(
+      "`deploy` in the deploy job, `promote` and `abort` in the approval path's jobs."
+    )
     expect(notExposed(byName('rollback.yml').text).size).toBeGreaterThan(20)
     expect(notExposed('name: x\n')).toEqual(new Map())
   })
@@ -131,6 +139,72 @@ describe('inputs passed to the action', () => {
       .flatMap(job => job.steps ?? [])
       .find(isActionStep)
     expect(step?.with?.mode).toBe("${{ github.event.action == 'closed' && 'preview-destroy' || 'preview' }}")
+  })
+})
+
+describe('deploy.yml: the approval path', () => {
+  const modeOf = (id: string) => (jobOf('deploy.yml', id).steps ?? []).find(isActionStep)?.with?.mode
+  const inputs = () => callInputs(byName('deploy.yml').workflow)
+
+  it('deploys with wait-until ready when an approval environment is set, and hands the test URL over', () => {
+    const step = (jobOf('deploy.yml', 'deploy').steps ?? []).find(isActionStep)
+    expect(step?.with?.['wait-until']).toBe(
+      "${{ inputs.approval-environment && 'ready' || inputs.wait-until }}"
+    )
+    expect(step?.with?.['test-url']).toBe('${{ inputs.test-url }}')
+    expect(inputs()['approval-environment']?.default).toBe('')
+  })
+
+  it('promotes in the protected approval environment, only after a deploy that waits', () => {
+    const promote = jobOf('deploy.yml', 'promote')
+    expect(modeOf('promote')).toBe('promote')
+    expect(promote.needs).toBe('deploy')
+    expect(promote.if).toBe("needs.deploy.outputs.status == 'ready'")
+    expect(promote.environment).toMatchObject({
+      name: '${{ inputs.approval-environment }}',
+      deployment: false
+    })
+    const step = (promote.steps ?? []).find(isActionStep)
+    expect(step?.with?.['deployment-id']).toBe('${{ needs.deploy.outputs.deployment-id }}')
+  })
+
+  it('aborts when the promote was rejected or failed before production moved, in the unprotected environment', () => {
+    const abort = jobOf('deploy.yml', 'abort')
+    expect(modeOf('abort')).toBe('abort')
+    expect(abort.needs).toEqual(['deploy', 'promote'])
+    expect(abort.if).toMatch(
+      /^always\(\) && needs\.deploy\.outputs\.status == 'ready' && needs\.promote\.result != 'success'/
+    )
+    expect(abort.environment).toMatchObject({ name: '${{ inputs.environment }}', deployment: false })
+  })
+
+  it('has a starter template that turns it on, for the default branch only', () => {
+    const template = templates.find(file => file.path.endsWith('ecs-ship-deploy-approval.yml'))
+    const job = template?.workflow.jobs?.deploy
+    expect(job?.if).toBe("github.ref == format('refs/heads/{0}', github.event.repository.default_branch)")
+    expect(job?.with).toMatchObject({
+      'approval-environment': 'production-approval',
+      'promote-role-to-assume': expect.stringContaining('role/ecs-ship-promote'),
+      'abort-role-to-assume': expect.stringContaining('role/ecs-ship-abort')
+    })
+  })
+
+  it('each approval job assumes its own role (or the deploy role) and queues apart from deploys', () => {
+    for (const id of ['promote', 'abort']) {
+      const job = jobOf('deploy.yml', id)
+      const configure = (job.steps ?? []).find(s =>
+        s.uses?.startsWith('aws-actions/configure-aws-credentials@')
+      )
+      expect(configure?.with?.['role-to-assume']).toBe(
+        `\${{ inputs.${id}-role-to-assume || inputs.role-to-assume }}`
+      )
+      expect(job.concurrency).toEqual({
+        group: 'ecs-ship-approval/${{ inputs.environment }}/${{ inputs.cluster }}/${{ inputs.service }}',
+        'cancel-in-progress': false,
+        queue: 'max'
+      })
+      expect((job as Record<string, unknown>)['timeout-minutes']).toBe('${{ inputs.job-timeout-minutes }}')
+    }
   })
 })
 

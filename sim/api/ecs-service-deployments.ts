@@ -1,6 +1,7 @@
 // The ECS service deployments API: ListServiceDeployments, DescribeServiceDeployments,
-// DescribeServiceRevisions, and StopServiceDeployment as the API reference and the developer
-// guide ("Stopping Amazon ECS service deployments") describe it.
+// DescribeServiceRevisions, StopServiceDeployment and ContinueServiceDeployment as the API
+// reference and the developer guide ("Stopping Amazon ECS service deployments", "Continuing
+// service deployments", "Pause hooks for Amazon ECS service deployments") describe them.
 import type * as E from '@aws-sdk/client-ecs'
 import { AwsError } from '../world/aws-error.js'
 import type { SimState } from '../world/model.js'
@@ -128,6 +129,67 @@ export function stopServiceDeployment(
     history.statusReason = 'A user requested a rollback with StopServiceDeployment.'
     history.updatedAt = new Date(now)
     deployment.rollbackRequestedAt = now
+  }
+  return { serviceDeploymentArn: arn }
+}
+
+const HOOK_ACTIONS: readonly string[] = ['CONTINUE', 'ROLLBACK']
+
+/**
+ * ContinueServiceDeployment: the deployment paused at a PAUSE hook goes on to the next lifecycle
+ * stage (CONTINUE, the default) or rolls back to the previous service revision (ROLLBACK). The
+ * developer guide's prerequisites: the deployment is IN_PROGRESS and the hook AWAITING_ACTION.
+ * The call records the action and the hook's new status (SUCCEEDED for CONTINUE, FAILED for
+ * ROLLBACK: the docs do not say which status a rolled-back hook shows; that is our choice); the
+ * blue/green controller acts on it at its next pass.
+ *
+ * Refusals: the API reference lists ServiceDeploymentNotFoundException for an unknown ARN; for a
+ * deployment that is not IN_PROGRESS, an unknown hook id, or a hook not AWAITING_ACTION it lists
+ * no dedicated exception (no ConflictException, unlike StopServiceDeployment), so we answer
+ * InvalidParameterException, the exception it lists for a request that is not valid.
+ */
+export function continueServiceDeployment(
+  state: SimState,
+  input: E.ContinueServiceDeploymentRequest,
+  now: number
+): E.ContinueServiceDeploymentResponse {
+  const arn = input.serviceDeploymentArn
+  if (!arn) throw new AwsError('InvalidParameterException', 'serviceDeploymentArn must be specified.')
+  if (!input.hookId) throw new AwsError('InvalidParameterException', 'hookId must be specified.')
+  const action = input.action ?? 'CONTINUE'
+  if (!HOOK_ACTIONS.includes(action))
+    throw new AwsError(
+      'InvalidParameterException',
+      `The action ${action} isn't supported. The valid values are CONTINUE and ROLLBACK.`
+    )
+  const found = findServiceDeployment(state, arn)
+  if (!found)
+    throw new AwsError('ServiceDeploymentNotFoundException', `The service deployment ${arn} does not exist.`)
+  const { svc, history } = found
+  if (history.status !== 'IN_PROGRESS')
+    throw new AwsError(
+      'InvalidParameterException',
+      `The service deployment ${arn} is ${history.status ?? 'PENDING'}. Only a service deployment that is IN_PROGRESS can be continued.`
+    )
+  const run = svc.deployments.find(d => d.serviceDeploymentArn === arn)?.blueGreen
+  const known = run?.invoked.find(h => h.hookId === input.hookId)
+  if (!run || !known)
+    throw new AwsError(
+      'InvalidParameterException',
+      `The lifecycle hook ${input.hookId} does not exist in the service deployment ${arn}.`
+    )
+  const paused = run.hook?.kind === 'pause' && run.hook.detail === known ? run.hook : undefined
+  if (!paused || known.status !== 'AWAITING_ACTION')
+    throw new AwsError(
+      'InvalidParameterException',
+      `The lifecycle hook ${input.hookId} is ${known.status ?? 'IN_PROGRESS'}. Only a pause hook in AWAITING_ACTION status can be continued.`
+    )
+  paused.continued = { action, at: now }
+  known.status = action === 'CONTINUE' ? 'SUCCEEDED' : 'FAILED'
+  history.updatedAt = new Date(now)
+  if (action === 'ROLLBACK') {
+    history.status = 'ROLLBACK_REQUESTED'
+    history.statusReason = 'A user requested a rollback with ContinueServiceDeployment.'
   }
   return { serviceDeploymentArn: arn }
 }

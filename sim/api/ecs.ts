@@ -11,6 +11,7 @@ import { isCodeDeployService } from '../world/deployment-controller.js'
 import { forwardActionOf } from '../world/listener-weights.js'
 import { ecsArn, findService, nameFromArn, type SimService, type SimState } from '../world/model.js'
 import {
+  continueServiceDeployment,
   describeServiceDeployments,
   describeServiceRevisions,
   listServiceDeployments,
@@ -39,6 +40,7 @@ export type EcsOperations = {
   StopTask: [E.StopTaskRequest, E.StopTaskResponse]
   ListServiceDeployments: [E.ListServiceDeploymentsRequest, E.ListServiceDeploymentsResponse]
   StopServiceDeployment: [E.StopServiceDeploymentRequest, E.StopServiceDeploymentResponse]
+  ContinueServiceDeployment: [E.ContinueServiceDeploymentRequest, E.ContinueServiceDeploymentResponse]
   DescribeServiceDeployments: [E.DescribeServiceDeploymentsRequest, E.DescribeServiceDeploymentsResponse]
   DescribeServiceRevisions: [E.DescribeServiceRevisionsRequest, E.DescribeServiceRevisionsResponse]
   ListTagsForResource: [E.ListTagsForResourceRequest, E.ListTagsForResourceResponse]
@@ -181,6 +183,48 @@ function validateAdvancedConfiguration(
   }
 }
 
+/** Stages a PAUSE hook cannot use (DeploymentLifecycleHook.lifecycleStages in the API reference). */
+const LAMBDA_ONLY_STAGES: readonly string[] = ['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT']
+
+/**
+ * CreateService/UpdateService: each lifecycle hook as the API reference describes
+ * DeploymentLifecycleHook and DeploymentLifecycleHookTimeoutConfiguration: an AWS_LAMBDA hook
+ * names its function, a PAUSE hook is not at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT, every
+ * hook has stages, and a timeout is 1 to 20160 minutes. The wording of the refusals is ours.
+ */
+function validateLifecycleHooks(config: E.DeploymentConfiguration | undefined): void {
+  for (const hook of config?.lifecycleHooks ?? []) {
+    const type = hook.targetType ?? 'AWS_LAMBDA'
+    if (type !== 'AWS_LAMBDA' && type !== 'PAUSE')
+      throw new AwsError(
+        'InvalidParameterException',
+        `The lifecycle hook target type ${type} isn't supported. The valid values are AWS_LAMBDA and PAUSE.`
+      )
+    if (!hook.lifecycleStages?.length)
+      throw new AwsError(
+        'InvalidParameterException',
+        'lifecycleStages must be specified for a lifecycle hook.'
+      )
+    if (type === 'AWS_LAMBDA' && !hook.hookTargetArn)
+      throw new AwsError(
+        'InvalidParameterException',
+        'hookTargetArn must be specified for an AWS_LAMBDA lifecycle hook.'
+      )
+    const stage = hook.lifecycleStages.find(s => LAMBDA_ONLY_STAGES.includes(s))
+    if (type === 'PAUSE' && stage)
+      throw new AwsError(
+        'InvalidParameterException',
+        `PAUSE hooks cannot be configured at the ${stage} stage. TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT are only valid for AWS_LAMBDA hooks.`
+      )
+    const minutes = hook.timeoutConfiguration?.timeoutInMinutes
+    if (minutes !== undefined && (minutes < 1 || minutes > 20160))
+      throw new AwsError(
+        'InvalidParameterException',
+        'timeoutConfiguration.timeoutInMinutes must be between 1 and 20160.'
+      )
+  }
+}
+
 export function registerTaskDefinition(
   state: SimState,
   input: E.RegisterTaskDefinitionRequest,
@@ -226,6 +270,7 @@ function createService(state: SimState, input: E.CreateServiceRequest, now: numb
       )
   }
   validateAdvancedConfiguration(state, input.loadBalancers)
+  validateLifecycleHooks(input.deploymentConfiguration)
   const strategy = input.capacityProviderStrategy?.length
     ? input.capacityProviderStrategy
     : input.launchType
@@ -312,6 +357,7 @@ function updateService(state: SimState, input: E.UpdateServiceRequest, now: numb
   if (input.desiredCount !== undefined && input.desiredCount < 0)
     throw new AwsError('InvalidParameterException', 'Desired count must be >= 0.')
   if (input.loadBalancers) validateAdvancedConfiguration(state, input.loadBalancers)
+  validateLifecycleHooks(input.deploymentConfiguration)
   const td = input.taskDefinition
     ? taskDefinitionOrThrow(state, input.taskDefinition, 'InvalidParameterException')
     : undefined
@@ -657,6 +703,7 @@ export const ecsHandlers: Handlers<EcsOperations> = {
   StopTask: stopTask,
   ListServiceDeployments: listServiceDeployments,
   StopServiceDeployment: stopServiceDeployment,
+  ContinueServiceDeployment: continueServiceDeployment,
   DescribeServiceDeployments: describeServiceDeployments,
   DescribeServiceRevisions: describeServiceRevisions,
   ListTagsForResource: (state, input) => ({
@@ -688,6 +735,7 @@ export const ECS_MUTATING: ReadonlySet<keyof EcsOperations> = new Set<keyof EcsO
   'RunTask',
   'StopTask',
   'StopServiceDeployment',
+  'ContinueServiceDeployment',
   'TagResource',
   'UntagResource'
 ])

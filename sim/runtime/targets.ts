@@ -3,6 +3,7 @@
 // registers a task's IP when the task activates and deregisters it when the task stops; the
 // target drains for the group's deregistration delay, then goes.
 import type { Task } from '@aws-sdk/client-ecs'
+import { targetFailure } from '../world/behaviours.js'
 import {
   findService,
   recordMilestone,
@@ -135,11 +136,15 @@ interface HealthCheck {
 function runChecks(state: SimState, check: HealthCheck, t: SimTarget, now: number): void {
   const { tg } = check
   t.nextCheckAt ??= t.since + check.intervalMs
+  // A revision a test made sick (Behaviours.failingTargets) fails from now on, whatever its start.
+  const sick = state.behaviours.failingTargets
+    ? targetFailure(state, state.tasks.find(st => st.task.taskArn === t.taskArn)?.task.taskDefinitionArn)
+    : undefined
   for (let guard = 0; guard < 10_000 && now >= t.nextCheckAt; guard++) {
     const at: number = t.nextCheckAt
     t.nextCheckAt = at + check.intervalMs
     const up = t.passesFrom === undefined || at >= t.passesFrom
-    if (t.passes && up) {
+    if (t.passes && up && !sick) {
       t.passedInARow = (t.passedInARow ?? 0) + 1
       t.failedInARow = 0
       if (t.state !== 'healthy' && t.passedInARow >= check.healthyCount) {
@@ -154,7 +159,7 @@ function runChecks(state: SimState, check: HealthCheck, t: SimTarget, now: numbe
     t.passedInARow = 0
     if (t.state === 'unhealthy' || t.failedInARow < check.unhealthyCount) continue
     t.state = 'unhealthy'
-    t.reason = up ? (t.failReason ?? 'Target.ResponseCodeMismatch') : 'Target.FailedHealthChecks'
+    t.reason = sick ?? (up ? (t.failReason ?? 'Target.ResponseCodeMismatch') : 'Target.FailedHealthChecks')
     t.description = describeFailure(tg, t.reason)
     t.since = at
     recordMilestone(state, 'target-unhealthy', {

@@ -51,3 +51,11 @@ export function placementFailure(
   const byCommand = argv?.length ? commandBehaviour(state, argv).placementFailure : undefined
   return byRevision(state.behaviours) ?? byCommand ?? byRevision(state.fixtureBehaviours)
 }
+
+/**
+ * Whether the targets of a revision's tasks fail their health checks now (Behaviours.failingTargets),
+ * and with which reason code. Only what a test set counts: fixtures set no such failure.
+ */
+export function targetFailure(state: SimState, taskDefinitionArn: string | undefined) {
+  return taskDefinitionArn ? state.behaviours.failingTargets?.[revisionKey(taskDefinitionArn)] : undefined
+}

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type {
   Cluster,
   Deployment,
+  DeploymentLifecycleHookAction,
   DeploymentLifecycleHookDetail,
   Service,
   ServiceEvent,
@@ -113,12 +114,28 @@ export interface SimTask {
   plan: TaskPlan
 }
 
-/** A lifecycle hook ECS invoked for a blue/green deployment, and what it will answer when. */
-export interface HookInvocation {
+/** A Lambda lifecycle hook ECS invoked for a blue/green deployment, and what it will answer when. */
+export interface LambdaHookInvocation {
+  readonly kind: 'lambda'
   readonly detail: DeploymentLifecycleHookDetail
   readonly answersAt: number
   readonly outcome: 'succeeded' | 'failed'
 }
+
+/**
+ * A PAUSE hook the deployment waits at ("Pause hooks for Amazon ECS service deployments"): it is
+ * AWAITING_ACTION until ContinueServiceDeployment names it, or until it expires (wall-clock ms,
+ * the detail's expiresAt), when its timeoutAction applies.
+ */
+export interface PauseHookInvocation {
+  readonly kind: 'pause'
+  readonly detail: DeploymentLifecycleHookDetail
+  readonly expiresAt: number
+  /** What ContinueServiceDeployment asked for, and when: the controller acts on it at its next pass. */
+  continued?: { readonly action: DeploymentLifecycleHookAction; readonly at: number }
+}
+
+export type HookInvocation = LambdaHookInvocation | PauseHookInvocation
 
 /** The progress of one blue/green, linear or canary deployment (the green one). */
 export interface BlueGreenRun {
@@ -130,6 +147,8 @@ export interface BlueGreenRun {
   /** Hooks of the current `hooks` step that have answered, and the one ECS is waiting for. */
   hooksAnswered: number
   hook?: HookInvocation
+  /** Every hook invoked so far, newest last (ContinueServiceDeployment tells a finished hook from an unknown one). */
+  readonly invoked: DeploymentLifecycleHookDetail[]
   /** The deployment serving production traffic when this one started. */
   readonly blue: SimDeployment
   readonly blueTargetGroupArn: string

@@ -14,7 +14,8 @@ import {
   completeDeployment,
   publishPreviewComment,
   retireDeployments,
-  type DeploymentHandle
+  type DeploymentHandle,
+  type DeploymentOutcome
 } from './tracker.js'
 
 export interface RunTracking {
@@ -36,6 +37,8 @@ export interface RunTracking {
 /** How a run ended, as the GitHub side reports it. */
 export interface RunOutcome {
   readonly succeeded: boolean
+  /** It waits for approval: the GitHub Deployment stays in progress, with the test URL. */
+  readonly waiting?: boolean
   readonly description?: string
   readonly environmentUrl?: string
   readonly image?: string
@@ -115,6 +118,14 @@ export async function startTracking(
   }
 }
 
+/** Pure: the GitHub Deployment's state for how the run ended. */
+export function deploymentState(
+  outcome: Pick<RunOutcome, 'succeeded' | 'waiting'>
+): DeploymentOutcome['state'] {
+  if (!outcome.succeeded) return 'failure'
+  return outcome.waiting ? 'in_progress' : 'success'
+}
+
 /** Pure: the preview comment's status for how the run ended. */
 export function previewStatus(mode: Inputs['mode'], succeeded: boolean): PreviewStatus {
   if (mode === 'preview-destroy') return succeeded ? 'destroyed' : 'failed'
@@ -142,7 +153,7 @@ export async function finishTracking(
       })
   } else {
     await completeDeployment(octokit, tracking.handle, {
-      state: outcome.succeeded ? 'success' : 'failure',
+      state: deploymentState(outcome),
       ...(outcome.environmentUrl && { environmentUrl: outcome.environmentUrl }),
       ...(description && { description })
     })

@@ -31,7 +31,8 @@ export interface DeploymentHandle {
 }
 
 export interface DeploymentOutcome {
-  readonly state: 'success' | 'failure'
+  /** in_progress: it waits for approval (wait-until ready); the promote or abort run ends it. */
+  readonly state: 'success' | 'failure' | 'in_progress'
   readonly environmentUrl?: string
   readonly description?: string
 }

@@ -3,10 +3,18 @@
 // the evidence of both the rollout and any rollback. A rollback gets its own row in the phase
 // table, so a rolled-back deploy never reads "Rollout ok".
 import * as core from '@actions/core'
+import { revisionName } from '../aws/names.js'
 import { LostTrackError } from '../errors.js'
+import { pauseNotice } from '../service/approval.js'
 import type { Inputs } from '../inputs.js'
 import { carryOut } from '../rollout/conclude.js'
-import type { RolloutRequest, RolloutResult, StartedDeployment, Strategy } from '../rollout/contract.js'
+import type {
+  RolloutRequest,
+  RolloutResult,
+  StartedDeployment,
+  Strategy,
+  Waiting
+} from '../rollout/contract.js'
 import type { ServicePlan } from '../service/plan.js'
 import type { RevisionFacts } from '../taskdef/facts.js'
 import type { Clock } from '../util/clock.js'
@@ -24,6 +32,8 @@ export interface RolloutPlan {
   readonly rollbackOnFailure: boolean
   /** A deployment already started (a preview's CreateService/UpdateService): followed, not started. */
   readonly started?: StartedDeployment
+  /** mode promote: the waiting deployment to continue, then follow (the promote call is timed with it). */
+  readonly promote?: Waiting
 }
 
 /** Rolls the target out as the inputs say (wait, timeout), and records the outcome. */
@@ -39,9 +49,24 @@ export async function rollOut(inputs: Inputs, run: Run, rollout: RolloutPlan): P
     rollbackOnFailure: rollout.rollbackOnFailure
   }
   const report = run.state.report
-  const result = await rolloutPhase(run, rollout.target.arn, () =>
-    carryOut(rollout.strategy, request, rollout.started)
+  const { promote } = rollout
+  const result = await rolloutPhase(run, rollout.target.arn, async () =>
+    carryOut(
+      rollout.strategy,
+      request,
+      rollout.started ?? (promote ? await rollout.strategy.promote(promote, request) : undefined)
+    )
   )
+  if (result.waiting) {
+    // It waits for a person now: what promote and abort take is the deployment's id.
+    report.status = 'ready'
+    report.waiting = result.waiting
+    report.deploymentId = result.waiting.deploymentId
+    report.taskDefinitionArn = result.waiting.previousTaskDefinitionArn
+    if (inputs.testUrl !== undefined) report.testUrl = inputs.testUrl
+    report.reason = `${revisionName(result.waiting.taskDefinitionArn)} serves test traffic, healthy; ${pauseNotice(result.waiting)}`
+    core.info(report.reason)
+  }
   if (result.status === 'succeeded' && !inputs.waitForServiceStability)
     report.healthGate = 'not checked: wait-for-service-stability is false'
   const noTasks = result.status === 'succeeded' ? noTasksNote(result.decision?.progress.desired) : undefined

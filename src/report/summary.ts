@@ -10,6 +10,7 @@ import type { TargetGroupEvidence } from '../watch/verdict.js'
 import type { RolloutTimeline } from '../watch/timeline.js'
 import { adviceLines, advise } from './advisor.js'
 import { revisionName, targetGroupName } from '../aws/names.js'
+import { waitingLines, type Waiting } from '../service/approval.js'
 import { markdownBlock as block, markdownCode as code, markdownText as cell } from './markdown.js'
 
 export type RunStatus =
@@ -22,6 +23,10 @@ export type RunStatus =
   | 'no-tasks'
   /** The workflow was cancelled; the reason says where the service is and what a re-run does. */
   | 'cancelled'
+  /** wait-until ready: the new revision serves test traffic, healthy, and waits for promote or abort. */
+  | 'ready'
+  /** mode abort: the waiting deployment was rolled back, the previous revision healthy on production. */
+  | 'aborted'
 
 export interface ReportData {
   readonly mode: string
@@ -64,6 +69,9 @@ export interface ReportData {
   readonly previewUrl?: string
   /** Where the rollout's time went (the watch's timeline), for the advisor. */
   readonly timeline?: RolloutTimeline
+  /** A deployment that waits for approval (status ready), and where its test traffic answers. */
+  readonly waiting?: Waiting
+  readonly testUrl?: string
 }
 
 const STATUS_TEXT: Record<RunStatus, string> = {
@@ -73,7 +81,9 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   unchanged: '⏸️ unchanged',
   'dry-run': '📝 dry run',
   'no-tasks': '⚠️ deployed, no tasks to check',
-  cancelled: '⏹️ cancelled'
+  cancelled: '⏹️ cancelled',
+  ready: '⏳ waiting for approval',
+  aborted: '↩️ aborted, previous revision healthy'
 }
 
 function seconds(ms: number): string {
@@ -122,6 +132,17 @@ function migrateSection(migrate: MigrateResult): string[] {
   }
   lines.push('')
   return lines
+}
+
+/** What waits, until when, what happens then, and how to promote or abort it. */
+function waitingSection(waiting: Waiting, testUrl: string | undefined): string[] {
+  return [
+    '### Waiting for approval',
+    '',
+    ...waitingLines(waiting).map(line => `- ${block(line)}`),
+    ...(testUrl !== undefined ? [`- test traffic: ${cell(testUrl)}`] : []),
+    ''
+  ]
 }
 
 function targetTables(groups: readonly TargetGroupEvidence[]): string[] {
@@ -212,6 +233,7 @@ export function renderSummary(data: ReportData): string {
   for (const [name, value] of facts) if (value !== undefined) lines.push(`| ${name} | ${value} |`)
   lines.push('')
 
+  if (data.waiting) lines.push(...waitingSection(data.waiting, data.testUrl))
   if (data.timings.length > 0) {
     lines.push('### Phases', '', '| phase | time | outcome |', '| --- | --- | --- |')
     for (const t of data.timings) lines.push(`| ${cell(t.phase)} | ${seconds(t.durationMs)} | ${t.outcome} |`)

@@ -32,10 +32,12 @@ export async function carryOut<D extends StartedDeployment>(
       rolledBack: false
     }
   }
-  const { decision, followed } = await keepTrack(request, deployment.id, strategy.carriedOnBy, () =>
+  const { decision, followed, waiting } = await keepTrack(request, deployment.id, strategy.carriedOnBy, () =>
     strategy.follow(deployment, request)
   )
-  return conclude(strategy, request, followed, decision)
+  const result = await conclude(strategy, request, followed, decision)
+  // wait-until ready: done means it waits for a person now, not that production moved.
+  return waiting !== undefined && result.status === 'succeeded' ? { ...result, waiting } : result
 }
 
 /**

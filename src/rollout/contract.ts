@@ -6,6 +6,7 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { Waiting, WaitingLookup } from '../service/approval.js'
 import type { ServicePlan } from '../service/plan.js'
 import type { Strategy as StrategyName } from '../service/strategy.js'
 import type { RevisionFacts } from '../taskdef/facts.js'
@@ -16,6 +17,7 @@ import type { RunningCheck } from '../watch/settled.js'
 import type { Decision } from '../watch/verdict.js'
 
 export type { RevisionFacts } from '../taskdef/facts.js'
+export type { Waiting, WaitingLookup } from '../service/approval.js'
 export type { RunningCheck } from '../watch/settled.js'
 
 export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back'
@@ -53,6 +55,8 @@ export interface RolloutResult {
   /** How long the rollback took, from the failure verdict to its own verdict (for the phase table). */
   readonly rollbackDurationMs?: number
   readonly rollback?: RollbackRecord
+  /** wait-until ready: the deployment now waits for a person (promote or abort). */
+  readonly waiting?: Waiting
 }
 
 export interface RolloutDeps {
@@ -122,8 +126,15 @@ export interface Strategy<D extends StartedDeployment = StartedDeployment> {
   checkRunning(request: RolloutRequest): Promise<RunningCheck>
   /** Starts the deployment of request.target. */
   rollOut(request: RolloutRequest): Promise<D>
-  /** Follows a started deployment to its verdict; the handle may carry what the rollback needs. */
-  follow(deployment: D, request: RolloutRequest): Promise<{ decision: Decision; followed: D }>
+  /**
+   * Follows a started deployment to its verdict; the handle may carry what the rollback needs.
+   * With wait-until ready the verdict is done once the deployment waits for approval with its new
+   * targets healthy, and `waiting` says what waits; otherwise a pause is reported and waited out.
+   */
+  follow(
+    deployment: D,
+    request: RolloutRequest
+  ): Promise<{ decision: Decision; followed: D; waiting?: Waiting }>
   /**
    * True when the controller rolls this failure back by itself (or may), so the rollback is
    * followed even with rollback-on-failure off: the verdict must say where the service ended.
@@ -131,4 +142,19 @@ export interface Strategy<D extends StartedDeployment = StartedDeployment> {
   followsRollbackAnyway(decision: Decision): boolean
   /** Puts the previous revision back (or follows the controller's own rollback), to a verdict. */
   rollBack(failed: FailedRollout<D>): Promise<RollbackOutcome>
+  /**
+   * The deployment of the service that waits for approval (`deploymentId` when the input names
+   * one), with its new targets' health as seen now. Changes nothing.
+   */
+  findWaiting(plan: ServicePlan, deploymentId?: string): Promise<WaitingLookup>
+  /**
+   * Lets a waiting deployment go on to production (ContinueServiceDeployment CONTINUE, or
+   * ContinueDeployment READY_WAIT) and returns it, to be followed like any rollout.
+   */
+  promote(waiting: Waiting, request: RolloutRequest): Promise<D>
+  /**
+   * Rolls a waiting deployment back (ContinueServiceDeployment ROLLBACK, or StopDeployment with
+   * auto-rollback) and follows it until the previous revision serves production, healthy.
+   */
+  abort(waiting: Waiting, request: RolloutRequest): Promise<RollbackRecord>
 }

@@ -28,9 +28,9 @@ export interface StrategyOptions {
 export async function prepareStrategy(options: StrategyOptions): Promise<PreparedStrategy> {
   const { inputs, plan, clients } = options
   const strategy = plan.strategy.strategy
-  if (inputs.waitUntil === 'ready' && strategy !== 'codedeploy')
+  if (inputs.waitUntil === 'ready' && strategy === 'rolling')
     throw new ActionError(
-      `input wait-until: \`ready\` stops a CodeDeploy deployment at its manual reroute; service ${plan.serviceName} deploys with the ${strategy} strategy, which has no such point`
+      `input wait-until: \`ready\` stops a blue/green deployment where it waits for approval (an ECS pause hook, or CodeDeploy's manual reroute); service ${plan.serviceName} deploys with the rolling strategy, which has no such point`
     )
   const deps: RolloutDeps = { ...options.deps, ecs: await clients.ecs(), elb: await clients.elb() }
   switch (strategy) {
@@ -39,7 +39,14 @@ export async function prepareStrategy(options: StrategyOptions): Promise<Prepare
     case 'ecs-native': {
       // The blue/green wiring is checked now, so a service that lacks it fails before any change.
       const setup = nativeSetup(plan.service)
-      return { strategy: ecsNativeStrategy(deps, setup), planLines: describeNativeSetup(setup) }
+      if (inputs.waitUntil === 'ready' && setup.pauseStages.length === 0)
+        throw new ActionError(
+          `input wait-until: \`ready\` stops an ECS-native deployment at a pause hook, and service ${plan.serviceName} has none: add a lifecycle hook with targetType PAUSE at POST_TEST_TRAFFIC_SHIFT to its deploymentConfiguration.lifecycleHooks`
+        )
+      return {
+        strategy: ecsNativeStrategy(deps, setup, inputs.waitUntil),
+        planLines: describeNativeSetup(setup)
+      }
     }
     case 'codedeploy': {
       // The application, the group and the AppSpec file are read now: a typo fails before any

@@ -90,6 +90,21 @@ export interface ServiceDeploymentView {
   readonly statusReason?: string
   /** Clock time when the observer first saw the current lifecycle stage. */
   readonly stageSince?: number
+  /** The lifecycle hooks ECS ran or runs in it (lifecycleHookDetails): a pause hook waits for a person. */
+  readonly hooks?: readonly LifecycleHookView[]
+}
+
+/** One entry of a service deployment's lifecycleHookDetails. */
+export interface LifecycleHookView {
+  readonly hookId: string
+  /** AWS_LAMBDA or PAUSE. */
+  readonly targetType?: string
+  /** AWAITING_ACTION, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT. */
+  readonly status: string
+  /** When the hook times out (ms since the epoch). */
+  readonly expiresAt?: number
+  /** CONTINUE or ROLLBACK: what ECS does when it times out. */
+  readonly timeoutAction?: string
 }
 
 /** Where one listener rule sends traffic: target group ARN → weight. */

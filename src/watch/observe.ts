@@ -11,6 +11,7 @@ import {
   DescribeTasksCommand,
   ListTasksCommand,
   type Deployment,
+  type DeploymentLifecycleHookDetail,
   type ECSClient,
   type Task
 } from '@aws-sdk/client-ecs'
@@ -28,6 +29,7 @@ import { planReads } from './poll-plan.js'
 import type { Progress } from './verdict.js'
 import type {
   DeploymentView,
+  LifecycleHookView,
   Observation,
   PortBinding,
   ServiceDeploymentView,
@@ -358,7 +360,8 @@ export function createObserver(
       status: found.status ?? 'UNKNOWN',
       ...(found.lifecycleStage !== undefined && { lifecycleStage: found.lifecycleStage }),
       ...(found.statusReason !== undefined && { statusReason: found.statusReason }),
-      stageSince: stage.since
+      stageSince: stage.since,
+      ...(found.lifecycleHookDetails !== undefined && { hooks: toHooks(found.lifecycleHookDetails) })
     }
   }
 
@@ -417,6 +420,17 @@ export function createObserver(
       }
     }
   }
+}
+
+/** lifecycleHookDetails as the verdicts read them (pause hooks: ecs-native/verdict.ts). */
+export function toHooks(details: readonly DeploymentLifecycleHookDetail[]): LifecycleHookView[] {
+  return details.map(h => ({
+    hookId: h.hookId ?? '?',
+    ...(h.targetType !== undefined && { targetType: h.targetType }),
+    status: h.status ?? 'UNKNOWN',
+    ...(h.expiresAt !== undefined && { expiresAt: new Date(h.expiresAt).getTime() }),
+    ...(h.timeoutAction !== undefined && { timeoutAction: h.timeoutAction })
+  }))
 }
 
 /** A rule's forward weights; a plain forward to one target group is 100% to it. */

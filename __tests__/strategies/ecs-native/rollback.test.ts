@@ -411,3 +411,74 @@ describe('ECS-native: green and blue from the production rule', () => {
     expect(result.reason).toContain(`(production traffic 100% on ${name}; ${name} 2/2 healthy)`)
   })
 })
+
+describe('ECS-native: a deployment that waits at a pause hook', () => {
+  /** Paused at POST_TEST_TRAFFIC_SHIFT with green (B) healthy, the hook awaiting action. */
+  const paused = (at: number): Observation => ({
+    at,
+    deployments: [dep({ runningCount: 2 })],
+    tasks: [1, 2].map(n => ({
+      taskArn: `arn:aws:ecs:us-east-1:123456789012:task/demo/${n}`,
+      startedBy: OURS,
+      taskDefinitionArn: NEW,
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      containers: [],
+      privateIp: `10.0.0.${n}`,
+      bindings: []
+    })),
+    targetGroups: [
+      {
+        arn: TG_B,
+        targets: [1, 2].map(n => ({ id: `10.0.0.${n}`, port: 8000, state: 'healthy' }))
+      }
+    ],
+    serviceDeployment: {
+      arn: SD,
+      status: 'IN_PROGRESS',
+      lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+      hooks: [
+        {
+          hookId: 'ecs-pause-1',
+          targetType: 'PAUSE',
+          status: 'AWAITING_ACTION',
+          expiresAt: Date.parse('2026-12-05T06:30:00Z'),
+          timeoutAction: 'ROLLBACK'
+        }
+      ]
+    }
+  })
+
+  it('is not rolled back when the watch runs out of time while it waits: someone else decides', async () => {
+    startsRollout()
+    const s = scripted(paused)
+    const result = await rollOut(s.deps, request({ timeoutMs: 60_000 }))
+
+    expect(stopCalls()).toEqual([])
+    expect(result.status).toBe('failed')
+    expect(result.reason).toMatch(
+      /while it was paused at POST_TEST_TRAFFIC_SHIFT, waiting for approval until 2026-12-05 06:30:00 UTC/
+    )
+    expect(result.reason).toMatch(
+      /not rolled back: it still waits for approval\. Run mode: promote or mode: abort/
+    )
+    expect(s.log.some(line => line.includes('· paused at POST_TEST_TRAFFIC_SHIFT'))).toBe(true)
+  })
+
+  it('under wait-until ready, ends at the pause with green healthy and hands the waiting deployment on', async () => {
+    startsRollout()
+    const s = scripted(paused)
+    const result = await carryOut(ecsNativeStrategy(s.deps, setup, 'ready'), request())
+
+    expect(result.status).toBe('succeeded')
+    expect(result.waiting).toMatchObject({
+      deploymentId: SD,
+      hookId: 'ecs-pause-1',
+      stage: 'POST_TEST_TRAFFIC_SHIFT',
+      atExpiry: 'ROLLBACK',
+      taskDefinitionArn: NEW,
+      previousTaskDefinitionArn: OLD
+    })
+    expect(stopCalls()).toEqual([])
+  })
+})

@@ -4,9 +4,11 @@
 // StopServiceDeployment asks for one. The developer guide: "Amazon ECS blue/green service
 // deployments workflow", "Amazon ECS linear deployments", "Amazon ECS canary deployments",
 // "Lifecycle hooks for Amazon ECS service deployments".
+import { randomBytes } from 'node:crypto'
 import type {
   DeploymentConfiguration,
   DeploymentLifecycleHook,
+  DeploymentLifecycleHookAction,
   DeploymentLifecycleHookDetail,
   DeploymentLifecycleHookStage,
   ServiceDeployment,
@@ -23,6 +25,7 @@ import {
   scaled,
   type BlueGreenRun,
   type HookInvocation,
+  type PauseHookInvocation,
   type SimDeployment,
   type SimService,
   type SimState
@@ -74,6 +77,7 @@ export function startRun(state: SimState, svc: SimService, traffic: TrafficConfi
         ? traffic.alternateTargetGroupArn
         : traffic.primaryTargetGroupArn,
     greenLaunched: false,
+    invoked: [],
     finished: false
   }
 }
@@ -100,19 +104,50 @@ function hookBehaviour(state: SimState, hook: DeploymentLifecycleHook) {
   return state.behaviours.hooks?.[arn] ?? state.behaviours.hooks?.[name] ?? DEFAULT_HOOK
 }
 
+/** A PAUSE hook's id, shaped like the developer guide's examples: `ecs-pause-` and 43 URL-safe characters. */
+const pauseHookId = () => `ecs-pause-${randomBytes(32).toString('base64url')}`
+
 function invokeHook(ctx: Context, hook: DeploymentLifecycleHook, now: number): HookInvocation {
-  const behaviour = hookBehaviour(ctx.state, hook)
   const timeout = hook.timeoutConfiguration
+  const expiresAt = now + scaled(ctx.state, (timeout?.timeoutInMinutes ?? 1440) * 60)
+  const timeoutAction = timeout?.action ?? 'ROLLBACK'
+  if (hook.targetType === 'PAUSE') {
+    // A pause hook has no target: the deployment waits for ContinueServiceDeployment.
+    const detail: DeploymentLifecycleHookDetail = {
+      hookId: pauseHookId(),
+      targetType: 'PAUSE',
+      status: 'AWAITING_ACTION',
+      expiresAt: new Date(expiresAt),
+      timeoutAction
+    }
+    ctx.history?.lifecycleHookDetails?.push(detail)
+    ctx.run.invoked.push(detail)
+    addEvent(
+      ctx.svc,
+      now,
+      `(service ${ctx.svc.service.serviceName}) (deployment ${ctx.dep.deployment.id}) paused: the lifecycle hook ${detail.hookId} is awaiting action.`
+    )
+    recordMilestone(ctx.state, 'hook-awaiting-action', {
+      deploymentId: ctx.dep.deployment.id,
+      serviceDeploymentArn: ctx.dep.serviceDeploymentArn,
+      hookId: detail.hookId,
+      expiresAt: expiresAt - ctx.state.startedAt
+    })
+    return { kind: 'pause', detail, expiresAt }
+  }
+  const behaviour = hookBehaviour(ctx.state, hook)
   const detail: DeploymentLifecycleHookDetail = {
     hookId: hexId(ctx.state, 20),
     targetType: hook.targetType ?? 'AWS_LAMBDA',
     targetArn: hook.hookTargetArn,
     status: 'IN_PROGRESS',
-    expiresAt: new Date(now + scaled(ctx.state, (timeout?.timeoutInMinutes ?? 1440) * 60)),
-    timeoutAction: timeout?.action ?? 'ROLLBACK'
+    expiresAt: new Date(expiresAt),
+    timeoutAction
   }
   ctx.history?.lifecycleHookDetails?.push(detail)
+  ctx.run.invoked.push(detail)
   return {
+    kind: 'lambda',
     detail,
     answersAt: now + scaled(ctx.state, behaviour.afterSeconds ?? DEFAULT_HOOK.afterSeconds),
     outcome: behaviour.outcome
@@ -120,9 +155,47 @@ function invokeHook(ctx: Context, hook: DeploymentLifecycleHook, now: number): H
 }
 
 /**
- * Invokes the hooks of a stage one after the other; true once all of them returned SUCCEEDED. A
- * hook that returns FAILED rolls the deployment back. (PAUSE hooks, which wait for
- * ContinueServiceDeployment, are not modelled: the simulator invokes every hook as a Lambda.)
+ * What a pause hook decides at `now`: nothing yet, or the action ContinueServiceDeployment asked
+ * for (on the pass after the call, as ECS acts on a request), or at expiresAt its timeoutAction
+ * (the hook is then TIMED_OUT).
+ */
+function pauseDecision(hook: PauseHookInvocation, now: number): DeploymentLifecycleHookAction | undefined {
+  if (hook.continued) return now > hook.continued.at ? hook.continued.action : undefined
+  if (now < hook.expiresAt) return undefined
+  hook.detail.status = 'TIMED_OUT'
+  return hook.detail.timeoutAction ?? 'ROLLBACK'
+}
+
+/** A hook's answer at `now`: still waiting, go on, or roll back (with why). */
+function hookAnswer(
+  hook: HookInvocation,
+  stage: DeploymentLifecycleHookStage,
+  now: number
+): 'waiting' | 'go-on' | { readonly rollback: string } {
+  if (hook.kind === 'pause') {
+    const wasContinued = hook.continued !== undefined
+    const action = pauseDecision(hook, now)
+    if (!action) return 'waiting'
+    if (action === 'CONTINUE') return 'go-on'
+    return {
+      rollback: wasContinued
+        ? `ContinueServiceDeployment asked for a rollback at the pause hook ${hook.detail.hookId} (${stage}).`
+        : `The pause hook ${hook.detail.hookId} timed out at ${stage}; its timeout action is ROLLBACK.`
+    }
+  }
+  if (now < hook.answersAt) return 'waiting'
+  if (hook.outcome === 'failed') {
+    hook.detail.status = 'FAILED'
+    return { rollback: `The lifecycle hook ${hook.detail.targetArn} returned FAILED at ${stage}.` }
+  }
+  hook.detail.status = 'SUCCEEDED'
+  return 'go-on'
+}
+
+/**
+ * Invokes the hooks of a stage one after the other; true once all of them let the deployment go
+ * on. A Lambda hook that returns FAILED rolls the deployment back; a PAUSE hook waits for
+ * ContinueServiceDeployment (CONTINUE or ROLLBACK) or for its timeout action.
  */
 function runHooks(ctx: Context, stage: DeploymentLifecycleHookStage, now: number): boolean {
   const { run } = ctx
@@ -132,13 +205,13 @@ function runHooks(ctx: Context, stage: DeploymentLifecycleHookStage, now: number
   while (run.hooksAnswered < listed.length) {
     const hook = listed[run.hooksAnswered] as DeploymentLifecycleHook
     run.hook ??= invokeHook(ctx, hook, now)
-    if (now < run.hook.answersAt) return false
-    if (run.hook.outcome === 'failed') {
-      run.hook.detail.status = 'FAILED'
-      startRollback(ctx, `The lifecycle hook ${hook.hookTargetArn} returned FAILED at ${stage}.`, now, true)
+    const answer = hookAnswer(run.hook, stage, now)
+    if (answer === 'waiting') return false
+    if (answer !== 'go-on') {
+      // A Lambda hook's failure is ECS's own finding; a pause hook's rollback is the user's (or the timeout's).
+      startRollback(ctx, answer.rollback, now, run.hook.kind === 'lambda' || !run.hook.continued)
       return false
     }
-    run.hook.detail.status = 'SUCCEEDED'
     run.hook = undefined
     run.hooksAnswered += 1
   }

@@ -251,6 +251,9 @@ export const ecsTable: ServiceTable = {
   ],
   StopServiceDeployment: (input, scope) =>
     onServiceChild('ecs:StopServiceDeployment', scope, str(input.serviceDeploymentArn) ?? ''),
+  // The Service Authorization Reference: service* and service-deployment*, as for StopServiceDeployment.
+  ContinueServiceDeployment: (input, scope) =>
+    onServiceChild('ecs:ContinueServiceDeployment', scope, str(input.serviceDeploymentArn) ?? ''),
   DescribeServiceDeployments: (input, scope) =>
     strings(input.serviceDeploymentArns).flatMap(arn =>
       onServiceChild('ecs:DescribeServiceDeployments', scope, arn)

@@ -9,8 +9,12 @@
 // holds the setup, the in-flight wait and the rollout, instead of one chunk for each.
 import * as core from '@actions/core'
 import {
+  ContinueDeploymentCommand,
   CreateDeploymentCommand,
   GetDeploymentCommand,
+  GetDeploymentTargetCommand,
+  ListDeploymentTargetsCommand,
+  ListDeploymentsCommand,
   StopDeploymentCommand,
   type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
@@ -18,27 +22,39 @@ import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balanc
 import { revisionName, targetGroupName } from '../../aws/names.js'
 import { ActionError, describeError, errorName } from '../../errors.js'
 import { watchLoop } from '../../watch/loop.js'
-import { DEFAULT_FAILURE_THRESHOLD, type Decision } from '../../watch/verdict.js'
+import { DEFAULT_FAILURE_THRESHOLD, targetCountEvidence, type Decision } from '../../watch/verdict.js'
 import type {
   FailedRollout,
   RollbackOutcome,
+  RollbackRecord,
   RolloutDeps,
   RolloutRequest,
   RunningCheck,
   StartedDeployment,
-  Strategy
+  Strategy,
+  Waiting,
+  WaitingLookup
 } from '../../rollout/contract.js'
+import type { ServicePlan } from '../../service/plan.js'
+import { pauseNotice } from '../../service/approval.js'
 import { appSpecRevision, renderAppSpec } from './appspec.js'
 import { activeDeployment, waitForCodeDeployInFlight } from './inflight.js'
-import { codeDeployObserver, type CodeDeployDeps } from './observe.js'
+import { codeDeployObserver, readySince, type CodeDeployDeps } from './observe.js'
 import type { CodeDeploySetup } from './setup.js'
-import { decideCodeDeploy, type CodeDeployContext, type CodeDeployObservation } from './verdict.js'
+import {
+  decideCodeDeploy,
+  readyWaiting,
+  type CodeDeployContext,
+  type CodeDeployObservation
+} from './verdict.js'
 
 export { describeCodeDeploySetup, loadCodeDeploySetup } from './setup.js'
 
 /** A CodeDeploy deployment as last seen: its last poll tells the rollback where production is. */
 interface CodeDeployDeployment extends StartedDeployment {
   readonly last?: CodeDeployObservation
+  /** The follow ended (out of time) while it waited at Ready: nobody's verdict yet. */
+  readonly waitingAtEnd?: Waiting
 }
 
 export function codeDeployStrategy(
@@ -81,16 +97,60 @@ export function codeDeployStrategy(
           label: 'deployment',
           deploymentId: deployment.id,
           waitUntil: setup.waitUntil,
-          ...(setup.greenTargetGroupArn !== undefined && { targetGroupArn: setup.greenTargetGroupArn })
+          ...(setup.greenTargetGroupArn !== undefined && { targetGroupArn: setup.greenTargetGroupArn }),
+          ...(setup.readyWaitMs !== undefined && {
+            ready: {
+              waitMs: setup.readyWaitMs,
+              taskDefinitionArn: request.target.arn,
+              previousTaskDefinitionArn: request.previous.arn
+            }
+          })
         },
         taskDefinitionArn: request.target.arn
       })
-      return { decision, followed: { ...deployment, ...(last !== undefined && { last }) } }
+      const waiting =
+        last &&
+        readyWaiting(
+          last,
+          {
+            deploymentId: deployment.id,
+            ready: {
+              waitMs: setup.readyWaitMs ?? 0,
+              taskDefinitionArn: request.target.arn,
+              previousTaskDefinitionArn: request.previous.arn
+            }
+          },
+          decision.progress.targetGroups
+        )
+      const followed = {
+        ...deployment,
+        ...(last !== undefined && { last }),
+        ...(waiting && decision.kind !== 'done' && { waitingAtEnd: waiting })
+      }
+      return { decision, followed, ...(waiting && decision.kind === 'done' && { waiting }) }
     },
     // Recovery runs whatever rollback-on-failure says: CodeDeploy's own rollback is followed even
     // when it is off, so the verdict says where the service ended.
     followsRollbackAnyway: () => true,
-    rollBack: failed => rollBack(deps, setup, failed)
+    rollBack: failed => rollBack(deps, setup, failed),
+    findWaiting: (plan, deploymentId) => findWaitingCodeDeploy(deps, setup, plan, deploymentId),
+    promote: async waiting => {
+      try {
+        await deps.codedeploy.send(
+          new ContinueDeploymentCommand({
+            deploymentId: waiting.deploymentId,
+            deploymentWaitType: 'READY_WAIT'
+          })
+        )
+      } catch (error) {
+        throw new ActionError(
+          `CodeDeploy refused to continue ${waiting.deploymentId}: ${describeError(error)}. Nothing was changed by this run.`
+        )
+      }
+      deps.log(`ContinueDeployment READY_WAIT: ${waiting.deploymentId} was ${pauseNotice(waiting)}`)
+      return { id: waiting.deploymentId }
+    },
+    abort: (waiting, request) => abortCodeDeploy(deps, setup, waiting, request)
   }
 }
 
@@ -213,6 +273,13 @@ async function rollBack(
   const deploymentId = deployment.id
   const last = deployment.last
   const reason = decision.reason
+  if (deployment.waitingAtEnd && decision.kind === 'failed' && decision.failure.cause === 'timeout')
+    // Waiting for a person is not a failure of the revision: theirs is the call, not ours.
+    return {
+      kind: 'not-rolled-back',
+      reason: `deploy failed: ${reason}; not rolled back: it still waits for approval. Run mode: promote or mode: abort (deployment-id ${deploymentId})`,
+      taskDefinitionArn: request.previous.arn
+    }
   const stillRunning = last !== undefined && !['Succeeded', 'Failed', 'Stopped'].includes(last.status)
   let rollbackId = last?.rollbackDeploymentId
   let startedBy = 'CodeDeploy (the deployment group rolls back by itself)'
@@ -286,5 +353,150 @@ async function rollBack(
     kind: 'followed',
     rollback: { deploymentId: rollbackId, decision: rollbackDecision, byEcs: false, startedBy },
     healthyAs: rollbackDecision.reason
+  }
+}
+
+const DEPLOYMENT_ID = /^d-[A-Z0-9]+$/
+
+/** The deployment of the group at Ready (the one named, else the group's active one), changing nothing. */
+async function findWaitingCodeDeploy(
+  deps: CodeDeployDeps,
+  setup: CodeDeploySetup,
+  plan: ServicePlan,
+  deploymentId: string | undefined
+): Promise<WaitingLookup> {
+  if (deploymentId !== undefined && !DEPLOYMENT_ID.test(deploymentId))
+    return {
+      kind: 'none',
+      reason: `input deployment-id: "${deploymentId}" is not a CodeDeploy deployment id (d-XXXXXXXXX)`
+    }
+  const id =
+    deploymentId ??
+    (await activeDeployment(deps.codedeploy, setup)) ??
+    (
+      await deps.codedeploy.send(
+        new ListDeploymentsCommand({
+          applicationName: setup.application,
+          deploymentGroupName: setup.deploymentGroup
+        })
+      )
+    ).deployments?.[0]
+  if (id === undefined)
+    return { kind: 'none', reason: `deployment group ${setup.deploymentGroup} has no deployment` }
+  const { deploymentInfo: info } = await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))
+  if (info?.applicationName !== setup.application || info.deploymentGroupName !== setup.deploymentGroup)
+    return {
+      kind: 'none',
+      reason: `deployment ${id} is not a deployment of ${setup.application} / ${setup.deploymentGroup}`
+    }
+  const status = info.status ?? 'Unknown'
+  const manual =
+    info.blueGreenDeploymentConfiguration?.deploymentReadyOption?.actionOnTimeout === 'STOP_DEPLOYMENT'
+  if (status !== 'Ready') {
+    if (status === 'Stopped' && info.errorInformation?.code === 'TIMEOUT')
+      return {
+        kind: 'expired',
+        deploymentId: id,
+        reason: `deployment ${id} waited at Ready until its wait time ran out, and CodeDeploy stopped it; production stayed on the original task set`
+      }
+    if (status === 'Succeeded' && manual)
+      return {
+        kind: 'promoted',
+        deploymentId: id,
+        taskDefinitionArn:
+          plan.service.taskSets?.find(t => t.status === 'PRIMARY')?.taskDefinition ?? plan.taskDefinitionArn,
+        reason: `deployment ${id} was already promoted: production was rerouted to it and it Succeeded`
+      }
+    return {
+      kind: 'none',
+      reason: `the latest deployment of ${setup.deploymentGroup} (${id}) does not wait for approval: it is ${status}`
+    }
+  }
+  const primary = plan.service.taskSets?.find(t => t.status === 'PRIMARY')
+  const replacement = plan.service.taskSets?.find(t => t.status !== 'PRIMARY' && t.status !== 'DRAINING')
+  const green = setup.greenTargetGroupArn
+    ? [
+        await targetGroupEvidence(
+          deps,
+          setup.greenTargetGroupArn,
+          replacement?.computedDesiredCount ?? plan.desiredCount
+        )
+      ]
+    : []
+  const waiting = readyWaiting(
+    { status, ...(await readySinceOf(deps, id)) },
+    {
+      deploymentId: id,
+      ready: {
+        waitMs: setup.readyWaitMs ?? 0,
+        taskDefinitionArn: replacement?.taskDefinition ?? plan.taskDefinitionArn,
+        previousTaskDefinitionArn: primary?.taskDefinition ?? plan.taskDefinitionArn
+      }
+    },
+    green
+  )
+  return waiting ? { kind: 'waiting', waiting } : { kind: 'none', reason: `deployment ${id} is ${status}` }
+}
+
+async function readySinceOf(deps: CodeDeployDeps, deploymentId: string) {
+  const listed = await deps.codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId }))
+  const targetId = listed.targetIds?.[0]
+  if (targetId === undefined) return {}
+  const answer = await deps.codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId }))
+  return readySince(answer.deploymentTarget?.ecsTarget?.lifecycleEvents ?? [])
+}
+
+async function targetGroupEvidence(deps: RolloutDeps, arn: string, expected: number) {
+  const health = await deps.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
+  const targets = (health.TargetHealthDescriptions ?? []).map(d => ({
+    id: d.Target?.Id ?? '?',
+    ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
+    state: d.TargetHealth?.State ?? 'unknown',
+    ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
+    ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description })
+  }))
+  return targetCountEvidence(arn, targets, expected)
+}
+
+/** StopDeployment with auto-rollback, then CodeDeploy's rollback followed until the original serves, healthy. */
+async function abortCodeDeploy(
+  deps: CodeDeployDeps,
+  setup: CodeDeploySetup,
+  waiting: Waiting,
+  request: RolloutRequest
+): Promise<RollbackRecord> {
+  try {
+    await deps.codedeploy.send(
+      new StopDeploymentCommand({ deploymentId: waiting.deploymentId, autoRollbackEnabled: true })
+    )
+  } catch (error) {
+    throw new ActionError(
+      `CodeDeploy refused to stop ${waiting.deploymentId}: ${describeError(error)}. Nothing was changed by this run.`
+    )
+  }
+  deps.log(
+    `StopDeployment ${waiting.deploymentId} with auto-rollback: production goes back to ${revisionName(waiting.previousTaskDefinitionArn)}`
+  )
+  const rollbackId = await rollbackDeploymentOf(deps, waiting.deploymentId)
+  if (!rollbackId)
+    throw new ActionError(
+      `CodeDeploy stopped ${waiting.deploymentId} but started no rollback deployment; production never left ${revisionName(waiting.previousTaskDefinitionArn)} (CodeDeploy keeps the original task set)`
+    )
+  deps.log(`following rollback deployment ${rollbackId}`)
+  const { decision } = await follow(deps, {
+    request,
+    context: {
+      label: 'rollback',
+      deploymentId: rollbackId,
+      waitUntil: 'succeeded',
+      ...(setup.blueTargetGroupArn !== undefined && { targetGroupArn: setup.blueTargetGroupArn })
+    },
+    taskDefinitionArn: waiting.previousTaskDefinitionArn
+  })
+  return {
+    deploymentId: rollbackId,
+    decision,
+    byEcs: false,
+    startedBy: 'ecs-ship (StopDeployment with auto-rollback at Ready)'
   }
 }

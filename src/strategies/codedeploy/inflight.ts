@@ -35,15 +35,30 @@ export async function waitForCodeDeployInFlight(
     `another CodeDeploy deployment is in flight (${deploymentId}): waiting for it to end before deploying`
   )
   const context = { deploymentId, startedAt: deps.clock.now(), timeoutMs }
+  let ready = false
   const decision = await watchLoop(
     async () => {
       const answer = await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId }))
       return { at: deps.clock.now(), status: answer.deploymentInfo?.status ?? 'Unknown' }
     },
-    observation => decideEnded(observation, context),
+    observation => {
+      // At Ready it waits for a person, not for time: say so now, not at the timeout.
+      ready = observation.status === 'Ready'
+      return ready
+        ? {
+            ...decideEnded(observation, context),
+            kind: 'failed',
+            failure: { cause: 'stopped', evidence: [] }
+          }
+        : decideEnded(observation, context)
+    },
     context,
     { clock: deps.clock, log: deps.log, ...(deps.backoff !== undefined && { backoff: deps.backoff }) }
   )
+  if (ready)
+    throw new ActionError(
+      `the CodeDeploy deployment ${deploymentId} waits for approval at Ready; nothing was changed. Promote or abort it first (mode: promote or mode: abort, deployment-id ${deploymentId}), then deploy again`
+    )
   if (decision.kind !== 'done')
     throw new ActionError(
       `the in-flight CodeDeploy deployment ${deploymentId} did not end in time (${decision.reason}); nothing was changed`

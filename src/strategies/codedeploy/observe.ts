@@ -121,6 +121,7 @@ export function codeDeployObserver(
         })
       })),
       taskSets,
+      ...(info?.status === 'Ready' && { ...readySince(target?.lifecycleEvents ?? []) }),
       ...(targetGroupArn &&
         health && {
           targetGroup: {
@@ -139,4 +140,14 @@ export function codeDeployObserver(
         .map(t => toTask(t))
     }
   }
+}
+
+/** At Ready: the wait began when the last lifecycle event before it ended. */
+export function readySince(events: readonly { readonly status?: string; readonly endTime?: Date }[]): {
+  readySince?: number
+} {
+  const ends = events
+    .filter(e => e.status === 'Succeeded' && e.endTime !== undefined)
+    .map(e => new Date(e.endTime ?? 0).getTime())
+  return ends.length > 0 ? { readySince: Math.max(...ends) } : {}
 }

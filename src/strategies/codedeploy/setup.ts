@@ -22,6 +22,11 @@ export interface CodeDeploySetup {
   readonly deploymentConfig?: string
   readonly appspec?: AppSpec
   readonly waitUntil: 'succeeded' | 'ready'
+  /**
+   * The group stops at Ready for a manual reroute (deploymentReadyOption STOP_DEPLOYMENT) and
+   * waits this long before it stops the deployment; undefined when it reroutes by itself.
+   */
+  readonly readyWaitMs?: number
   /** The group rolls a failed deployment back by itself. */
   readonly autoRollback: boolean
   /** The original task set's target group (production now) and the replacement's. */
@@ -89,6 +94,8 @@ export async function loadCodeDeploySetup(
     throw new ActionError(
       `input wait-until: \`ready\` needs a deployment group that waits for a manual reroute (deploymentReadyOption STOP_DEPLOYMENT); ${deploymentGroup} continues on its own`
     )
+  const readyWaitMs =
+    ready?.actionOnTimeout === 'STOP_DEPLOYMENT' ? (ready.waitTimeInMinutes ?? 0) * 60_000 : undefined
   const rollback = group.autoRollbackConfiguration
   const autoRollback = rollback?.enabled === true && (rollback.events ?? []).includes('DEPLOYMENT_FAILURE')
 
@@ -115,6 +122,7 @@ export async function loadCodeDeploySetup(
     }),
     ...(appspec !== undefined && { appspec }),
     waitUntil: inputs.waitUntil,
+    ...(readyWaitMs !== undefined && { readyWaitMs }),
     autoRollback,
     ...(blue !== undefined && { blueTargetGroupArn: blue }),
     ...(green !== undefined && { greenTargetGroupArn: green })
@@ -129,6 +137,11 @@ export function describeCodeDeploySetup(setup: CodeDeploySetup): string[] {
     ...(setup.greenTargetGroupArn && setup.blueTargetGroupArn
       ? [
           `replacement in ${targetGroupName(setup.greenTargetGroupArn)}, original in ${targetGroupName(setup.blueTargetGroupArn)}`
+        ]
+      : []),
+    ...(setup.readyWaitMs !== undefined
+      ? [
+          `stops at Ready for approval (manual reroute), for up to ${Math.round(setup.readyWaitMs / 60_000)} min`
         ]
       : []),
     `on failure: ${setup.autoRollback ? 'the deployment group rolls back by itself' : 'ecs-ship rolls back (the group has no automatic rollback)'}`,

@@ -2,6 +2,8 @@
 // rollback), and whether another deployment of the group has ended. No AWS calls here: index.ts
 // gathers the data and carries the decisions out.
 import { targetGroupName } from '../../aws/names.js'
+import type { Waiting } from '../../rollout/contract.js'
+import { pauseNotice } from '../../service/approval.js'
 import type { TargetGroupView, TaskView } from '../../watch/observation.js'
 import {
   describeStoppedTask,
@@ -50,6 +52,8 @@ export interface CodeDeployObservation {
   readonly targetGroup?: TargetGroupView
   /** Tasks of the revision being deployed that stopped (for the reason of a crash loop). */
   readonly stoppedTasks: readonly TaskView[]
+  /** At Ready: when the wait began (the end of the last lifecycle event before it), ms since the epoch. */
+  readonly readySince?: number
 }
 
 export interface CodeDeployContext {
@@ -61,6 +65,12 @@ export interface CodeDeployContext {
   readonly startedAt: number
   readonly timeoutMs: number
   readonly failureThreshold: number
+  /** A group that stops at Ready: how long it waits, and the revisions, to say what waits. */
+  readonly ready?: {
+    readonly waitMs: number
+    readonly taskDefinitionArn: string
+    readonly previousTaskDefinitionArn: string
+  }
 }
 
 const FINISHED_BADLY = ['Failed', 'Stopped']
@@ -79,7 +89,9 @@ function progressLine(
   group?: TargetGroupEvidence
 ): string {
   const parts = [`${context.label} ${context.deploymentId}: ${o.status}`]
-  if (o.status === 'Ready' && context.waitUntil === 'succeeded')
+  const waiting = context.label === 'deployment' ? readyWaiting(o, context, group ? [group] : []) : undefined
+  if (waiting && context.waitUntil === 'succeeded') parts.push(pauseNotice(waiting))
+  else if (o.status === 'Ready' && context.waitUntil === 'succeeded')
     parts.push(
       'waiting for the production reroute (ContinueDeployment), or for the group’s wait time to run out'
     )
@@ -207,4 +219,29 @@ export function decideEnded(
   const line = `in-flight CodeDeploy deployment ${context.deploymentId}: ${status}`
   const ended = !(IN_FLIGHT as readonly string[]).includes(status)
   return untilEnded({ ...observation, ended }, statusProgress(line), context, 'CodeDeploy to end it')
+}
+
+/**
+ * A deployment at Ready, as what waits for approval: the replacement on test traffic until the
+ * group's wait time runs out, when CodeDeploy stops it and production stays on the original.
+ */
+export function readyWaiting(
+  o: Pick<CodeDeployObservation, 'status' | 'readySince'>,
+  context: Pick<CodeDeployContext, 'deploymentId' | 'ready'>,
+  green: readonly TargetGroupEvidence[]
+): Waiting | undefined {
+  if (o.status !== 'Ready' || !context.ready) return undefined
+  return {
+    deploymentId: context.deploymentId,
+    stage: 'Ready',
+    ...(o.readySince !== undefined && {
+      expiresAt: o.readySince + context.ready.waitMs,
+      expiryEstimated: true
+    }),
+    atExpiry: 'STOP',
+    taskDefinitionArn: context.ready.taskDefinitionArn,
+    previousTaskDefinitionArn: context.ready.previousTaskDefinitionArn,
+    green,
+    controller: 'CodeDeploy'
+  }
 }

@@ -6,7 +6,14 @@ import type { Service } from '@aws-sdk/client-ecs'
 import { targetGroupName } from '../../aws/names.js'
 import { ActionError } from '../../errors.js'
 import type { LoadBalancerTarget } from '../../service/plan.js'
-import type { Observation, TrafficView } from '../../watch/observation.js'
+import type { Waiting } from '../../rollout/contract.js'
+import { describeGreen, greenHealthy, pauseNotice } from '../../service/approval.js'
+import type {
+  LifecycleHookView,
+  Observation,
+  ServiceDeploymentView,
+  TrafficView
+} from '../../watch/observation.js'
 import {
   statusProgress,
   targetCountEvidence,
@@ -29,6 +36,8 @@ export interface NativeLoadBalancer {
 
 export interface NativeSetup {
   readonly loadBalancers: readonly NativeLoadBalancer[]
+  /** The lifecycle stages where a PAUSE hook stops the deployment for a person. */
+  readonly pauseStages: readonly string[]
   /** deploymentConfiguration.bakeTimeInMinutes, in ms; undefined when ECS's default applies. */
   readonly bakeTimeMs?: number
   readonly strategy: string
@@ -58,6 +67,7 @@ export function nativeSetup(service: Service): NativeSetup {
   const minutes = service.deploymentConfiguration?.bakeTimeInMinutes
   return {
     loadBalancers,
+    pauseStages: pauseStagesOf(service),
     strategy,
     ...(minutes !== undefined && { bakeTimeMs: minutes * 60_000 })
   }
@@ -70,6 +80,8 @@ export function describeNativeSetup(setup: NativeSetup): string[] {
       `${setup.strategy}: target groups ${lb.targetGroupArns.map(targetGroupName).join(' ⇄ ')}, production rule ${lb.productionListenerRule.split('/').pop() ?? ''}${lb.testListenerRule ? ', with a test rule' : ''}`
   )
   if (setup.bakeTimeMs !== undefined) lines.push(`bake time: ${setup.bakeTimeMs / 60_000} min`)
+  if (setup.pauseStages.length > 0)
+    lines.push(`pauses for approval at ${setup.pauseStages.join(', ')} (a PAUSE lifecycle hook)`)
   return lines
 }
 
@@ -192,4 +204,80 @@ export function decideSettled(
     context,
     'ECS to finish it'
   )
+}
+
+/** The stages where the service's PAUSE lifecycle hooks stop a deployment for a person. */
+export function pauseStagesOf(service: Service): string[] {
+  return (service.deploymentConfiguration?.lifecycleHooks ?? [])
+    .filter(hook => hook.targetType === 'PAUSE')
+    .flatMap(hook => hook.lifecycleStages ?? [])
+}
+
+/** The pause hook a service deployment waits at now, if it waits at one. */
+export function awaitingHook(deployment: ServiceDeploymentView | undefined): LifecycleHookView | undefined {
+  if (deployment?.status !== 'IN_PROGRESS') return undefined
+  return deployment.hooks?.find(
+    h => h.status === 'AWAITING_ACTION' && (h.targetType === undefined || h.targetType === 'PAUSE')
+  )
+}
+
+export interface PauseContext {
+  /** ready: a pause with healthy green targets is the verdict; succeeded: it is reported and waited out. */
+  readonly waitUntil: 'succeeded' | 'ready'
+  readonly taskDefinitionArn: string
+  readonly previousTaskDefinitionArn: string
+}
+
+/**
+ * The verdict on a poll of an ECS-native deployment that may wait at a pause hook, over the
+ * ordinary verdict (`base`). Paused with every green target healthy is done under wait-until
+ * ready; otherwise the pause is said on the progress line, and the watch keeps waiting for
+ * someone to continue it, roll it back, or for the hook to time out. Never continues it.
+ */
+export function decidePause(
+  observation: Pick<Observation, 'serviceDeployment'>,
+  base: Decision,
+  context: PauseContext
+): { readonly decision: Decision; readonly waiting?: Waiting } {
+  const deployment = observation.serviceDeployment
+  const hook = awaitingHook(deployment)
+  if (!deployment || !hook || base.kind === 'done') return { decision: base }
+  const green = base.progress.targetGroups
+  const waiting: Waiting = {
+    deploymentId: deployment.arn,
+    hookId: hook.hookId,
+    stage: deployment.lifecycleStage ?? 'a lifecycle hook',
+    ...(hook.expiresAt !== undefined && { expiresAt: hook.expiresAt }),
+    atExpiry: hook.timeoutAction === 'CONTINUE' ? 'CONTINUE' : 'ROLLBACK',
+    taskDefinitionArn: context.taskDefinitionArn,
+    previousTaskDefinitionArn: context.previousTaskDefinitionArn,
+    green,
+    controller: 'ECS'
+  }
+  const notice = pauseNotice(waiting)
+  const healthy = greenHealthy(green)
+  if (base.kind === 'failed') {
+    // Out of time while it waits: say so; the rollback step leaves a waiting deployment alone.
+    if (base.failure.cause !== 'timeout') return { decision: base, waiting }
+    return {
+      decision: { ...base, reason: `${base.reason.split(';')[0] ?? base.reason} while it was ${notice}` },
+      waiting
+    }
+  }
+  const line = `${base.progress.line} · ${notice}`
+  if (context.waitUntil === 'ready' && healthy) {
+    return {
+      decision: {
+        kind: 'done',
+        reason: `${notice}; the new revision serves test traffic with ${describeGreen(green)}`,
+        progress: { ...base.progress, line }
+      },
+      waiting
+    }
+  }
+  const reason =
+    context.waitUntil === 'ready'
+      ? `the new targets to be healthy (${describeGreen(green)})`
+      : 'someone to promote or abort it'
+  return { decision: { kind: 'wait', reason, progress: { ...base.progress, line } }, waiting }
 }

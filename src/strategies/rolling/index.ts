@@ -26,6 +26,14 @@ export function rollingStrategy(deps: RolloutDeps): Strategy {
   return {
     name: 'rolling',
     deps,
+    // A rolling deployment has no test traffic and no point where it waits for a person.
+    findWaiting: async plan => ({ kind: 'none', reason: neverWaits(`service ${plan.serviceName}`) }),
+    promote: async waiting => {
+      throw new ActionError(neverWaits(`deployment ${waiting.deploymentId}`))
+    },
+    abort: async waiting => {
+      throw new ActionError(neverWaits(`deployment ${waiting.deploymentId}`))
+    },
     carriedOnBy: 'ECS',
     notFollowingLine: 'wait-for-service-stability is false: not waiting for the new tasks to be healthy',
     findInFlight: async plan => inFlightDeployment(plan.service),
@@ -246,4 +254,8 @@ async function rollBack(
     rollback: { deploymentId: rollbackId, decision: rollbackDecision, byEcs },
     healthyAs: 'healthy'
   }
+}
+
+function neverWaits(what: string): string {
+  return `${what} deploys with the rolling strategy (ECS controller, no blue/green), which never waits for approval: promote and abort act on an ECS-native blue/green deployment with a pause hook, or a CodeDeploy deployment with a manual reroute`
 }

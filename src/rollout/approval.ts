@@ -1,0 +1,69 @@
+// What promote and abort may do with the deployment a strategy found waiting: pure decisions, so
+// the refusals (nothing waits, the wait ran out, the new targets are not healthy) are tested
+// without AWS. modes/promote.ts and modes/abort.ts carry them out.
+import { describeExpiry, describeGreen, describeTime, greenHealthy } from '../service/approval.js'
+import type { Waiting, WaitingLookup } from './contract.js'
+
+export type PromoteDecision =
+  | { readonly kind: 'promote'; readonly waiting: Waiting }
+  /** Promoted before (a second promote): nothing to continue, only the health to check. */
+  | {
+      readonly kind: 'already-promoted'
+      readonly deploymentId: string
+      readonly taskDefinitionArn: string
+      readonly reason: string
+    }
+  | { readonly kind: 'refuse'; readonly reason: string }
+
+export type AbortDecision =
+  { readonly kind: 'abort'; readonly waiting: Waiting } | { readonly kind: 'refuse'; readonly reason: string }
+
+/** The wait ran out by the controller's own clock (a CodeDeploy estimate never decides). */
+function expired(waiting: Waiting, now: number): boolean {
+  return !waiting.expiryEstimated && waiting.expiresAt !== undefined && waiting.expiresAt <= now
+}
+
+function notWaiting(mode: 'promote' | 'abort', lookup: Exclude<WaitingLookup, { kind: 'waiting' }>): string {
+  const what = mode === 'promote' ? 'promoted' : 'aborted'
+  if (lookup.kind === 'expired') return `nothing to be ${what}: ${lookup.reason}`
+  return `nothing waits for approval, so nothing was ${what}: ${lookup.reason}`
+}
+
+export function decidePromote(lookup: WaitingLookup, now: number): PromoteDecision {
+  if (lookup.kind === 'promoted')
+    return {
+      kind: 'already-promoted',
+      deploymentId: lookup.deploymentId,
+      taskDefinitionArn: lookup.taskDefinitionArn,
+      reason: lookup.reason
+    }
+  if (lookup.kind !== 'waiting') return { kind: 'refuse', reason: notWaiting('promote', lookup) }
+  const { waiting } = lookup
+  if (expired(waiting, now))
+    return {
+      kind: 'refuse',
+      reason: `deployment ${waiting.deploymentId} waited for approval until ${describeTime(waiting.expiresAt)}, and that has passed: ${describeExpiry(waiting)}; nothing was promoted`
+    }
+  if (!greenHealthy(waiting.green)) {
+    const unhealthy = waiting.green
+      .flatMap(g => g.targets)
+      .filter(t => t.state !== 'healthy')
+      .map(t => `${t.id}:${t.port} ${t.state}${t.reason ? ` (${t.reason})` : ''}`)
+    return {
+      kind: 'refuse',
+      reason: `not promoting deployment ${waiting.deploymentId}: the new revision's targets are not all healthy (${describeGreen(waiting.green)}${unhealthy.length > 0 ? `; ${unhealthy.slice(0, 3).join(', ')}` : ''}). Production still runs the previous revision. Promote again once they are healthy, or abort.`
+    }
+  }
+  return { kind: 'promote', waiting }
+}
+
+export function decideAbort(lookup: WaitingLookup, now: number): AbortDecision {
+  if (lookup.kind !== 'waiting') return { kind: 'refuse', reason: notWaiting('abort', lookup) }
+  const { waiting } = lookup
+  if (expired(waiting, now))
+    return {
+      kind: 'refuse',
+      reason: `deployment ${waiting.deploymentId} waited for approval until ${describeTime(waiting.expiresAt)}, and that has passed: ${describeExpiry(waiting)}; nothing was aborted`
+    }
+  return { kind: 'abort', waiting }
+}
