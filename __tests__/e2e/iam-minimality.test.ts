@@ -49,6 +49,24 @@ const NOT_REACHED: Readonly<Record<string, string>> = {
     'docker push and cache: registry (docker buildx) read manifests; the tests build with buildah (no Docker daemon), whose push reads none',
   'deploy ImagePushAndCache ecr:GetDownloadUrlForLayer':
     "cache: registry (docker buildx) reads the cache image's layers; the tests build with buildah, whose cache is local",
+  'promote ServiceDeploymentsList ecs:ListServiceDeployments':
+    'finding the waiting service deployment when DescribeServices has no currentServiceDeployment; the simulator, like ECS today, always reports it',
+  'abort ServiceDeploymentsList ecs:ListServiceDeployments':
+    'finding the waiting service deployment when DescribeServices has no currentServiceDeployment; the simulator, like ECS today, always reports it',
+  'promote TargetHealthRead elasticloadbalancing:DescribeTargetGroupAttributes':
+    'read when a watched target drains; a promote watches green, whose targets do not drain unless a task is replaced',
+  'abort TargetHealthRead elasticloadbalancing:DescribeTargetGroupAttributes':
+    'read when a watched target drains; an abort watches blue, which keeps its targets',
+  'promote BlueGreenNativeFollowAndStop ecs:StopServiceDeployment':
+    "rolling back a promoted green that fails afterwards (rollback-on-failure): rollout/conclude.ts's path, which the deploy role's failed blue/green run reaches; the approval runs promote healthy revisions",
+  'promote BlueGreenCodeDeployStop codedeploy:StopDeployment':
+    "stopping a promoted replacement that fails while CodeDeploy still runs it (rollback-on-failure): the deploy role's failed CodeDeploy run reaches the same path; the approval runs promote healthy revisions",
+  'promote BlueGreenCodeDeployGroup codedeploy:CreateDeployment':
+    'redeploying the previous revision when a promoted one fails after production moved and the group does not roll back; the example group rolls back by itself',
+  'promote BlueGreenCodeDeployRevision codedeploy:RegisterApplicationRevision':
+    'authorized with that CreateDeployment (the redeploy of the previous revision), which the approval runs do not reach',
+  'promote BlueGreenCodeDeployConfig codedeploy:GetDeploymentConfig':
+    'authorized with that CreateDeployment (the redeploy of the previous revision), which the approval runs do not reach',
   'preview PreviewImagePush ecr:BatchGetImage':
     "docker push reads the manifest it replaces (ECR's push permissions list it); buildah's push reads none"
 }
@@ -227,7 +245,7 @@ describe('a run without a statement', () => {
           const run = await sim.run({ image: `${WEB_REPO}:v2` })
           expectExit(run, 1)
           expect(errorOf(run.stdout)).toMatch(
-            /codedeploy:GetDeploymentGroup .*see statement BlueGreenCodeDeployGroup \(deploy-policy\.json, rollback-policy\.json\)/
+            /codedeploy:GetDeploymentGroup .*see statement BlueGreenCodeDeployGroup \(abort-policy\.json, deploy-policy\.json, promote-policy\.json, rollback-policy\.json\)/
           )
           expect((await sim.calls()).filter(c => c.mutating && !c.error)).toEqual([])
         }
@@ -275,6 +293,23 @@ describe('a run without a statement', () => {
           )
         }
       )
+    },
+    120_000
+  )
+
+  it.concurrent(
+    'promote without ApprovalNativeContinue is refused by ECS naming ecs:ContinueServiceDeployment; the deployment still waits',
+    async () => {
+      await withExampleSim('django-fargate-bluegreen-pause', 'deploy', async sim => {
+        expectExit(await sim.run({ image: `${WEB_REPO}:v2`, 'wait-until': 'ready' }), 0, 'ready')
+        await sim.sim.control.setIdentity(without('promote', 'ApprovalNativeContinue'))
+        const run = await sim.run({ mode: 'promote' })
+        expectExit(run, 1)
+        expect(errorOf(run.stdout)).toMatch(
+          /not authorized to perform: ecs:ContinueServiceDeployment .*see statement ApprovalNativeContinue \(abort-policy\.json, promote-policy\.json\)/
+        )
+        expect(run.stdout).toMatch(/Nothing was changed by this run/)
+      })
     },
     120_000
   )

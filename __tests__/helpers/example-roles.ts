@@ -11,7 +11,7 @@ import { exampleIdentity, loadPermissions } from '../../sim/iam/permissions.js'
 import { startSimulator } from '../../sim/index.js'
 import { bundledEntry, runAction, type ActionRun } from '../../scripts/lib/run-action.js'
 
-export type ExampleRole = 'deploy' | 'rollback' | 'preview'
+export type ExampleRole = 'deploy' | 'rollback' | 'preview' | 'promote' | 'abort'
 
 export const PERMISSIONS = loadPermissions()
 export const REGION = PERMISSIONS.region

@@ -235,6 +235,63 @@ export const SCENARIOS: readonly Scenario[] = [
     }
   },
   {
+    name: 'promote: an ECS-native deployment at its pause hook, approved; a second promote checks health',
+    fixture: 'django-fargate-bluegreen-pause',
+    role: 'deploy',
+    async play(sim) {
+      const ready = await sim.run({ image: `${WEB_REPO}:v2`, 'wait-until': 'ready' })
+      expectExit(ready, 0, 'ready')
+      await sim.actAs('promote')
+      const promote = await sim.run({ mode: 'promote' })
+      expectExit(promote, 0, 'succeeded')
+      expectOutput(promote, 'task-definition-arn', TD('web', 2))
+      const again = await sim.run({ mode: 'promote', 'deployment-id': ready.outputs['deployment-id'] ?? '' })
+      expectExit(again, 0, 'unchanged')
+      return [ready, promote, again]
+    }
+  },
+  {
+    name: 'abort: an ECS-native deployment at its pause hook, rolled back',
+    fixture: 'django-fargate-bluegreen-pause',
+    role: 'deploy',
+    async play(sim) {
+      const ready = await sim.run({ image: `${WEB_REPO}:v2`, 'wait-until': 'ready' })
+      expectExit(ready, 0, 'ready')
+      await sim.actAs('abort')
+      const abort = await sim.run({ mode: 'abort' })
+      expectExit(abort, 0, 'aborted')
+      expectOutput(abort, 'task-definition-arn', TD('web', 1))
+      return [ready, abort]
+    }
+  },
+  {
+    name: 'promote: a CodeDeploy deployment at Ready, approved',
+    fixture: 'django-fargate-codedeploy-ready',
+    role: 'deploy',
+    async play(sim) {
+      const ready = await sim.run({ image: `${WEB_REPO}:v2`, 'wait-until': 'ready' })
+      expectExit(ready, 0, 'ready')
+      await sim.actAs('promote')
+      // Without deployment-id: the waiting deployment is found in the group (ListDeployments).
+      const promote = await sim.run({ mode: 'promote' })
+      expectExit(promote, 0, 'succeeded')
+      return [ready, promote]
+    }
+  },
+  {
+    name: 'abort: a CodeDeploy deployment at Ready, stopped and rolled back',
+    fixture: 'django-fargate-codedeploy-ready',
+    role: 'deploy',
+    async play(sim) {
+      const ready = await sim.run({ image: `${WEB_REPO}:v2`, 'wait-until': 'ready' })
+      expectExit(ready, 0, 'ready')
+      await sim.actAs('abort')
+      const abort = await sim.run({ mode: 'abort' })
+      expectExit(abort, 0, 'aborted')
+      return [ready, abort]
+    }
+  },
+  {
     name: 'preview: first push (built and pushed to web-preview), second push, and preview-destroy',
     fixture: 'django-fargate',
     role: 'preview',

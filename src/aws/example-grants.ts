@@ -8,11 +8,18 @@ export type ExampleGrant = readonly [action: string, kind: string, sid: string, 
 export const EXAMPLE_POLICY_DIR = 'examples/django-fargate/iam'
 
 export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
+  ['codedeploy:ContinueDeployment', '*', 'ApprovalCodeDeployContinue', 'promote-policy.json'],
   [
     'codedeploy:CreateDeployment',
     'codedeploy:deploymentgroup',
     'BlueGreenCodeDeployGroup',
     'deploy-policy.json'
+  ],
+  [
+    'codedeploy:CreateDeployment',
+    'codedeploy:deploymentgroup',
+    'BlueGreenCodeDeployGroup',
+    'promote-policy.json'
   ],
   [
     'codedeploy:CreateDeployment',
@@ -20,11 +27,18 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
     'BlueGreenCodeDeployGroup',
     'rollback-policy.json'
   ],
+  ['codedeploy:GetDeployment', 'codedeploy:deploymentgroup', 'BlueGreenCodeDeployGroup', 'abort-policy.json'],
   [
     'codedeploy:GetDeployment',
     'codedeploy:deploymentgroup',
     'BlueGreenCodeDeployGroup',
     'deploy-policy.json'
+  ],
+  [
+    'codedeploy:GetDeployment',
+    'codedeploy:deploymentgroup',
+    'BlueGreenCodeDeployGroup',
+    'promote-policy.json'
   ],
   [
     'codedeploy:GetDeployment',
@@ -42,7 +56,19 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
     'codedeploy:GetDeploymentConfig',
     'codedeploy:deploymentconfig',
     'BlueGreenCodeDeployConfig',
+    'promote-policy.json'
+  ],
+  [
+    'codedeploy:GetDeploymentConfig',
+    'codedeploy:deploymentconfig',
+    'BlueGreenCodeDeployConfig',
     'rollback-policy.json'
+  ],
+  [
+    'codedeploy:GetDeploymentGroup',
+    'codedeploy:deploymentgroup',
+    'BlueGreenCodeDeployGroup',
+    'abort-policy.json'
   ],
   [
     'codedeploy:GetDeploymentGroup',
@@ -54,17 +80,39 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
     'codedeploy:GetDeploymentGroup',
     'codedeploy:deploymentgroup',
     'BlueGreenCodeDeployGroup',
+    'promote-policy.json'
+  ],
+  [
+    'codedeploy:GetDeploymentGroup',
+    'codedeploy:deploymentgroup',
+    'BlueGreenCodeDeployGroup',
     'rollback-policy.json'
   ],
+  ['codedeploy:GetDeploymentTarget', '*', 'BlueGreenCodeDeployTargets', 'abort-policy.json'],
   ['codedeploy:GetDeploymentTarget', '*', 'BlueGreenCodeDeployTargets', 'deploy-policy.json'],
+  ['codedeploy:GetDeploymentTarget', '*', 'BlueGreenCodeDeployTargets', 'promote-policy.json'],
   ['codedeploy:GetDeploymentTarget', '*', 'BlueGreenCodeDeployTargets', 'rollback-policy.json'],
+  ['codedeploy:ListDeploymentTargets', '*', 'BlueGreenCodeDeployTargets', 'abort-policy.json'],
   ['codedeploy:ListDeploymentTargets', '*', 'BlueGreenCodeDeployTargets', 'deploy-policy.json'],
+  ['codedeploy:ListDeploymentTargets', '*', 'BlueGreenCodeDeployTargets', 'promote-policy.json'],
   ['codedeploy:ListDeploymentTargets', '*', 'BlueGreenCodeDeployTargets', 'rollback-policy.json'],
   [
     'codedeploy:ListDeployments',
     'codedeploy:deploymentgroup',
     'BlueGreenCodeDeployGroup',
+    'abort-policy.json'
+  ],
+  [
+    'codedeploy:ListDeployments',
+    'codedeploy:deploymentgroup',
+    'BlueGreenCodeDeployGroup',
     'deploy-policy.json'
+  ],
+  [
+    'codedeploy:ListDeployments',
+    'codedeploy:deploymentgroup',
+    'BlueGreenCodeDeployGroup',
+    'promote-policy.json'
   ],
   [
     'codedeploy:ListDeployments',
@@ -82,9 +130,17 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
     'codedeploy:RegisterApplicationRevision',
     'codedeploy:application',
     'BlueGreenCodeDeployRevision',
+    'promote-policy.json'
+  ],
+  [
+    'codedeploy:RegisterApplicationRevision',
+    'codedeploy:application',
+    'BlueGreenCodeDeployRevision',
     'rollback-policy.json'
   ],
+  ['codedeploy:StopDeployment', '*', 'BlueGreenCodeDeployStop', 'abort-policy.json'],
   ['codedeploy:StopDeployment', '*', 'BlueGreenCodeDeployStop', 'deploy-policy.json'],
+  ['codedeploy:StopDeployment', '*', 'BlueGreenCodeDeployStop', 'promote-policy.json'],
   ['ecr:BatchCheckLayerAvailability', 'ecr:repository', 'ImagePushAndCache', 'deploy-policy.json'],
   ['ecr:BatchCheckLayerAvailability', 'ecr:repository', 'PreviewImagePush', 'preview-policy.json'],
   ['ecr:BatchGetImage', 'ecr:repository', 'ImagePushAndCache', 'deploy-policy.json'],
@@ -105,10 +161,22 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
   ['ecr:PutImage', 'ecr:repository', 'PreviewImagePush', 'preview-policy.json'],
   ['ecr:UploadLayerPart', 'ecr:repository', 'ImagePushAndCache', 'deploy-policy.json'],
   ['ecr:UploadLayerPart', 'ecr:repository', 'PreviewImagePush', 'preview-policy.json'],
+  ['ecs:ContinueServiceDeployment', 'ecs:service', 'ApprovalNativeContinue', 'abort-policy.json'],
+  ['ecs:ContinueServiceDeployment', 'ecs:service', 'ApprovalNativeContinue', 'promote-policy.json'],
+  ['ecs:ContinueServiceDeployment', 'ecs:service-deployment', 'ApprovalNativeContinue', 'abort-policy.json'],
+  [
+    'ecs:ContinueServiceDeployment',
+    'ecs:service-deployment',
+    'ApprovalNativeContinue',
+    'promote-policy.json'
+  ],
   ['ecs:CreateService', 'ecs:service', 'PreviewCreateServiceOnlyTagged', 'preview-policy.json'],
   ['ecs:DeleteService', 'ecs:service', 'PreviewChangeOwnService', 'preview-policy.json'],
+  ['ecs:DescribeServiceDeployments', 'ecs:service', 'BlueGreenNativeFollow', 'abort-policy.json'],
   ['ecs:DescribeServiceDeployments', 'ecs:service', 'BlueGreenNativeFollow', 'rollback-policy.json'],
   ['ecs:DescribeServiceDeployments', 'ecs:service', 'BlueGreenNativeFollowAndStop', 'deploy-policy.json'],
+  ['ecs:DescribeServiceDeployments', 'ecs:service', 'BlueGreenNativeFollowAndStop', 'promote-policy.json'],
+  ['ecs:DescribeServiceDeployments', 'ecs:service-deployment', 'BlueGreenNativeFollow', 'abort-policy.json'],
   [
     'ecs:DescribeServiceDeployments',
     'ecs:service-deployment',
@@ -121,6 +189,12 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
     'BlueGreenNativeFollowAndStop',
     'deploy-policy.json'
   ],
+  [
+    'ecs:DescribeServiceDeployments',
+    'ecs:service-deployment',
+    'BlueGreenNativeFollowAndStop',
+    'promote-policy.json'
+  ],
   ['ecs:DescribeServiceRevisions', 'ecs:service', 'RollbackServiceRevisionsRead', 'rollback-policy.json'],
   [
     'ecs:DescribeServiceRevisions',
@@ -129,19 +203,29 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
     'rollback-policy.json'
   ],
   ['ecs:DescribeServices', 'ecs:service', 'PreviewServicesRead', 'preview-policy.json'],
+  ['ecs:DescribeServices', 'ecs:service', 'ServiceRead', 'abort-policy.json'],
   ['ecs:DescribeServices', 'ecs:service', 'ServiceRead', 'deploy-policy.json'],
+  ['ecs:DescribeServices', 'ecs:service', 'ServiceRead', 'promote-policy.json'],
   ['ecs:DescribeServices', 'ecs:service', 'ServiceRead', 'rollback-policy.json'],
+  ['ecs:DescribeTaskDefinition', '*', 'TaskDefinitionRead', 'abort-policy.json'],
   ['ecs:DescribeTaskDefinition', '*', 'TaskDefinitionRead', 'deploy-policy.json'],
   ['ecs:DescribeTaskDefinition', '*', 'TaskDefinitionRead', 'preview-policy.json'],
+  ['ecs:DescribeTaskDefinition', '*', 'TaskDefinitionRead', 'promote-policy.json'],
   ['ecs:DescribeTaskDefinition', '*', 'TaskDefinitionRead', 'rollback-policy.json'],
+  ['ecs:DescribeTasks', 'ecs:task', 'TasksReadInTheCluster', 'abort-policy.json'],
   ['ecs:DescribeTasks', 'ecs:task', 'TasksReadInTheCluster', 'deploy-policy.json'],
   ['ecs:DescribeTasks', 'ecs:task', 'TasksReadInTheCluster', 'preview-policy.json'],
+  ['ecs:DescribeTasks', 'ecs:task', 'TasksReadInTheCluster', 'promote-policy.json'],
   ['ecs:DescribeTasks', 'ecs:task', 'TasksReadInTheCluster', 'rollback-policy.json'],
+  ['ecs:ListServiceDeployments', 'ecs:service', 'ServiceDeploymentsList', 'abort-policy.json'],
   ['ecs:ListServiceDeployments', 'ecs:service', 'ServiceDeploymentsList', 'deploy-policy.json'],
+  ['ecs:ListServiceDeployments', 'ecs:service', 'ServiceDeploymentsList', 'promote-policy.json'],
   ['ecs:ListServiceDeployments', 'ecs:service', 'ServiceDeploymentsList', 'rollback-policy.json'],
   ['ecs:ListTaskDefinitions', '*', 'RollbackFamilyRevisionsList', 'rollback-policy.json'],
+  ['ecs:ListTasks', '*', 'TasksReadInTheCluster', 'abort-policy.json'],
   ['ecs:ListTasks', '*', 'TasksReadInTheCluster', 'deploy-policy.json'],
   ['ecs:ListTasks', '*', 'TasksReadInTheCluster', 'preview-policy.json'],
+  ['ecs:ListTasks', '*', 'TasksReadInTheCluster', 'promote-policy.json'],
   ['ecs:ListTasks', '*', 'TasksReadInTheCluster', 'rollback-policy.json'],
   [
     'ecs:RegisterTaskDefinition',
@@ -153,11 +237,18 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
   ['ecs:RegisterTaskDefinition', 'ecs:task-definition', 'TaskDefinitionRegister', 'rollback-policy.json'],
   ['ecs:RunTask', 'ecs:task-definition', 'MigrateRunTask', 'deploy-policy.json'],
   ['ecs:StopServiceDeployment', 'ecs:service', 'BlueGreenNativeFollowAndStop', 'deploy-policy.json'],
+  ['ecs:StopServiceDeployment', 'ecs:service', 'BlueGreenNativeFollowAndStop', 'promote-policy.json'],
   [
     'ecs:StopServiceDeployment',
     'ecs:service-deployment',
     'BlueGreenNativeFollowAndStop',
     'deploy-policy.json'
+  ],
+  [
+    'ecs:StopServiceDeployment',
+    'ecs:service-deployment',
+    'BlueGreenNativeFollowAndStop',
+    'promote-policy.json'
   ],
   ['ecs:StopTask', 'ecs:task', 'MigrateStopTask', 'deploy-policy.json'],
   ['ecs:TagResource', 'ecs:service', 'PreviewTagServiceOnCreate', 'preview-policy.json'],
@@ -206,7 +297,9 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
   ],
   ['elasticloadbalancing:DescribeListeners', '*', 'PreviewLoadBalancingRead', 'preview-policy.json'],
   ['elasticloadbalancing:DescribeLoadBalancers', '*', 'PreviewLoadBalancingRead', 'preview-policy.json'],
+  ['elasticloadbalancing:DescribeRules', '*', 'BlueGreenNativeListenerRules', 'abort-policy.json'],
   ['elasticloadbalancing:DescribeRules', '*', 'BlueGreenNativeListenerRules', 'deploy-policy.json'],
+  ['elasticloadbalancing:DescribeRules', '*', 'BlueGreenNativeListenerRules', 'promote-policy.json'],
   ['elasticloadbalancing:DescribeRules', '*', 'BlueGreenNativeListenerRules', 'rollback-policy.json'],
   ['elasticloadbalancing:DescribeRules', '*', 'PreviewLoadBalancingRead', 'preview-policy.json'],
   ['elasticloadbalancing:DescribeTags', '*', 'PreviewLoadBalancingRead', 'preview-policy.json'],
@@ -216,9 +309,18 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
     'PreviewLoadBalancingRead',
     'preview-policy.json'
   ],
+  ['elasticloadbalancing:DescribeTargetGroupAttributes', '*', 'TargetHealthRead', 'abort-policy.json'],
   ['elasticloadbalancing:DescribeTargetGroupAttributes', '*', 'TargetHealthRead', 'deploy-policy.json'],
+  ['elasticloadbalancing:DescribeTargetGroupAttributes', '*', 'TargetHealthRead', 'promote-policy.json'],
   ['elasticloadbalancing:DescribeTargetGroupAttributes', '*', 'TargetHealthRead', 'rollback-policy.json'],
+  ['elasticloadbalancing:DescribeTargetGroups', '*', 'BlueGreenCodeDeployTargetGroups', 'abort-policy.json'],
   ['elasticloadbalancing:DescribeTargetGroups', '*', 'BlueGreenCodeDeployTargetGroups', 'deploy-policy.json'],
+  [
+    'elasticloadbalancing:DescribeTargetGroups',
+    '*',
+    'BlueGreenCodeDeployTargetGroups',
+    'promote-policy.json'
+  ],
   [
     'elasticloadbalancing:DescribeTargetGroups',
     '*',
@@ -227,7 +329,9 @@ export const EXAMPLE_GRANTS: readonly ExampleGrant[] = [
   ],
   ['elasticloadbalancing:DescribeTargetGroups', '*', 'PreviewLoadBalancingRead', 'preview-policy.json'],
   ['elasticloadbalancing:DescribeTargetHealth', '*', 'PreviewLoadBalancingRead', 'preview-policy.json'],
+  ['elasticloadbalancing:DescribeTargetHealth', '*', 'TargetHealthRead', 'abort-policy.json'],
   ['elasticloadbalancing:DescribeTargetHealth', '*', 'TargetHealthRead', 'deploy-policy.json'],
+  ['elasticloadbalancing:DescribeTargetHealth', '*', 'TargetHealthRead', 'promote-policy.json'],
   ['elasticloadbalancing:DescribeTargetHealth', '*', 'TargetHealthRead', 'rollback-policy.json'],
   [
     'elasticloadbalancing:ModifyRule',
