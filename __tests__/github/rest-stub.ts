@@ -132,6 +132,17 @@ export async function startRestStub(expectedToken: string): Promise<RestStub> {
       )
       return
     }
+    if (rest[0] === 'deployments' && rest[2] === 'statuses' && method === 'GET') {
+      const deployment = deployments.find(d => d.id === Number(rest[1]))
+      if (!deployment) {
+        send(res, 404, { message: 'Not Found' })
+        return
+      }
+      // Newest first, as GitHub lists them.
+      const perPage = Number(url.searchParams.get('per_page') ?? 30)
+      send(res, 200, [...deployment.statuses].reverse().slice(0, perPage))
+      return
+    }
     if (rest[0] === 'deployments' && rest[2] === 'statuses' && method === 'POST') {
       const deployment = deployments.find(d => d.id === Number(rest[1]))
       if (!deployment) {

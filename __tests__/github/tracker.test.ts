@@ -5,6 +5,7 @@ import { jest } from '@jest/globals'
 import { createGitHubClient, type GitHubClient } from '../../src/github/client.js'
 import { previewMarker } from '../../src/github/render.js'
 import {
+  adoptWaitingDeployment,
   beginDeployment,
   completeDeployment,
   describeGitHubFailure,
@@ -178,5 +179,44 @@ describe('GitHub side of a preview (local REST stub)', () => {
         /^could not mark the GitHub deployment in progress: POST http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/shop\/deployments\/\d+\/statuses: Validation Failed \(HTTP 422, 1 try\)$/
       )
     ])
+  })
+})
+
+describe('promote and abort end the deployment the waiting deploy left in progress (local REST stub)', () => {
+  let stub: RestStub
+  let octokit: GitHubClient
+  const production = { ...repo, environment: 'production', transient: false, production: true, ref: 'abc' }
+
+  beforeEach(async () => {
+    stub = await startRestStub(TOKEN)
+    octokit = createGitHubClient(TOKEN, { baseUrl: stub.baseUrl, sleep: async () => {} })
+  })
+  afterEach(async () => stub.close())
+
+  it('adopts the in_progress deployment and ends it, creating none', async () => {
+    const done = await beginDeployment(octokit, production)
+    await completeDeployment(octokit, done, { state: 'success' })
+    const waiting = await beginDeployment(octokit, production)
+    await completeDeployment(octokit, waiting, {
+      state: 'in_progress',
+      environmentUrl: 'https://test.example.com'
+    })
+    const adopted = await adoptWaitingDeployment(octokit, production)
+    expect(adopted?.id).toBe(waiting?.id)
+    await completeDeployment(octokit, adopted, { state: 'success' })
+    expect(stub.deployments).toHaveLength(2)
+    expect(stub.deployments.find(d => d.id === waiting?.id)?.statuses.map(s => s.state)).toEqual([
+      'in_progress',
+      'in_progress',
+      'success'
+    ])
+  })
+
+  it('begins its own deployment when none waits', async () => {
+    const done = await beginDeployment(octokit, production)
+    await completeDeployment(octokit, done, { state: 'failure' })
+    const own = await adoptWaitingDeployment(octokit, production)
+    expect(own?.id).not.toBe(done?.id)
+    expect(stub.deployments).toHaveLength(2)
   })
 })

@@ -111,3 +111,31 @@ export async function listDeploymentIds(
   })
   return deployments.map(deployment => deployment.id)
 }
+
+/**
+ * The newest of the environment's latest deployments whose last status is in_progress: the one a
+ * deploy with wait-until ready left waiting for approval, which the promote or abort run ends.
+ * Only the newest few are looked at (a waiting deploy is recent; the approval job follows it).
+ */
+export async function findInProgressDeployment(
+  octokit: GitHubClient,
+  options: { readonly owner: string; readonly repo: string; readonly environment: string },
+  lookAt = 5
+): Promise<number | undefined> {
+  const response = await octokit.rest.repos.listDeployments({
+    owner: options.owner,
+    repo: options.repo,
+    environment: options.environment,
+    per_page: lookAt
+  })
+  for (const deployment of response.data) {
+    const statuses = await octokit.rest.repos.listDeploymentStatuses({
+      owner: options.owner,
+      repo: options.repo,
+      deployment_id: deployment.id,
+      per_page: 1
+    })
+    if (statuses.data[0]?.state === 'in_progress') return deployment.id
+  }
+  return undefined
+}

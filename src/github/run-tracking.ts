@@ -10,6 +10,7 @@ import type { GitHubClient } from './client.js'
 import { deploymentRef, eventPayload, pullRequestNumber, repoFromEnv, runLogUrl } from './context.js'
 import type { PreviewStatus } from './render.js'
 import {
+  adoptWaitingDeployment,
   beginDeployment,
   completeDeployment,
   publishPreviewComment,
@@ -91,7 +92,9 @@ export async function startTracking(
   // preview-destroy deploys nothing: it retires the environment's deployments at the end.
   const handle =
     environment && inputs.mode !== 'preview-destroy'
-      ? await beginDeployment(octokit, {
+      ? await (
+          inputs.mode === 'promote' || inputs.mode === 'abort' ? adoptWaitingDeployment : beginDeployment
+        )(octokit, {
           owner,
           repo,
           ref: deploymentRef(payload, env),

@@ -5,7 +5,12 @@
 import * as core from '@actions/core'
 import type { GitHubClient } from './client.js'
 import { upsertPullRequestComment } from './comments.js'
-import { createDeployment, listDeploymentIds, setDeploymentStatus } from './deployments.js'
+import {
+  createDeployment,
+  findInProgressDeployment,
+  listDeploymentIds,
+  setDeploymentStatus
+} from './deployments.js'
 import { renderPreviewComment, type PreviewCommentData } from './render.js'
 
 export type Warn = (message: string) => void
@@ -84,6 +89,26 @@ export async function beginDeployment(
       ...(target.description ? { description: target.description } : {})
     })
   )
+  return { id, target }
+}
+
+/**
+ * promote and abort: they end the GitHub Deployment the waiting deploy left in_progress (with the
+ * test URL), so the environment shows one deployment going in_progress → success | failure. When
+ * none is found (another token, or it was already ended), a deployment of their own is begun.
+ */
+export async function adoptWaitingDeployment(
+  octokit: GitHubClient,
+  target: DeploymentTarget,
+  warn: Warn = core.warning
+): Promise<DeploymentHandle | undefined> {
+  const id = await attempt(
+    `find the GitHub deployment waiting in ${target.environment}`,
+    'deployments: read',
+    warn,
+    () => findInProgressDeployment(octokit, target)
+  )
+  if (id === undefined) return beginDeployment(octokit, target, warn)
   return { id, target }
 }
 
