@@ -53,10 +53,6 @@ const NOT_REACHED: Readonly<Record<string, string>> = {
     'finding the waiting service deployment when DescribeServices has no currentServiceDeployment; the simulator, like ECS today, always reports it',
   'abort ServiceDeploymentsList ecs:ListServiceDeployments':
     'finding the waiting service deployment when DescribeServices has no currentServiceDeployment; the simulator, like ECS today, always reports it',
-  'promote TargetHealthRead elasticloadbalancing:DescribeTargetGroupAttributes':
-    'read when a watched target drains; a promote watches green, whose targets do not drain unless a task is replaced',
-  'abort TargetHealthRead elasticloadbalancing:DescribeTargetGroupAttributes':
-    'read when a watched target drains; an abort watches blue, which keeps its targets',
   'promote BlueGreenNativeFollowAndStop ecs:StopServiceDeployment':
     "rolling back a promoted green that fails afterwards (rollback-on-failure): rollout/conclude.ts's path, which the deploy role's failed blue/green run reaches; the approval runs promote healthy revisions",
   'promote BlueGreenCodeDeployStop codedeploy:StopDeployment':
