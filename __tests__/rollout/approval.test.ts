@@ -116,3 +116,21 @@ describe('decideAbort', () => {
     expect(decideAbort(found(waiting({ expiresAt: NOW })), NOW).kind).toBe('refuse')
   })
 })
+
+describe('a pause after production traffic moved', () => {
+  it('is refused by promote and abort, naming the stage and the CLI call that moves it on', () => {
+    const late = waiting({ stage: 'POST_PRODUCTION_TRAFFIC_SHIFT' })
+    const promote = decidePromote(found(late), NOW)
+    const abort = decideAbort(found(late), NOW)
+    expect(promote.kind === 'refuse' && promote.reason).toMatch(
+      /paused at POST_PRODUCTION_TRAFFIC_SHIFT, after production traffic moved.*--hook-id ecs-pause-1 --action CONTINUE$/
+    )
+    expect(abort.kind === 'refuse' && abort.reason).toMatch(/--action ROLLBACK$/)
+  })
+
+  it('does not touch pauses before production moves, nor CodeDeploy Ready', () => {
+    for (const stage of ['POST_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT'])
+      expect(decidePromote(found(waiting({ stage })), NOW).kind).toBe('promote')
+    expect(decideAbort(found(waiting({ stage: 'Ready', controller: 'CodeDeploy' })), NOW).kind).toBe('abort')
+  })
+})

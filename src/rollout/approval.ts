@@ -23,6 +23,23 @@ function expired(waiting: Waiting, now: number): boolean {
   return !waiting.expiryEstimated && waiting.expiresAt !== undefined && waiting.expiresAt <= now
 }
 
+/**
+ * ECS lifecycle stages after production traffic moved to the new revision. A pause there is past
+ * what promote and abort are for: "green" would already be production, so they refuse it rather
+ * than read blue and green the wrong way round.
+ */
+const AFTER_PRODUCTION_SHIFT = new Set([
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+  'BAKE_TIME'
+])
+
+function pausedAfterProduction(mode: 'promote' | 'abort', waiting: Waiting): string | undefined {
+  if (waiting.controller !== 'ECS' || !AFTER_PRODUCTION_SHIFT.has(waiting.stage)) return undefined
+  const action = mode === 'promote' ? 'CONTINUE' : 'ROLLBACK'
+  return `deployment ${waiting.deploymentId} is paused at ${waiting.stage}, after production traffic moved to the new revision; ${mode} acts on pauses before production moves (up to POST_TEST_TRAFFIC_SHIFT), so nothing was changed. Move this one on with: aws ecs continue-service-deployment --service-deployment-arn ${waiting.deploymentId}${waiting.hookId ? ` --hook-id ${waiting.hookId}` : ''} --action ${action}`
+}
+
 function notWaiting(mode: 'promote' | 'abort', lookup: Exclude<WaitingLookup, { kind: 'waiting' }>): string {
   const what = mode === 'promote' ? 'promoted' : 'aborted'
   if (lookup.kind === 'expired') return `nothing to be ${what}: ${lookup.reason}`
@@ -39,6 +56,8 @@ export function decidePromote(lookup: WaitingLookup, now: number): PromoteDecisi
     }
   if (lookup.kind !== 'waiting') return { kind: 'refuse', reason: notWaiting('promote', lookup) }
   const { waiting } = lookup
+  const late = pausedAfterProduction('promote', waiting)
+  if (late) return { kind: 'refuse', reason: late }
   if (expired(waiting, now))
     return {
       kind: 'refuse',
@@ -60,6 +79,8 @@ export function decidePromote(lookup: WaitingLookup, now: number): PromoteDecisi
 export function decideAbort(lookup: WaitingLookup, now: number): AbortDecision {
   if (lookup.kind !== 'waiting') return { kind: 'refuse', reason: notWaiting('abort', lookup) }
   const { waiting } = lookup
+  const late = pausedAfterProduction('abort', waiting)
+  if (late) return { kind: 'refuse', reason: late }
   if (expired(waiting, now))
     return {
       kind: 'refuse',
