@@ -45,7 +45,7 @@ describe('exampleStatements', () => {
     ])
     expect(exampleStatements('ecs:DescribeServices', 'arn:aws:ecs:eu-west-1:1:service/demo/web')).toEqual([
       'PreviewServicesRead (preview-policy.json)',
-      'ServiceRead (deploy-policy.json, rollback-policy.json)'
+      'ServiceRead (abort-policy.json, deploy-policy.json, promote-policy.json, rollback-policy.json)'
     ])
     expect(exampleStatements('s3:GetObject')).toEqual([])
   })
@@ -54,7 +54,7 @@ describe('exampleStatements', () => {
     expect(
       grantAdvice('ecs:StopServiceDeployment', 'arn:aws:ecs:eu-west-1:1:service-deployment/c/web/1')
     ).toBe(
-      'To allow ecs:StopServiceDeployment on arn:aws:ecs:eu-west-1:1:service-deployment/c/web/1, see statement BlueGreenNativeFollowAndStop (deploy-policy.json) in examples/django-fargate/iam/.'
+      'To allow ecs:StopServiceDeployment on arn:aws:ecs:eu-west-1:1:service-deployment/c/web/1, see statement BlueGreenNativeFollowAndStop (deploy-policy.json, promote-policy.json) in examples/django-fargate/iam/.'
     )
     expect(grantAdvice('s3:GetObject', undefined)).toBe(
       'No example policy in examples/django-fargate/iam/ grants s3:GetObject.'
@@ -69,7 +69,7 @@ describe('exampleStatements', () => {
       { name: 'AccessDeniedException' }
     )
     expect(credentialErrorMessage(error)).toMatch(
-      /\. To allow codedeploy:ListDeployments on arn:aws:codedeploy:eu-west-1:1:deploymentgroup:App\/Dgp, see statement BlueGreenCodeDeployGroup \(deploy-policy\.json, rollback-policy\.json\) in examples\/django-fargate\/iam\/\. The role needs codedeploy:ListDeployments\.$/
+      /\. To allow codedeploy:ListDeployments on arn:aws:codedeploy:eu-west-1:1:deploymentgroup:App\/Dgp, see statement BlueGreenCodeDeployGroup \(abort-policy\.json, deploy-policy\.json, promote-policy\.json, rollback-policy\.json\) in examples\/django-fargate\/iam\/\. The role needs codedeploy:ListDeployments\.$/
     )
   })
 })
