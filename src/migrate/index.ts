@@ -322,10 +322,10 @@ async function follow(
         out.warning(`checking migrate task ${taskId(taskArn)} failed (${describeError(error)}); retrying`)
       }
       const exited = exitCodeOf(task, containerName) !== undefined
+      // When the exit was seen, and the log read below started: the drain counts from here.
       const seenAt = clock.now()
       // Apart from the task's own poll: the log is a convenience, and a read of it never fails
       // the migration (LogTail warns instead of throwing).
-      const readAt = clock.now()
       const read = await printLines()
       changed = read > 0
       if (task?.lastStatus !== status) {
@@ -343,7 +343,7 @@ async function follow(
           exitSeenAt: seenAt,
           ...(stoppedAt !== undefined && { executionStoppedAt: new Date(stoppedAt).getTime() }),
           reads: 1,
-          lastRead: { at: readAt, lines: read }
+          lastRead: { at: seenAt, lines: read }
         }
         break
       }

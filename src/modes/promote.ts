@@ -15,7 +15,7 @@ import type { RolloutRequest } from '../rollout/contract.js'
 import { waitingLines } from '../service/approval.js'
 import { revisionFacts } from '../taskdef/facts.js'
 import { describeRevision } from '../taskdef/revision.js'
-import { warnIgnoredByApproval } from './approval-inputs.js'
+import { warnIgnoredByApproval } from './ignored-inputs.js'
 
 export async function promoteMode(inputs: Inputs, run: Run): Promise<void> {
   warnIgnoredByApproval(inputs)

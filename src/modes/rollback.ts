@@ -24,19 +24,7 @@ import type { RolloutResult } from '../rollout/contract.js'
 import { printForeign } from '../report/foreign.js'
 import { diffTaskDefinitions } from '../taskdef/diff.js'
 import { revisionFacts } from '../taskdef/facts.js'
-
-/** Inputs that mean nothing in rollback mode: said out loud rather than silently ignored. */
-function warnIgnored(inputs: Inputs): void {
-  const ignored = [
-    inputs.image !== undefined && 'image',
-    inputs.taskDefinitionPath !== undefined && 'task-definition',
-    inputs.environmentVariables.size > 0 && 'environment-variables',
-    inputs.build !== undefined && 'ecr-repository',
-    inputs.migrate !== undefined && 'migrate-command',
-    inputs.desiredCount !== undefined && 'desired-count'
-  ].filter((name): name is string => typeof name === 'string')
-  if (ignored.length > 0) core.warning(`mode rollback ignores these inputs: ${ignored.join(', ')}`)
-}
+import { warnIgnoredInputs } from './ignored-inputs.js'
 
 /** The rollout's reason, worded for a rollback: the revision tried, and where the service ended. */
 export function rollbackReason(attempted: string, result: RolloutResult): string | undefined {
@@ -47,7 +35,7 @@ export function rollbackReason(attempted: string, result: RolloutResult): string
 }
 
 export async function rollbackMode(inputs: Inputs, run: Run): Promise<void> {
-  warnIgnored(inputs)
+  warnIgnoredInputs(inputs)
   const report = run.state.report
   const clients = run.deps.clients(inputs.region)
   const first: PlanResult = await planPhase(inputs, run, clients)

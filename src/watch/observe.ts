@@ -21,12 +21,13 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
-  type Rule
+  type Rule,
+  type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { ActionError } from '../errors.js'
 import type { Clock } from '../util/clock.js'
 import { planReads } from './poll-plan.js'
-import type { Progress } from './verdict.js'
+import { targetCountEvidence, type Progress, type TargetGroupEvidence } from './verdict.js'
 import type {
   DeploymentView,
   LifecycleHookView,
@@ -34,6 +35,7 @@ import type {
   PortBinding,
   ServiceDeploymentView,
   TargetGroupView,
+  TargetView,
   TaskView,
   TrafficView
 } from './observation.js'
@@ -53,19 +55,38 @@ export interface ObserveTarget {
 }
 
 type HealthCheck = NonNullable<TargetGroupView['healthCheck']>
-const healthCheckCache = new WeakMap<object, Promise<Map<string, HealthCheck>>>()
+
+/**
+ * Static facts of the target groups (health-check settings, deregistration delay), read once per
+ * run: per ELB client (every observer of a run shares it, the rollback's included) and per key.
+ */
+const staticFacts = new WeakMap<object, Map<string, Promise<unknown>>>()
+
+function oncePerClient<T>(
+  elb: ElasticLoadBalancingV2Client,
+  key: string,
+  read: () => Promise<T>
+): Promise<T> {
+  let byKey = staticFacts.get(elb)
+  if (!byKey) staticFacts.set(elb, (byKey = new Map()))
+  let fact = byKey.get(key) as Promise<T> | undefined
+  if (!fact) {
+    fact = read()
+    byKey.set(key, fact)
+  }
+  return fact
+}
 
 /**
  * The health-check settings of the service's target groups (static facts for the job summary's
- * advisor), read once per run per ELB client. Never fails: without them the advisor says less.
+ * advisor). Never fails: without them the advisor says less.
  */
 export function healthChecks(
   elb: ElasticLoadBalancingV2Client,
   arns: readonly string[]
 ): Promise<Map<string, HealthCheck>> {
-  let read = healthCheckCache.get(elb)
-  if (!read) {
-    read = Promise.resolve()
+  return oncePerClient(elb, `health checks ${arns.join(' ')}`, () =>
+    Promise.resolve()
       .then(() => elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [...arns] })))
       .then(answer => {
         const out = new Map<string, HealthCheck>()
@@ -81,18 +102,34 @@ export function healthChecks(
         return out
       })
       .catch(() => new Map<string, HealthCheck>())
-    healthCheckCache.set(elb, read)
+  )
+}
+
+/** One DescribeTargetHealth entry as the watch and the verdicts read it. */
+export function toTargetView(d: TargetHealthDescription): TargetView {
+  return {
+    id: d.Target?.Id ?? '?',
+    ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
+    state: d.TargetHealth?.State ?? 'unknown',
+    ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
+    ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description })
   }
-  return read
+}
+
+/** A target group's health now, counted by targets (see targetCountEvidence). */
+export async function readTargetCountEvidence(
+  elb: ElasticLoadBalancingV2Client,
+  arn: string,
+  expected: number
+): Promise<TargetGroupEvidence> {
+  const health = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
+  return targetCountEvidence(arn, (health.TargetHealthDescriptions ?? []).map(toTargetView), expected)
 }
 
 export interface Observer {
   /** One poll; `last` is the progress of the previous decision, so reads that cannot change it are left out. */
   observe(last?: Progress): Promise<Observation>
 }
-
-/** Deregistration delays by target group, per ELB client: static facts, read once per run. */
-const drainDelayCache = new WeakMap<object, Map<string, Promise<number | undefined>>>()
 
 /**
  * The group's deregistration delay, which says when its draining targets will be gone (and the
@@ -103,20 +140,15 @@ export function deregistrationDelayMs(
   elb: ElasticLoadBalancingV2Client,
   arn: string
 ): Promise<number | undefined> {
-  let byArn = drainDelayCache.get(elb)
-  if (!byArn) drainDelayCache.set(elb, (byArn = new Map()))
-  let delay = byArn.get(arn)
-  if (!delay) {
-    delay = Promise.resolve()
+  return oncePerClient(elb, `deregistration delay ${arn}`, () =>
+    Promise.resolve()
       .then(() => elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })))
       .then(answer => {
         const value = answer?.Attributes?.find(a => a.Key === 'deregistration_delay.timeout_seconds')?.Value
         return value !== undefined && Number.isFinite(Number(value)) ? Number(value) * 1000 : undefined
       })
       .catch(() => undefined)
-    byArn.set(arn, delay)
-  }
-  return delay
+  )
 }
 
 /** Tasks are listed again at least this often, even when nothing seems to move. */
@@ -315,8 +347,8 @@ export function createObserver(
         const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
         const now = asked
         const targets = (answer.TargetHealthDescriptions ?? []).map(d => {
-          const id = d.Target?.Id ?? '?'
-          const state = d.TargetHealth?.State ?? 'unknown'
+          const view = toTargetView(d)
+          const { id, state } = view
           const key = `${arn}|${id}:${d.Target?.Port ?? ''}`
           const known = seenBefore.has(key) || drainingSeen.has(key)
           // The drain began after the last poll that saw the target in another state: the
@@ -329,11 +361,7 @@ export function createObserver(
           const previous = lastHealthRead.get(arn)
           if (state === 'initial' && !known && previous !== undefined) initialSeen.set(key, previous)
           return {
-            id,
-            ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
-            state,
-            ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
-            ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description }),
+            ...view,
             ...(state === 'draining' && { drainingSince: drainingSeen.get(key) }),
             ...(state === 'initial' && { initialSince: initialSeen.get(key) })
           }

@@ -22,7 +22,8 @@ import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balanc
 import { revisionName, targetGroupName } from '../../aws/names.js'
 import { ActionError, describeError, errorName } from '../../errors.js'
 import { watchLoop } from '../../watch/loop.js'
-import { DEFAULT_FAILURE_THRESHOLD, targetCountEvidence, type Decision } from '../../watch/verdict.js'
+import { readTargetCountEvidence } from '../../watch/observe.js'
+import { DEFAULT_FAILURE_THRESHOLD, type Decision } from '../../watch/verdict.js'
 import type {
   FailedRollout,
   RollbackOutcome,
@@ -339,16 +340,13 @@ async function rollBack(
     deps.log(`following rollback deployment ${rollbackId}`)
   }
 
-  const { decision: rollbackDecision } = await follow(deps, {
+  const { decision: rollbackDecision } = await followRollbackDeployment(
+    deps,
+    setup,
     request,
-    context: {
-      label: 'rollback',
-      deploymentId: rollbackId,
-      waitUntil: 'succeeded',
-      ...(setup.blueTargetGroupArn !== undefined && { targetGroupArn: setup.blueTargetGroupArn })
-    },
-    taskDefinitionArn: request.previous.arn
-  })
+    rollbackId,
+    request.previous.arn
+  )
   return {
     kind: 'followed',
     rollback: { deploymentId: rollbackId, decision: rollbackDecision, byEcs: false, startedBy },
@@ -416,8 +414,8 @@ async function findWaitingCodeDeploy(
   const replacement = plan.service.taskSets?.find(t => t.status !== 'PRIMARY' && t.status !== 'DRAINING')
   const green = setup.greenTargetGroupArn
     ? [
-        await targetGroupEvidence(
-          deps,
+        await readTargetCountEvidence(
+          deps.elb,
           setup.greenTargetGroupArn,
           replacement?.computedDesiredCount ?? plan.desiredCount
         )
@@ -446,16 +444,24 @@ async function readySinceOf(deps: CodeDeployDeps, deploymentId: string) {
   return readySince(answer.deploymentTarget?.ecsTarget?.lifecycleEvents ?? [])
 }
 
-async function targetGroupEvidence(deps: RolloutDeps, arn: string, expected: number) {
-  const health = await deps.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
-  const targets = (health.TargetHealthDescriptions ?? []).map(d => ({
-    id: d.Target?.Id ?? '?',
-    ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
-    state: d.TargetHealth?.State ?? 'unknown',
-    ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
-    ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description })
-  }))
-  return targetCountEvidence(arn, targets, expected)
+/** A rollback deployment of CodeDeploy's, followed to its verdict on the blue target group. */
+function followRollbackDeployment(
+  deps: CodeDeployDeps,
+  setup: CodeDeploySetup,
+  request: RolloutRequest,
+  rollbackId: string,
+  taskDefinitionArn: string
+) {
+  return follow(deps, {
+    request,
+    context: {
+      label: 'rollback',
+      deploymentId: rollbackId,
+      waitUntil: 'succeeded',
+      ...(setup.blueTargetGroupArn !== undefined && { targetGroupArn: setup.blueTargetGroupArn })
+    },
+    taskDefinitionArn
+  })
 }
 
 /** StopDeployment with auto-rollback, then CodeDeploy's rollback followed until the original serves, healthy. */
@@ -483,16 +489,13 @@ async function abortCodeDeploy(
       `CodeDeploy stopped ${waiting.deploymentId} but started no rollback deployment; production never left ${revisionName(waiting.previousTaskDefinitionArn)} (CodeDeploy keeps the original task set)`
     )
   deps.log(`following rollback deployment ${rollbackId}`)
-  const { decision } = await follow(deps, {
+  const { decision } = await followRollbackDeployment(
+    deps,
+    setup,
     request,
-    context: {
-      label: 'rollback',
-      deploymentId: rollbackId,
-      waitUntil: 'succeeded',
-      ...(setup.blueTargetGroupArn !== undefined && { targetGroupArn: setup.blueTargetGroupArn })
-    },
-    taskDefinitionArn: waiting.previousTaskDefinitionArn
-  })
+    rollbackId,
+    waiting.previousTaskDefinitionArn
+  )
   return {
     deploymentId: rollbackId,
     decision,

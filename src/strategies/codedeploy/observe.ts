@@ -10,7 +10,7 @@ import {
 import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs'
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { errorName } from '../../errors.js'
-import { toTask } from '../../watch/observe.js'
+import { toTargetView, toTask } from '../../watch/observe.js'
 import type { RolloutDeps, RolloutRequest } from '../../rollout/contract.js'
 import type { CodeDeployObservation, TaskSetView } from './verdict.js'
 
@@ -126,13 +126,7 @@ export function codeDeployObserver(
         health && {
           targetGroup: {
             arn: targetGroupArn,
-            targets: (health.TargetHealthDescriptions ?? []).map(d => ({
-              id: d.Target?.Id ?? '?',
-              ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
-              state: d.TargetHealth?.State ?? 'unknown',
-              ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
-              ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description })
-            }))
+            targets: (health.TargetHealthDescriptions ?? []).map(toTargetView)
           }
         }),
       stoppedTasks: [...seenStopped.values()]

@@ -10,22 +10,22 @@ import {
   StopServiceDeploymentCommand,
   type Service
 } from '@aws-sdk/client-ecs'
-import { DescribeRulesCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { revisionName, targetGroupName } from '../../aws/names.js'
 import { ActionError, describeError, errorName } from '../../errors.js'
 import { inFlightDeployment, startDeployment } from '../../service/deployment.js'
 import type { LoadBalancerTarget, ServicePlan } from '../../service/plan.js'
 import { watchDeployment, watchLoop } from '../../watch/loop.js'
 import { checkSettledDeployment, type RunningCheck } from '../../watch/settled.js'
-import { createObserver, ruleWeights, toHooks, type ObserveTarget } from '../../watch/observe.js'
-import type { ServiceDeploymentView, WatchContext } from '../../watch/observation.js'
 import {
-  decide,
-  DEFAULT_FAILURE_THRESHOLD,
-  statusProgress,
-  targetCountEvidence,
-  type Decision
-} from '../../watch/verdict.js'
+  createObserver,
+  readTargetCountEvidence,
+  ruleWeights,
+  toHooks,
+  type ObserveTarget
+} from '../../watch/observe.js'
+import type { ServiceDeploymentView, WatchContext } from '../../watch/observation.js'
+import { decide, DEFAULT_FAILURE_THRESHOLD, statusProgress, type Decision } from '../../watch/verdict.js'
 import type {
   FailedRollout,
   RollbackOutcome,
@@ -517,15 +517,7 @@ async function greenEvidence(deps: RolloutDeps, setup: NativeSetup, desired: num
   return Promise.all(
     setup.loadBalancers.map(async lb => {
       const green = chooseGreen(lb, weights.get(lb.productionListenerRule) ?? []).targetGroupArn
-      const health = await deps.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: green }))
-      const targets = (health.TargetHealthDescriptions ?? []).map(d => ({
-        id: d.Target?.Id ?? '?',
-        ...(d.Target?.Port !== undefined && { port: d.Target.Port }),
-        state: d.TargetHealth?.State ?? 'unknown',
-        ...(d.TargetHealth?.Reason !== undefined && { reason: d.TargetHealth.Reason }),
-        ...(d.TargetHealth?.Description !== undefined && { description: d.TargetHealth.Description })
-      }))
-      return targetCountEvidence(green, targets, desired)
+      return readTargetCountEvidence(deps.elb, green, desired)
     })
   )
 }
