@@ -92,12 +92,25 @@ export async function withExampleSim<T>(
   }
 }
 
-/** A run's exit code, with its log when it is not the one expected. */
+/**
+ * A run's exit code, with the reason when it is not the one expected. The error lines and the
+ * log's tail come first: CI shows only the head and the end of a long failure message.
+ */
 export function expectExit(run: ActionRun, exitCode: number, status?: string): void {
-  if (run.exitCode !== exitCode || (status !== undefined && run.outputs.status !== status))
-    throw new Error(
-      `expected exit ${exitCode} / status ${status ?? 'any'}, got exit ${run.exitCode} / status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`
-    )
+  if (run.exitCode === exitCode && (status === undefined || run.outputs.status === status)) return
+  const lines = run.stdout.split('\n')
+  const errors = lines.filter(line => /^::(error|warning)/.test(line))
+  throw new Error(
+    [
+      `expected exit ${exitCode} / status ${status ?? 'any'}, got exit ${run.exitCode} / status ${run.outputs.status}`,
+      '--- error and warning lines:',
+      ...errors,
+      '--- stderr:',
+      run.stderr.trim(),
+      '--- last 40 lines of stdout:',
+      ...lines.slice(-40)
+    ].join('\n')
+  )
 }
 
 /** Calls that IAM denied. */
