@@ -269,6 +269,25 @@ describe('ECS-native blue/green with a pause hook', () => {
     expect(await production()).toEqual({ 'web-tg': 0, 'web-tg-green': 100 })
   })
 
+  it('refuses wait-until ready in the plan when the only pause comes after production moves, changing nothing', async () => {
+    await useFixture('django-web-bluegreen-pause-post-production')
+    const deploy = await ready()
+    expectRun(deploy, 1)
+    expect(deploy.stdout + deploy.stderr).toMatch(
+      /input wait-until: `ready`.* service web pauses only at POST_PRODUCTION_TRAFFIC_SHIFT, after production traffic moved/
+    )
+    expect((await sim.control.calls()).filter(c => c.mutating && !c.error)).toEqual([])
+    expect(await production()).toEqual({ 'web-tg': 100, 'web-tg-green': 0 })
+  })
+
+  it('refuses wait-until ready in the plan when the service has no pause hook, changing nothing', async () => {
+    await useFixture('django-web-bluegreen')
+    const deploy = await ready()
+    expectRun(deploy, 1)
+    expect(deploy.stdout + deploy.stderr).toMatch(/input wait-until: `ready`.* service web has no PAUSE hook/)
+    expect((await sim.control.calls()).filter(c => c.mutating && !c.error)).toEqual([])
+  })
+
   it('a rolling service refuses wait-until ready and promote', async () => {
     await useFixture('django-web')
     const deploy = await ready()
