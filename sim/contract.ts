@@ -96,6 +96,17 @@ export interface Behaviours {
     Record<string, 'Target.ResponseCodeMismatch' | 'Target.Timeout' | 'Target.FailedHealthChecks'>
   >
   /**
+   * Keyed by `family:revision`: the revision works until production traffic reaches it, then fails
+   * (an app that only production requests or data break): from the moment a blue/green deployment
+   * first sends it production traffic (ECS-native: the production listener rule gives its target
+   * group weight at PRODUCTION_TRAFFIC_SHIFT; CodeDeploy: AllowTraffic reroutes the production
+   * listener to its task set), the load balancer's checks of its targets fail with this reason
+   * code, as with failingTargets, and stay failing. Healthy on test traffic before that.
+   */
+  readonly failingInProduction?: Readonly<
+    Record<string, 'Target.ResponseCodeMismatch' | 'Target.Timeout' | 'Target.FailedHealthChecks'>
+  >
+  /**
    * For images and commands not listed: default healthy / exit 0 with no output. Behaviours a test
    * sets win over a fixture's own (such as django-web's migrate command); the fixture's fill in the
    * rest.

@@ -1,8 +1,12 @@
 // End to end: blue/green deployments that wait for approval, through the bundled action against
 // the simulator, for ECS-native pause hooks and CodeDeploy Ready: deploy with wait-until ready,
 // then promote or abort; the refusals (nothing waits, the new targets are unhealthy); promoting
-// twice; and a pause met under wait-until succeeded, waited out to its expiry (CONTINUE, ROLLBACK,
-// CodeDeploy's stop). The action never continues a pause it was not asked to.
+// twice; a promoted revision that fails once production moves to it (rolled back, or not with
+// rollback-on-failure false); and a pause met under wait-until succeeded, waited out to its expiry
+// (CONTINUE, ROLLBACK, CodeDeploy's stop). The action never continues a pause it was not asked to.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
 import {
@@ -14,7 +18,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { RunningSimulator } from '../../sim/contract.js'
 import type { ActionRun } from '../../scripts/lib/run-action.js'
-import { REPO, runOnSim, useSimulator } from '../helpers/e2e.js'
+import { REPO, runOnSim, useSimulator, type RunOnSimOptions } from '../helpers/e2e.js'
 
 // At 0.05 a fixture's 5-minute wait for approval lasts 15 s: time for a promote, and an expiry
 // that a test can wait out.
@@ -81,6 +85,18 @@ async function codeDeployProduction(): Promise<string> {
   }
 }
 
+/** The revision the service runs, as DescribeServices says it. */
+async function serviceRevision(): Promise<string | undefined> {
+  const ecs = new ECSClient(endpoint())
+  try {
+    const service = (await ecs.send(new DescribeServicesCommand({ cluster: 'demo', services: ['web'] })))
+      .services?.[0]
+    return service?.taskDefinition?.split('/').at(-1)
+  } finally {
+    ecs.destroy()
+  }
+}
+
 async function codeDeployStatus(id: string): Promise<string | undefined> {
   const codedeploy = new CodeDeployClient(endpoint())
   try {
@@ -107,8 +123,8 @@ async function untilUnhealthy(targetGroup: string): Promise<void> {
   }
 }
 
-const ready = (inputs: Record<string, string> = {}) =>
-  runOnSim(sim, { image: `${REPO}:v2`, 'wait-until': 'ready', ...inputs })
+const ready = (inputs: Record<string, string> = {}, options: RunOnSimOptions = {}) =>
+  runOnSim(sim, { image: `${REPO}:v2`, 'wait-until': 'ready', ...inputs }, options)
 
 describe('ECS-native blue/green with a pause hook', () => {
   it('deploy stops at the pause with green healthy; promote moves production; a second promote says so', async () => {
@@ -185,6 +201,43 @@ describe('ECS-native blue/green with a pause hook', () => {
     expect(await production()).toEqual({ 'web-tg': 100, 'web-tg-green': 0 })
   })
 
+  describe('a revision that fails once production moves to it (five minutes of bake time)', () => {
+    beforeEach(async () => {
+      await useFixture('django-web-bluegreen-pause-long-bake')
+      // Healthy on test traffic, so the deploy stops ready and promote goes ahead; its targets
+      // fail their checks from the production shift on.
+      await sim.control.setBehaviours({ failingInProduction: { 'web:2': 'Target.ResponseCodeMismatch' } })
+      expectRun(await ready(), 0, 'ready')
+    })
+
+    it('promote sees it fail during the bake, rolls back, and ends on web:1, healthy on production', async () => {
+      const promote = await runOnSim(sim, { mode: 'promote' })
+      expectRun(promote, 1, 'rolled-back')
+      expect(promote.stdout).toContain('ContinueServiceDeployment CONTINUE')
+      expect(promote.stdout).toMatch(/stage BAKE_TIME .*production web-tg 0% \/ web-tg-green 100%/)
+      expect(promote.stdout).toMatch(/failed ELB health checks in \(target-group \S+\/web-tg-green\//)
+      expect(promote.stdout).toMatch(/rolling back: StopServiceDeployment \S+ \(ROLLBACK\)/)
+      expect(promote.stdout).toMatch(/rollback \d+: ROLLBACK_SUCCESSFUL .*production web-tg 100%/)
+      expect(promote.stdout).toMatch(
+        /::error::.*; rolled back to \S+\/web:1 \(production traffic 100%25 on web-tg; web-tg 2\/2 healthy\)/
+      )
+      expect(promote.outputs['task-definition-arn']).toMatch(/task-definition\/web:1$/)
+      expect(promote.summary).toMatch(/rolled back/i)
+      expect(await production()).toEqual({ 'web-tg': 100, 'web-tg-green': 0 })
+      expect(await serviceRevision()).toBe('web:1')
+      expect(await count('StopServiceDeployment')).toBe(1)
+    })
+
+    it('with rollback-on-failure false, promote fails naming it and stops nothing', async () => {
+      const promote = await runOnSim(sim, { mode: 'promote', 'rollback-on-failure': 'false' })
+      expectRun(promote, 1, 'failed')
+      expect(promote.stdout).toMatch(
+        /::error::deploy failed: .*failed ELB health checks.*web-tg-green.*\(rollback-on-failure is off\)/
+      )
+      expect(await count('StopServiceDeployment')).toBe(0)
+    })
+  })
+
   it('refuses to promote or abort when nothing waits, changing nothing', async () => {
     const promote = await runOnSim(sim, { mode: 'promote' })
     expectRun(promote, 1)
@@ -214,6 +267,25 @@ describe('ECS-native blue/green with a pause hook', () => {
     )
     expect(await count('ContinueServiceDeployment')).toBe(0)
     expect(await production()).toEqual({ 'web-tg': 0, 'web-tg-green': 100 })
+  })
+
+  it('refuses wait-until ready in the plan when the only pause comes after production moves, changing nothing', async () => {
+    await useFixture('django-web-bluegreen-pause-post-production')
+    const deploy = await ready()
+    expectRun(deploy, 1)
+    expect(deploy.stdout + deploy.stderr).toMatch(
+      /input wait-until: `ready`.* service web pauses only at POST_PRODUCTION_TRAFFIC_SHIFT, after production traffic moved/
+    )
+    expect((await sim.control.calls()).filter(c => c.mutating && !c.error)).toEqual([])
+    expect(await production()).toEqual({ 'web-tg': 100, 'web-tg-green': 0 })
+  })
+
+  it('refuses wait-until ready in the plan when the service has no pause hook, changing nothing', async () => {
+    await useFixture('django-web-bluegreen')
+    const deploy = await ready()
+    expectRun(deploy, 1)
+    expect(deploy.stdout + deploy.stderr).toMatch(/input wait-until: `ready`.* service web has no PAUSE hook/)
+    expect((await sim.control.calls()).filter(c => c.mutating && !c.error)).toEqual([])
   })
 
   it('a rolling service refuses wait-until ready and promote', async () => {
@@ -281,6 +353,72 @@ describe('CodeDeploy with a manual reroute (Ready)', () => {
     expectRun(promote, 1)
     expect(promote.stdout + promote.stderr).toMatch(/the new revision's targets are not all healthy/)
     expect(await count('ContinueDeployment')).toBe(0)
+  })
+
+  describe('a replacement that fails once production is rerouted to it, during a long AfterAllowTraffic hook', () => {
+    // The AppSpec lives in a workspace of its own: the action reads one only inside the
+    // workspace, the directory a run starts in.
+    let dir: string
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'ecs-ship-approve-'))
+      writeFileSync(
+        join(dir, 'appspec.yaml'),
+        [
+          'version: 0.0',
+          'Resources:',
+          '  - TargetService:',
+          '      Type: AWS::ECS::Service',
+          '      Properties:',
+          '        TaskDefinition: <TASK_DEFINITION>',
+          '        LoadBalancerInfo:',
+          '          ContainerName: web',
+          '          ContainerPort: 8000',
+          'Hooks:',
+          '  - AfterAllowTraffic: production-smoke-test',
+          ''
+        ].join('\n')
+      )
+    })
+    afterAll(() => rmSync(dir, { recursive: true, force: true }))
+    let id: string
+    beforeEach(async () => {
+      // Healthy on test traffic; failing from the reroute on, while a production smoke test
+      // (five simulated minutes, and it would pass) keeps the deployment in progress.
+      await sim.control.setBehaviours({
+        failingInProduction: { 'web:2': 'Target.ResponseCodeMismatch' },
+        hooks: { 'production-smoke-test': { outcome: 'succeeded', afterSeconds: 300 } }
+      })
+      const deploy = await ready({ 'codedeploy-appspec': 'appspec.yaml' }, { cwd: dir })
+      expectRun(deploy, 0, 'ready')
+      id = deploy.outputs['deployment-id'] ?? ''
+    })
+
+    it('promote sees the replacement fail, stops the deployment with auto-rollback, and ends on web:1, healthy', async () => {
+      const promote = await runOnSim(sim, { mode: 'promote' })
+      expectRun(promote, 1, 'rolled-back')
+      expect(promote.stdout).toContain('ContinueDeployment READY_WAIT')
+      expect(promote.stdout).toMatch(/Green 2\/2 running, 100% traffic/)
+      expect(promote.stdout).toMatch(
+        /replacement tasks fail their load balancer health checks: target \S+ is unhealthy in web-tg-green \(Target\.ResponseCodeMismatch/
+      )
+      expect(promote.stdout).toMatch(/rolling back: StopDeployment d-\w+ with auto-rollback/)
+      expect(promote.stdout).toMatch(
+        /::error::.*; rolled back to \S+\/web:1 \(CodeDeploy rollback d-\w+ Succeeded; web-tg 2\/2 healthy\)/
+      )
+      expect(promote.outputs['task-definition-arn']).toMatch(/task-definition\/web:1$/)
+      expect(await codeDeployStatus(id)).toBe('Stopped')
+      expect(await codeDeployProduction()).toBe('web-tg')
+      expect(await serviceRevision()).toBe('web:1')
+    })
+
+    it('with rollback-on-failure false, promote fails naming it and stops nothing', async () => {
+      const promote = await runOnSim(sim, { mode: 'promote', 'rollback-on-failure': 'false' })
+      expectRun(promote, 1, 'failed')
+      expect(promote.stdout).toMatch(
+        /::error::deploy failed: replacement tasks fail their load balancer health checks: .*\(rollback-on-failure is off; CodeDeploy carries deployment d-\w+ on/
+      )
+      expect(await count('StopDeployment')).toBe(0)
+    })
   })
 
   it('refuses to promote when nothing waits', async () => {

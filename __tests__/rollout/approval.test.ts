@@ -1,5 +1,11 @@
-// The pure decisions of modes promote and abort: what they refuse, and when.
-import { decideAbort, decidePromote } from '../../src/rollout/approval.js'
+// The pure decisions of modes promote and abort: what they refuse, and when; and what a deploy
+// with wait-until ready refuses in the plan, from the service's pause hooks.
+import {
+  afterProductionShift,
+  decideAbort,
+  decidePromote,
+  refuseReadyPauses
+} from '../../src/rollout/approval.js'
 import type { Waiting, WaitingLookup } from '../../src/rollout/contract.js'
 import type { TargetGroupEvidence } from '../../src/watch/verdict.js'
 
@@ -132,5 +138,53 @@ describe('a pause after production traffic moved', () => {
     for (const stage of ['POST_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT'])
       expect(decidePromote(found(waiting({ stage })), NOW).kind).toBe('promote')
     expect(decideAbort(found(waiting({ stage: 'Ready', controller: 'CodeDeploy' })), NOW).kind).toBe('abort')
+  })
+})
+
+describe('refuseReadyPauses: wait-until ready on an ECS-native service, from its PAUSE hooks', () => {
+  it.each([['PRODUCTION_TRAFFIC_SHIFT'], ['POST_PRODUCTION_TRAFFIC_SHIFT'], ['BAKE_TIME']])(
+    'refuses when the only pause is at %s, naming the input, the service and the stage',
+    stage => {
+      expect(refuseReadyPauses('web', [stage])).toMatch(
+        new RegExp(
+          `^input wait-until: \`ready\` .* service web pauses only at ${stage}, after production traffic moved to the new revision, where promote and abort cannot act; nothing was changed`
+        )
+      )
+    }
+  )
+
+  it('names every late stage once when several hooks pause after production moves', () => {
+    expect(
+      refuseReadyPauses('web', [
+        'PRODUCTION_TRAFFIC_SHIFT',
+        'POST_PRODUCTION_TRAFFIC_SHIFT',
+        'POST_PRODUCTION_TRAFFIC_SHIFT'
+      ])
+    ).toMatch(/pauses only at PRODUCTION_TRAFFIC_SHIFT, POST_PRODUCTION_TRAFFIC_SHIFT, after/)
+  })
+
+  it('refuses a service with no PAUSE hook', () => {
+    expect(refuseReadyPauses('web', [])).toMatch(
+      /^input wait-until: `ready` .* service web has no PAUSE hook/
+    )
+  })
+
+  it('accepts a pause before production moves, alone or beside a later one', () => {
+    for (const stages of [
+      ['POST_TEST_TRAFFIC_SHIFT'],
+      ['POST_SCALE_UP'],
+      ['PRE_PRODUCTION_TRAFFIC_SHIFT'],
+      ['POST_PRODUCTION_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT']
+    ])
+      expect(refuseReadyPauses('web', stages)).toBeUndefined()
+  })
+
+  it('draws the line where promote and abort draw it', () => {
+    for (const stage of ['POST_TEST_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT']) {
+      const refusedByDeploy = refuseReadyPauses('web', [stage]) !== undefined
+      const refusedByPromote = decidePromote(found(waiting({ stage })), NOW).kind === 'refuse'
+      expect(refusedByDeploy).toBe(refusedByPromote)
+      expect(afterProductionShift(stage)).toBe(refusedByPromote)
+    }
   })
 })

@@ -1,8 +1,9 @@
 // ECS-native blue/green deployments that stop at a PAUSE lifecycle hook, through the real SDK
 // clients: the pause as DescribeServiceDeployments shows it, ContinueServiceDeployment with
 // CONTINUE and ROLLBACK, the timeout action at expiresAt both ways, what ContinueServiceDeployment
-// refuses, and a green revision that turns unhealthy while it waits. The developer guide: "Pause
-// hooks for Amazon ECS service deployments", "Continuing service deployments".
+// refuses, and a green revision that turns unhealthy while it waits or once production reaches
+// it. The developer guide: "Pause hooks for Amazon ECS service deployments", "Continuing service
+// deployments".
 import {
   ContinueServiceDeploymentCommand,
   DescribeServiceDeploymentsCommand,
@@ -353,6 +354,22 @@ describe('django-web-bluegreen-pause (PAUSE at POST_TEST_TRAFFIC_SHIFT, 5 minute
       return states.filter(s => s === 'healthy').length === 2 && !states.includes('unhealthy')
     })
     expect((await serviceDeployment(arn)).lifecycleHookDetails?.[0]?.status).toBe('AWAITING_ACTION')
+  })
+
+  it('a green revision failing in production passes its checks on test traffic, and fails them once production moves', async () => {
+    const arn = await deploy('v2')
+    const { hook } = await untilPaused(arn)
+    await sim.control.setBehaviours({ failingInProduction: { 'web:2': 'Target.ResponseCodeMismatch' } })
+    // Five health-check intervals (10 s each, scaled by 0.02) on test traffic: still healthy.
+    await new Promise(r => setTimeout(r, 5 * 10_000 * 0.02))
+    expect(await targetStates('web-tg-green')).toEqual(['healthy', 'healthy'])
+    await continueDeployment(arn, hook.hookId)
+    await until(async () => (await targetStates('web-tg-green')).includes('unhealthy'))
+    // Blue still runs through the bake time, healthy: only the revision production reached fails.
+    expect(await targetStates('web-tg')).toEqual(['healthy', 'healthy'])
+    expect((await serviceDeployment(arn)).lifecycleStage).toBe('BAKE_TIME')
+    const unhealthy = (await sim.control.milestones()).find(m => m.kind === 'target-unhealthy')
+    expect(unhealthy?.detail.reason).toBe('Target.ResponseCodeMismatch')
   })
 })
 

@@ -2,7 +2,7 @@
 // STOP_DEPLOYMENT), through the real SDK clients: the wait as GetDeployment and the deployment
 // target show it, ContinueDeployment (READY_WAIT) rerouting production, the wait running out
 // (the deployment is Stopped), StopDeployment with and without rollback, and a replacement that
-// turns unhealthy while it waits. The CodeDeploy API reference: DeploymentReadyOption,
+// turns unhealthy while it waits, or once production reaches it. The CodeDeploy API reference: DeploymentReadyOption,
 // ContinueDeployment, StopDeployment.
 import {
   CodeDeployClient,
@@ -281,5 +281,19 @@ describe('django-web-codedeploy-ready (STOP_DEPLOYMENT, 5 minutes, rollback on f
     expect(await forwardsTo(80)).toEqual({ 'web-tg': 1 })
     expect((await getDeployment(deploymentId)).status).toBe('Ready')
     await sim.control.setBehaviours({})
+  })
+
+  it('a replacement failing in production passes its checks on test traffic, and fails them once rerouted', async () => {
+    const deploymentId = await deploy()
+    expect((await waitForReady(deploymentId)).status).toBe('Ready')
+    await sim.control.setBehaviours({ failingInProduction: { 'web:2': 'Target.ResponseCodeMismatch' } })
+    // Five health-check intervals (10 s each, scaled by 0.02) on test traffic: still healthy.
+    await sleep(5 * 10_000 * 0.02)
+    expect(await targetStates('web-tg-green')).toEqual(['healthy', 'healthy'])
+    await continueReady(deploymentId)
+    await until(async () => ((await targetStates('web-tg-green')).includes('unhealthy') ? true : undefined))
+    expect(await forwardsTo(80)).toEqual({ 'web-tg-green': 1 })
+    const unhealthy = (await sim.control.milestones()).find(m => m.kind === 'target-unhealthy')
+    expect(unhealthy?.detail.reason).toBe('Target.ResponseCodeMismatch')
   })
 })

@@ -136,10 +136,13 @@ interface HealthCheck {
 function runChecks(state: SimState, check: HealthCheck, t: SimTarget, now: number): void {
   const { tg } = check
   t.nextCheckAt ??= t.since + check.intervalMs
-  // A revision a test made sick (Behaviours.failingTargets) fails from now on, whatever its start.
-  const sick = state.behaviours.failingTargets
-    ? targetFailure(state, state.tasks.find(st => st.task.taskArn === t.taskArn)?.task.taskDefinitionArn)
-    : undefined
+  // A revision a test made sick (Behaviours.failingTargets, or failingInProduction once production
+  // traffic reached it) fails from now on, whatever its start.
+  const { failingTargets, failingInProduction } = state.behaviours
+  const sick =
+    failingTargets || failingInProduction
+      ? targetFailure(state, state.tasks.find(st => st.task.taskArn === t.taskArn)?.task.taskDefinitionArn)
+      : undefined
   for (let guard = 0; guard < 10_000 && now >= t.nextCheckAt; guard++) {
     const at: number = t.nextCheckAt
     t.nextCheckAt = at + check.intervalMs
@@ -189,6 +192,14 @@ function advanceTargetGroup(state: SimState, tg: SimTargetGroup, now: number): v
   tg.targets = tg.targets.filter(t => !(t.state === 'draining' && now - t.since >= drainFor))
   if (check.intervalMs <= 0) return
   for (const t of tg.targets) if (t.state !== 'draining') runChecks(state, check, t, now)
+}
+
+/**
+ * A blue/green deployment sent production traffic to this revision (ECS-native or CodeDeploy):
+ * remembered for Behaviours.failingInProduction.
+ */
+export function markServingProduction(state: SimState, taskDefinitionArn: string | undefined): void {
+  if (taskDefinitionArn) state.servedProduction.add(taskDefinitionArn)
 }
 
 /** Every target group's health checks due by `now`. */

@@ -53,9 +53,16 @@ export function placementFailure(
 }
 
 /**
- * Whether the targets of a revision's tasks fail their health checks now (Behaviours.failingTargets),
- * and with which reason code. Only what a test set counts: fixtures set no such failure.
+ * Whether the targets of a revision's tasks fail their health checks now, and with which reason
+ * code: Behaviours.failingTargets, or Behaviours.failingInProduction once production traffic has
+ * reached the revision. Only what a test set counts: fixtures set no such failure.
  */
 export function targetFailure(state: SimState, taskDefinitionArn: string | undefined) {
-  return taskDefinitionArn ? state.behaviours.failingTargets?.[revisionKey(taskDefinitionArn)] : undefined
+  if (!taskDefinitionArn) return undefined
+  const key = revisionKey(taskDefinitionArn)
+  const { failingTargets, failingInProduction } = state.behaviours
+  return (
+    failingTargets?.[key] ??
+    (state.servedProduction.has(taskDefinitionArn) ? failingInProduction?.[key] : undefined)
+  )
 }

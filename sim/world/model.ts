@@ -249,6 +249,11 @@ export interface SimState {
   milestones: SimMilestone[]
   counter: number
   codedeploy: CodeDeployState
+  /**
+   * Task-definition ARNs a blue/green deployment has sent production traffic to, since the state
+   * began (Behaviours.failingInProduction turns sick from then on).
+   */
+  servedProduction: Set<string>
   /** The caller and its policies every AWS request is authorized against; undefined: allow all. */
   identity?: Identity
 }
@@ -293,7 +298,8 @@ export function newState(options: {
     calls: [],
     milestones: [],
     counter: 0,
-    codedeploy: newCodeDeployState()
+    codedeploy: newCodeDeployState(),
+    servedProduction: new Set()
   }
 }
 

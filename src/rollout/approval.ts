@@ -34,8 +34,27 @@ const AFTER_PRODUCTION_SHIFT = new Set([
   'BAKE_TIME'
 ])
 
+/** Whether an ECS lifecycle stage comes after production traffic moved to the new revision. */
+export function afterProductionShift(stage: string): boolean {
+  return AFTER_PRODUCTION_SHIFT.has(stage)
+}
+
+/**
+ * wait-until ready on an ECS-native service, decided in the plan from its PAUSE hooks' stages:
+ * the refusal (naming the input and the stages) when none of them stops the deployment before
+ * production traffic moves, since promote and abort act only on such a pause; undefined when
+ * one does.
+ */
+export function refuseReadyPauses(serviceName: string, pauseStages: readonly string[]): string | undefined {
+  if (pauseStages.length === 0)
+    return `input wait-until: \`ready\` stops an ECS-native deployment at a pause hook, and service ${serviceName} has no PAUSE hook: add a lifecycle hook with targetType PAUSE at POST_TEST_TRAFFIC_SHIFT to its deploymentConfiguration.lifecycleHooks`
+  if (pauseStages.some(stage => !afterProductionShift(stage))) return undefined
+  const stages = [...new Set(pauseStages)].join(', ')
+  return `input wait-until: \`ready\` stops an ECS-native deployment at a pause hook before production traffic moves, and service ${serviceName} pauses only at ${stages}, after production traffic moved to the new revision, where promote and abort cannot act; nothing was changed. Put the PAUSE hook at POST_TEST_TRAFFIC_SHIFT in its deploymentConfiguration.lifecycleHooks, or deploy with wait-until: succeeded`
+}
+
 function pausedAfterProduction(mode: 'promote' | 'abort', waiting: Waiting): string | undefined {
-  if (waiting.controller !== 'ECS' || !AFTER_PRODUCTION_SHIFT.has(waiting.stage)) return undefined
+  if (waiting.controller !== 'ECS' || !afterProductionShift(waiting.stage)) return undefined
   const action = mode === 'promote' ? 'CONTINUE' : 'ROLLBACK'
   return `deployment ${waiting.deploymentId} is paused at ${waiting.stage}, after production traffic moved to the new revision; ${mode} acts on pauses before production moves (up to POST_TEST_TRAFFIC_SHIFT), so nothing was changed. Move this one on with: aws ecs continue-service-deployment --service-deployment-arn ${waiting.deploymentId}${waiting.hookId ? ` --hook-id ${waiting.hookId}` : ''} --action ${action}`
 }

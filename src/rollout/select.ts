@@ -9,6 +9,7 @@ import type { ServicePlan } from '../service/plan.js'
 import { rollingStrategy } from '../strategies/rolling/index.js'
 import { ecsNativeStrategy } from '../strategies/ecs-native/index.js'
 import { describeNativeSetup, nativeSetup } from '../strategies/ecs-native/verdict.js'
+import { refuseReadyPauses } from './approval.js'
 import type { RolloutDeps, Strategy } from './contract.js'
 
 export interface PreparedStrategy {
@@ -39,10 +40,9 @@ export async function prepareStrategy(options: StrategyOptions): Promise<Prepare
     case 'ecs-native': {
       // The blue/green wiring is checked now, so a service that lacks it fails before any change.
       const setup = nativeSetup(plan.service)
-      if (inputs.waitUntil === 'ready' && setup.pauseStages.length === 0)
-        throw new ActionError(
-          `input wait-until: \`ready\` stops an ECS-native deployment at a pause hook, and service ${plan.serviceName} has none: add a lifecycle hook with targetType PAUSE at POST_TEST_TRAFFIC_SHIFT to its deploymentConfiguration.lifecycleHooks`
-        )
+      // Only a pause before production moves is one promote and abort can act on.
+      const refusal = inputs.waitUntil === 'ready' && refuseReadyPauses(plan.serviceName, setup.pauseStages)
+      if (refusal) throw new ActionError(refusal)
       return {
         strategy: ecsNativeStrategy(deps, setup, inputs.waitUntil),
         planLines: describeNativeSetup(setup)

@@ -17,6 +17,7 @@ import type {
 import { addEvent } from '../../runtime/events.js'
 import { circuitBreakerThreshold, historyOf } from '../../runtime/service-deployments.js'
 import { deploymentTasks, unstoppedTasks } from '../../runtime/service-tasks.js'
+import { markServingProduction } from '../../runtime/targets.js'
 import { lifecyclePlan, type LifecycleStep } from '../../world/bluegreen-plan.js'
 import type { TrafficConfig } from '../../world/deployment-controller.js'
 import {
@@ -284,6 +285,7 @@ function carryOut(ctx: Context, step: LifecycleStep, now: number): boolean {
       return true
     case 'shift-production-traffic':
       shiftTraffic(state, run, traffic.productionListenerRule, step.percent)
+      if (step.percent > 0) markServingProduction(state, dep.deployment.taskDefinition)
       recordTraffic(state, svc, dep, traffic)
       return true
     case 'wait':

@@ -17,6 +17,7 @@ import {
   succeed
 } from '../../runtime/codedeploy-deployments.js'
 import { createTaskSet, deleteTaskSet, findTaskSet, makePrimary } from '../../runtime/task-sets.js'
+import { markServingProduction } from '../../runtime/targets.js'
 import { HOOK_EVENTS, type EcsLifecycleEvent } from '../../world/appspec.js'
 import { AwsError } from '../../world/aws-error.js'
 import type { LifecycleFailure, SimCodeDeployment } from '../../world/codedeploy-model.js'
@@ -113,6 +114,8 @@ function allowTraffic({ state, dep, svc, now }: Pass): Outcome {
     dep.greenPercent = due.greenPercent
     const failure = route(state, dep, prodListeners(dep), dep.greenPercent)
     if (failure) return failure
+    if (dep.greenPercent > 0)
+      markServingProduction(state, findTaskSet(svc, dep.replacementTaskSetId)?.taskDefinition)
   }
   if (dep.greenPercent < 100) return 'running'
   const replacement = findTaskSet(svc, dep.replacementTaskSetId)
