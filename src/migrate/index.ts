@@ -341,7 +341,10 @@ async function follow(
       // Apart from the task's own poll: the log is a convenience, and a read of it never fails
       // the migration (LogTail warns instead of throwing). The poll that shows the exit always
       // reads it, so the lines written before the exit come before the verdict line.
-      if (ended || logReadDue(lastLogRead, seenAt, delay, pace))
+      if (
+        ended ||
+        logReadDue({ status: task?.lastStatus, last: lastLogRead, now: seenAt, taskDelayMs: delay }, pace)
+      )
         lastLogRead = { at: seenAt, lines: await printLines() }
       if (task?.lastStatus !== status) {
         status = task?.lastStatus

@@ -5,7 +5,7 @@
 //   - while the task is PROVISIONING or PENDING (tens of seconds on Fargate: the network
 //     interface, then the image pull) no command runs yet: the poll is slow;
 //   - once the container has started, most migrations end within seconds (Django with nothing to
-//     apply takes one or two): the poll is short for a bounded window;
+//     apply takes one or two): the poll is short for a bounded window (10 s);
 //   - a migration still running past the window is a long one: the interval grows with the time
 //     past the window, so the exit of a migration that ran for t seconds is seen at most about a
 //     tenth of t late, and a migration of minutes costs a few calls a minute.
@@ -30,10 +30,10 @@ export interface MigratePace {
 export const DEFAULT_PACE: MigratePace = {
   startingMs: 2000,
   hotMs: 300,
-  hotWindowMs: 20_000,
+  hotWindowMs: 10_000,
   growth: 0.1,
   maxMs: 15_000,
-  quietLogMs: 1000
+  quietLogMs: 2000
 }
 
 /**
@@ -78,16 +78,24 @@ export function nextTaskPoll(state: PaceState, p = DEFAULT_PACE): number {
 }
 
 /**
- * Whether the poll made now reads the log too. Always when the last read brought lines (more are
- * likely) or there was none yet; otherwise after quietLogMs, or two task intervals once those are
- * longer, so a quiet log is read at most every other poll (and at least every maxMs).
+ * Whether the poll made now reads the log too. Never before the container started; then always
+ * when the last read brought lines (more are likely) or there was none yet; otherwise after
+ * quietLogMs, or two task intervals once those are longer, so a quiet log is read at most every
+ * other poll (and at least every maxMs).
  */
 export function logReadDue(
-  lastRead: { readonly at: number; readonly lines: number } | undefined,
-  now: number,
-  taskDelayMs: number,
+  read: {
+    /** The task's lastStatus now: before its container starts, its log stream does not exist. */
+    readonly status: string | undefined
+    readonly last: { readonly at: number; readonly lines: number } | undefined
+    readonly now: number
+    /** The task interval that led to this poll. */
+    readonly taskDelayMs: number
+  },
   p = DEFAULT_PACE
 ): boolean {
+  const { last: lastRead, now, taskDelayMs } = read
+  if (!hasStarted(read.status)) return false
   if (!lastRead || lastRead.lines > 0) return true
   const gap = Math.min(p.maxMs, Math.max(p.quietLogMs, 2 * taskDelayMs))
   return now - lastRead.at >= gap
