@@ -285,6 +285,32 @@ describe('runMigrations', () => {
     expect(calls / 600).toBeLessThan(0.35)
   })
 
+  it('polls every 300 ms from the moment the image pull has completed, while the task is still PENDING', async () => {
+    const s = scenario({ exitCode: 0 })
+    let runAt = -1
+    s.ecsMock.on(RunTaskCommand).callsFake(() => {
+      runAt = s.clock.now()
+      return { tasks: [{ taskArn: TASK(1), lastStatus: 'PROVISIONING' }], failures: [] }
+    })
+    const seen: number[] = []
+    s.ecsMock.on(DescribeTasksCommand).callsFake(() => {
+      const t = s.clock.now() - runAt
+      seen.push(t)
+      // The pull is done at 1.5 s; the container runs a migration with nothing to do and exits
+      // at 4.1 s, before the task would be seen RUNNING by a 2 s poll.
+      const task: Task =
+        t < 4100
+          ? { taskArn: TASK(1), lastStatus: 'PENDING', ...(t >= 1500 && { pullStoppedAt: new Date(1500) }) }
+          : { taskArn: TASK(1), lastStatus: 'DEACTIVATING', containers: [{ name: 'web', exitCode: 0 }] }
+      return { tasks: [task], failures: [] }
+    })
+    const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+    expect(result.tasks[0]).toMatchObject({ exitCode: 0, succeeded: true })
+    // The first poll (at 2 s, after the pause for a concurrent migration) saw the pull done.
+    expect(seen[0]).toBe(2000)
+    expect(seen.at(-1)).toBe(4100)
+  })
+
   it('reads a quiet log less often than the task, and every poll while lines arrive', async () => {
     const lines = Array.from({ length: 10 }, (_, i) => ({
       text: `step ${i + 1}`,

@@ -12,16 +12,24 @@ describe('migrate pace (pure)', () => {
   const p = DEFAULT_PACE
 
   it.each([
-    [undefined, false],
-    ['PROVISIONING', false],
-    ['PENDING', false],
-    ['ACTIVATING', true],
-    ['RUNNING', true],
-    ['DEACTIVATING', true],
-    ['STOPPED', true]
-  ])('a task %s has started its container: %s', (status, started) => {
-    expect(hasStarted(status)).toBe(started)
-  })
+    [undefined, undefined, false],
+    ['PROVISIONING', undefined, false],
+    ['PENDING', undefined, false],
+    ['PENDING', new Date(0), true],
+    ['ACTIVATING', undefined, true],
+    ['RUNNING', undefined, true],
+    ['DEACTIVATING', undefined, true],
+    ['STOPPED', undefined, true]
+  ])(
+    'a task %s (image pulled at %s) may have started its command: %s',
+    (lastStatus, pullStoppedAt, started) => {
+      expect(
+        hasStarted(
+          lastStatus === undefined ? undefined : { lastStatus, ...(pullStoppedAt && { pullStoppedAt }) }
+        )
+      ).toBe(started)
+    }
+  )
 
   it('polls at the slow minimum while the task starts, and after StopTask', () => {
     expect(nextTaskPoll({ now: 30_000 }, p)).toBe(2000)
@@ -58,7 +66,7 @@ describe('migrate pace (pure)', () => {
       now: number,
       taskDelayMs: number,
       status = 'RUNNING'
-    ) => logReadDue({ status, last, now, taskDelayMs }, p)
+    ) => logReadDue({ task: { lastStatus: status }, last, now, taskDelayMs }, p)
     expect(due(undefined, 0, 2000, 'PROVISIONING')).toBe(false)
     expect(due(undefined, 0, 2000, 'PENDING')).toBe(false)
     expect(due(undefined, 0, 300)).toBe(true)
@@ -83,7 +91,7 @@ describe('migrate pace (pure)', () => {
       calls++
       const status = now >= 40_000 ? 'RUNNING' : 'PENDING'
       if (startedSeenAt === undefined && status === 'RUNNING') startedSeenAt = now
-      if (logReadDue({ status, last: lastRead, now, taskDelayMs: delay }, p)) {
+      if (logReadDue({ task: { lastStatus: status }, last: lastRead, now, taskDelayMs: delay }, p)) {
         calls++
         lastRead = { at: now, lines: 0 }
       }

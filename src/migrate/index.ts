@@ -337,14 +337,11 @@ async function follow(
       const ended = exited || task?.lastStatus === 'STOPPED'
       // When the exit was seen, and the log read below started: the drain counts from here.
       const seenAt = clock.now()
-      if (startedSeenAt === undefined && hasStarted(task?.lastStatus)) startedSeenAt = seenAt
+      if (startedSeenAt === undefined && hasStarted(task)) startedSeenAt = seenAt
       // Apart from the task's own poll: the log is a convenience, and a read of it never fails
       // the migration (LogTail warns instead of throwing). The poll that shows the exit always
       // reads it, so the lines written before the exit come before the verdict line.
-      if (
-        ended ||
-        logReadDue({ status: task?.lastStatus, last: lastLogRead, now: seenAt, taskDelayMs: delay }, pace)
-      )
+      if (ended || logReadDue({ task, last: lastLogRead, now: seenAt, taskDelayMs: delay }, pace))
         lastLogRead = { at: seenAt, lines: await printLines() }
       if (task?.lastStatus !== status) {
         status = task?.lastStatus

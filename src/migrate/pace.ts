@@ -3,7 +3,8 @@
 // watch loop's (2 s × 1.5 backoff) sees it seconds late. When the exit can come is what sets the
 // pace:
 //   - while the task is PROVISIONING or PENDING (tens of seconds on Fargate: the network
-//     interface, then the image pull) no command runs yet: the poll is slow;
+//     interface, then the image pull) no command runs yet: the poll is slow, until the pull
+//     has completed;
 //   - once the container has started, most migrations end within seconds (Django with nothing to
 //     apply takes one or two): the poll is short for a bounded window (10 s);
 //   - a migration still running past the window is a long one: the interval grows with the time
@@ -55,15 +56,23 @@ export function paceFor(backoff: BackoffSettings, p = DEFAULT_PACE): MigratePace
 /** Statuses in which the container has not started: the command cannot have run yet. */
 const STARTING = new Set(['PROVISIONING', 'PENDING'])
 
-/** Whether a task in this lastStatus (undefined: not visible yet) may have started its command. */
-export function hasStarted(lastStatus: string | undefined): boolean {
-  return lastStatus !== undefined && !STARTING.has(lastStatus)
+/**
+ * Whether the task (undefined: not visible yet) may have started its command: it is past
+ * PROVISIONING and PENDING, or its image pull has completed (pullStoppedAt), after which the
+ * containers start within moments; a migration with nothing to do can end before a slow poll
+ * would show the task RUNNING.
+ */
+export function hasStarted(
+  task: { readonly lastStatus?: string; readonly pullStoppedAt?: Date } | undefined
+): boolean {
+  if (task?.lastStatus === undefined) return false
+  return !STARTING.has(task.lastStatus) || task.pullStoppedAt !== undefined
 }
 
 export interface PaceState {
   /** Our clock now. */
   readonly now: number
-  /** Our clock when a poll first showed the task started (ACTIVATING, RUNNING or later). */
+  /** Our clock when a poll first showed the task started (see hasStarted). */
   readonly startedSeenAt?: number
   /** Set once StopTask was sent (migrate-timeout-minutes): the stop takes up to stopTimeout. */
   readonly stopRequested?: boolean
@@ -85,8 +94,8 @@ export function nextTaskPoll(state: PaceState, p = DEFAULT_PACE): number {
  */
 export function logReadDue(
   read: {
-    /** The task's lastStatus now: before its container starts, its log stream does not exist. */
-    readonly status: string | undefined
+    /** The task now: before its container starts, its log stream does not exist. */
+    readonly task: { readonly lastStatus?: string; readonly pullStoppedAt?: Date } | undefined
     readonly last: { readonly at: number; readonly lines: number } | undefined
     readonly now: number
     /** The task interval that led to this poll. */
@@ -95,7 +104,7 @@ export function logReadDue(
   p = DEFAULT_PACE
 ): boolean {
   const { last: lastRead, now, taskDelayMs } = read
-  if (!hasStarted(read.status)) return false
+  if (!hasStarted(read.task)) return false
   if (!lastRead || lastRead.lines > 0) return true
   const gap = Math.min(p.maxMs, Math.max(p.quietLogMs, 2 * taskDelayMs))
   return now - lastRead.at >= gap
