@@ -51,6 +51,10 @@ describe('migrate on the simulator, end to end', () => {
     const group = migrateGroupLines(run)
     expect(group[0]).toBe('==> migrate: python manage.py migrate --no-input')
     expect(group).toContain('  Applying shop.0042_orders... OK')
+    // Decided on the exit code, once: after every line (the last one written just before the exit).
+    const verdicts = group.filter(l => /^migrate `python manage.py migrate --no-input` succeeded/.test(l))
+    expect(verdicts).toHaveLength(1)
+    expect(group.indexOf(verdicts[0]!)).toBeGreaterThan(group.indexOf('  Applying shop.0042_orders... OK'))
     expect(group.filter(l => l.startsWith('::group::'))).toEqual([])
     expect(mutating(await sim.control.calls())).toEqual([
       'ecs:RegisterTaskDefinition',

@@ -12,7 +12,12 @@ import {
 } from '@aws-sdk/client-ecs'
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs'
 import { fixtureJson } from '../../__fixtures__/load.js'
-import { MigrateAbortedError, runMigrations, type MigrateOutput } from '../../src/migrate/index.js'
+import {
+  LATE_LINES_NOTE,
+  MigrateAbortedError,
+  runMigrations,
+  type MigrateOutput
+} from '../../src/migrate/index.js'
 import { ActionError } from '../../src/errors.js'
 import { fakeClock } from '../../src/util/clock.js'
 import type { MigrateInputs } from '../../src/inputs.js'
@@ -192,12 +197,12 @@ function readsAfterStop(s: ReturnType<typeof scenario>): number[] {
 
 describe('runMigrations', () => {
   it('runs the command in the service network and returns exit 0 with its log lines, in order and once each', async () => {
-    const lines = Array.from({ length: 9 }, (_, i) => ({
-      text: `line ${i + 1}`,
-      visibleAtMs: 5000 + i * 3000
-    }))
-    // Written in the last moment before the task stopped, visible only after it stopped.
-    lines.push({ text: 'Applying shop.0042_last... OK', visibleAtMs: 31_000 })
+    const lines: ({ text: string } & ({ visibleAtMs: number } | { afterStopSeenMs: number }))[] = Array.from(
+      { length: 9 },
+      (_, i) => ({ text: `line ${i + 1}`, visibleAtMs: 5000 + i * 3000 })
+    )
+    // Written in the last moment before the task stopped, visible only after the stop was seen.
+    lines.push({ text: 'Applying shop.0042_last... OK', afterStopSeenMs: 100 })
     const s = scenario({ exitCode: 0, stopsAtMs: 30_000, logs: lines })
     const out = recorder()
     const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
@@ -215,13 +220,16 @@ describe('runMigrations', () => {
     expect(task.lastLogLines).toEqual(lines.map(l => l.text))
 
     // Every line printed exactly once, in order, after the command's header line (no group of
-    // its own: the phase's group is already open, and groups do not nest).
+    // its own: the phase's group is already open, and groups do not nest). The verdict comes when
+    // the exit code is seen; the line that reached the log after that follows it, under a note.
     const printed = out.lines.filter(l => /^line \d|^Applying/.test(l))
     expect(printed).toEqual(lines.map(l => l.text))
     expect(out.lines[0]).toBe('==> migrate: python manage.py migrate --no-input')
-    expect(out.lines.at(-1)).toMatch(
-      /^migrate `python manage.py migrate --no-input` succeeded \(exit code 0, /
-    )
+    expect(out.lines.slice(-3)).toEqual([
+      expect.stringMatching(/^migrate `python manage.py migrate --no-input` succeeded \(exit code 0, /),
+      LATE_LINES_NOTE,
+      'Applying shop.0042_last... OK'
+    ])
 
     const run = s.ecsMock.commandCalls(RunTaskCommand)
     expect(run).toHaveLength(1)
@@ -248,19 +256,78 @@ describe('runMigrations', () => {
     expect(s.ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0)
   })
 
-  it('backs off while nothing changes, within the poll settings', async () => {
+  it('polls slowly while the task starts, briefly every 300 ms once it runs, then backs off to the poll maximum', async () => {
     const s = scenario({ exitCode: 0, stopsAtMs: 10 * 60_000 })
-    const sleeps: number[] = []
+    const sleeps: { at: number; ms: number }[] = []
     const sleep = s.clock.sleep
     s.clock.sleep = async ms => {
       // The task's polls only: the log's drain after the exit is paced on its own.
-      if (s.stopSeenAt() === undefined) sleeps.push(ms)
+      if (s.stopSeenAt() === undefined) sleeps.push({ at: s.clock.now(), ms })
       await sleep(ms)
     }
     await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
-    expect(Math.max(...sleeps)).toBe(15_000)
-    expect(Math.min(...sleeps)).toBe(2000)
-    expect(s.ecsMock.commandCalls(DescribeTasksCommand).length).toBeLessThan(60)
+    // The scenario's task is PROVISIONING for its first 4 s: 2 s polls (after the 2 s pause that
+    // checks for a concurrent migration).
+    const starting = sleeps.filter(x => x.at < 4000)
+    expect(starting.map(x => x.ms)).toEqual([2000, 2000])
+    const ms = sleeps.map(x => x.ms)
+    expect(Math.min(...ms)).toBe(300)
+    expect(ms.filter(x => x === 300).length).toBeGreaterThanOrEqual(30)
+    expect(Math.max(...ms)).toBe(15_000)
+    // Never shorter again once it grew: a long migration is not polled fast.
+    const grown = ms.findIndex((x, i) => i > 0 && ms[i - 1] === 300 && x > 300)
+    expect(grown).toBeGreaterThan(0)
+    expect(ms.slice(grown).every((x, i, a) => i === 0 || x >= a[i - 1]!)).toBe(true)
+    // Every call of the 10 minutes (DescribeTasks and GetLogEvents): well under 1 per second.
+    const calls =
+      s.ecsMock.commandCalls(DescribeTasksCommand).length +
+      s.logsMock.commandCalls(GetLogEventsCommand).length
+    expect(calls / 600).toBeLessThan(0.35)
+  })
+
+  it('polls every 300 ms from the moment the image pull has completed, while the task is still PENDING', async () => {
+    const s = scenario({ exitCode: 0 })
+    let runAt = -1
+    s.ecsMock.on(RunTaskCommand).callsFake(() => {
+      runAt = s.clock.now()
+      return { tasks: [{ taskArn: TASK(1), lastStatus: 'PROVISIONING' }], failures: [] }
+    })
+    const seen: number[] = []
+    s.ecsMock.on(DescribeTasksCommand).callsFake(() => {
+      const t = s.clock.now() - runAt
+      seen.push(t)
+      // The pull is done at 1.5 s; the container runs a migration with nothing to do and exits
+      // at 4.1 s, before the task would be seen RUNNING by a 2 s poll.
+      const task: Task =
+        t < 4100
+          ? { taskArn: TASK(1), lastStatus: 'PENDING', ...(t >= 1500 && { pullStoppedAt: new Date(1500) }) }
+          : { taskArn: TASK(1), lastStatus: 'DEACTIVATING', containers: [{ name: 'web', exitCode: 0 }] }
+      return { tasks: [task], failures: [] }
+    })
+    const result = await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
+    expect(result.tasks[0]).toMatchObject({ exitCode: 0, succeeded: true })
+    // The first poll (at 2 s, after the pause for a concurrent migration) saw the pull done.
+    expect(seen[0]).toBe(2000)
+    expect(seen.at(-1)).toBe(4100)
+  })
+
+  it('reads a quiet log less often than the task, and every poll while lines arrive', async () => {
+    const lines = Array.from({ length: 10 }, (_, i) => ({
+      text: `step ${i + 1}`,
+      visibleAtMs: 6000 + i * 300
+    }))
+    const s = scenario({ exitCode: 0, stopsAtMs: 60_000, logs: lines })
+    const out = recorder()
+    const result = await runMigrations(MIGRATE, { ...s.deps, output: out })
+    expect(result.tasks[0]!.lastLogLines).toEqual(lines.map(l => l.text))
+    const tasks = s.ecsMock.commandCalls(DescribeTasksCommand).length
+    const reads = s.logsMock.commandCalls(GetLogEventsCommand).length
+    expect(reads).toBeLessThan(tasks * 0.6)
+    // Quiet after the lines, in the 300 ms window: the log read every 2 s (the task 16 times).
+    expect(s.logReadsAt.filter(t => t >= 9000 && t < 14_000).length).toBeLessThanOrEqual(3)
+    // While the lines came (6 s to 8.7 s), each poll read them: none printed more than a poll late.
+    const during = s.logReadsAt.filter(t => t >= 6000 && t <= 9000)
+    expect(during.length).toBeGreaterThanOrEqual(8)
   })
 
   it('fails with exit 1, keeps the last 20 log lines, and stops before the next command', async () => {
@@ -666,8 +733,11 @@ describe('runMigrations', () => {
       expect(out.lines.filter(l => l.startsWith('late'))).toEqual(['late 1', 'late 2', 'late 3'])
       // 'late 3' came at 1000; the read at 1250 is the empty one past the margin.
       expect(readsAfterStop(s)).toEqual([250, 500, 750, 1000, 1250])
-      // The verdict line follows the last log line.
-      expect(out.lines.indexOf('late 3')).toBeLessThan(out.lines.findIndex(l => l.startsWith('migrate `')))
+      // The verdict line comes when the exit code is seen, after the lines read until then; the
+      // lines read after it follow, under a note that says so.
+      const verdict = out.lines.findIndex(l => l.startsWith('migrate `'))
+      expect(out.lines.slice(verdict - 2, verdict)).toEqual(['early', 'task task1: STOPPED'])
+      expect(out.lines.slice(verdict + 1)).toEqual([LATE_LINES_NOTE, 'late 1', 'late 2', 'late 3'])
       // The duration ends when the exit was seen, not when we stopped reading.
       expect(result.tasks[0]!.durationMs).toBe(s.stopSeenAt())
     })
@@ -675,15 +745,15 @@ describe('runMigrations', () => {
     it("counts the margin from the task's executionStoppedAt when AWS says the container stopped earlier", async () => {
       const s = scenario({
         exitCode: 0,
-        stopsAtMs: 22_000,
+        stopsAtMs: 13_000,
         executionStoppedAtMs: -500,
         logs: [{ text: 'only', visibleAtMs: 5000 }]
       })
       await runMigrations(MIGRATE, { ...s.deps, output: recorder() })
-      // The container stopped at 21.5 s by AWS's clock and the poll at 22.25 s saw it: one empty
-      // read at 22.5 s ends the drain (without executionStoppedAt it would end at 23.25 s).
-      expect(s.stopSeenAt()).toBe(22_250)
-      expect(readsAfterStop(s)).toEqual([250])
+      // The container stopped at 12.5 s by AWS's clock and the poll at 13 s saw it: the empty
+      // read at 13.5 s ends the drain (without executionStoppedAt it would end at 14 s).
+      expect(s.stopSeenAt()).toBe(13_000)
+      expect(readsAfterStop(s)).toEqual([250, 500])
     })
 
     it("never trusts an executionStoppedAt later than the answer that showed it (AWS's clock ahead)", async () => {

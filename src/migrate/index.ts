@@ -18,13 +18,14 @@ import { ActionError, describeError, isCredentialError } from '../errors.js'
 import type { Command, MigrateInputs } from '../inputs.js'
 import type { MigrateResult, MigrateTaskResult } from '../phases.js'
 import { printForeign } from '../report/foreign.js'
-import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from '../watch/poll.js'
+import { DEFAULT_BACKOFF, type BackoffSettings } from '../watch/poll.js'
 import type { Clock } from '../util/clock.js'
 import { markMigrationRunning } from './cancel.js'
 import { findEarlierMigration, findRunningMigration } from './concurrency.js'
 import { nextDrainStep, type DrainState } from './drain.js'
 import { LogTail } from './log-tail.js'
 import { decideOutcome, describeRunTaskFailures } from './outcome.js'
+import { hasStarted, logReadDue, nextTaskPoll, paceFor } from './pace.js'
 import { buildRunTaskInput, logLocation, taskId } from './task-input.js'
 
 export { parseMigrateCommands } from './command.js'
@@ -147,13 +148,20 @@ async function runOne(
     reason,
     ...extra
   })
-  // One line closes each command's output, whatever happened. Credentials that may not do what
-  // the phase needs stop it at once, with this command's result.
-  const conclude = (result: MigrateTaskResult, abortCause?: unknown): MigrateTaskResult => {
+  // One line gives each command's verdict, whatever happened: as soon as it is known (for a task
+  // that ran, when its exit code is seen, before the last lines of its log are drained).
+  let announced = false
+  const announce = (result: MigrateTaskResult): void => {
+    if (announced) return
+    announced = true
     const verdict = result.succeeded ? 'succeeded' : `failed: ${result.reason ?? 'no reason'}`
     out.info(
       `${label} \`${text}\` ${verdict} (exit code ${result.exitCode ?? 'none'}, ${seconds(result.durationMs)})`
     )
+  }
+  // Credentials that may not do what the phase needs stop it at once, with this command's result.
+  const conclude = (result: MigrateTaskResult, abortCause?: unknown): MigrateTaskResult => {
+    announce(result)
     if (abortCause !== undefined && isCredentialError(rootCause(abortCause))) {
       throw new CommandAborted(describeError(abortCause), result)
     }
@@ -211,7 +219,7 @@ async function runOne(
   if (refusal) return conclude(failed(refusal.reason, { taskArn }), refusal.error)
 
   try {
-    return conclude(await follow({ taskArn, command, timeoutMinutes, started }, deps, out))
+    return conclude(await follow({ taskArn, command, timeoutMinutes, started }, deps, out, announce))
   } catch (error) {
     if (error instanceof CommandAborted) throw error
     return conclude(failed(describeError(error), { taskArn }), error)
@@ -269,11 +277,13 @@ async function follow(
     readonly started: number
   },
   deps: MigrateDeps,
-  out: MigrateOutput
+  out: MigrateOutput,
+  /** Prints the verdict line: called once, as soon as the result is known, before the drain. */
+  announce: (result: MigrateTaskResult) => void
 ): Promise<MigrateTaskResult> {
   const { taskArn, command, timeoutMinutes, started } = run
   const { ecs, clock, cluster, containerName } = deps
-  const backoff = deps.backoff ?? DEFAULT_BACKOFF
+  const pace = paceFor(deps.backoff ?? DEFAULT_BACKOFF)
   const location = logLocation(deps.taskDefinition, containerName, taskArn)
   const tail = location
     ? new LogTail(deps.logs, location, deps.keepLogLines ?? 20, m => out.warning(m))
@@ -294,7 +304,10 @@ async function follow(
   const migrationDone = markMigrationRunning(taskArn, cluster)
   let task: Task | undefined
   let status: string | undefined
-  let delay: number | undefined
+  let delay = pace.startingMs
+  /** When a poll first showed the container started: the short polls count from here (pace.ts). */
+  let startedSeenAt: number | undefined
+  let lastLogRead: { at: number; lines: number } | undefined
   let errors = 0
   let timedOut = false
   let stopFailed: string | undefined
@@ -305,7 +318,6 @@ async function follow(
     // Bounded: every turn sleeps at least 1 ms of the clock, and the loop ends at the deadline
     // (plus at most STOP_WAIT_MS to see the stopped task after StopTask).
     for (;;) {
-      let changed = false
       try {
         const answer = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))
         // Right after RunTask the task may not be visible yet (eventual consistency): keep waiting.
@@ -322,20 +334,22 @@ async function follow(
         out.warning(`checking migrate task ${taskId(taskArn)} failed (${describeError(error)}); retrying`)
       }
       const exited = exitCodeOf(task, containerName) !== undefined
+      const ended = exited || task?.lastStatus === 'STOPPED'
       // When the exit was seen, and the log read below started: the drain counts from here.
       const seenAt = clock.now()
+      if (startedSeenAt === undefined && hasStarted(task)) startedSeenAt = seenAt
       // Apart from the task's own poll: the log is a convenience, and a read of it never fails
-      // the migration (LogTail warns instead of throwing).
-      const read = await printLines()
-      changed = read > 0
+      // the migration (LogTail warns instead of throwing). The poll that shows the exit always
+      // reads it, so the lines written before the exit come before the verdict line.
+      if (ended || logReadDue({ task, last: lastLogRead, now: seenAt, taskDelayMs: delay }, pace))
+        lastLogRead = { at: seenAt, lines: await printLines() }
       if (task?.lastStatus !== status) {
         status = task?.lastStatus
-        changed = true
         if (status) out.info(`task ${taskId(taskArn)}: ${status}`)
       }
       // The container's exit code decides; the task's STOPPED comes later (on Fargate, tens of
       // seconds of deprovisioning) and adds nothing to the verdict.
-      if (exited || status === 'STOPPED') {
+      if (ended) {
         if (exited && status !== 'STOPPED')
           out.info(`task ${taskId(taskArn)}: container ${containerName} exited`)
         const stoppedAt = task?.executionStoppedAt
@@ -343,7 +357,8 @@ async function follow(
           exitSeenAt: seenAt,
           ...(stoppedAt !== undefined && { executionStoppedAt: new Date(stoppedAt).getTime() }),
           reads: 1,
-          lastRead: { at: seenAt, lines: read }
+          // The read just made, as the exit forces one.
+          ...(lastLogRead && { lastRead: lastLogRead })
         }
         break
       }
@@ -371,7 +386,10 @@ async function follow(
         out.warning(`task ${taskArn} did not reach STOPPED within ${seconds(STOP_WAIT_MS)} of StopTask`)
         break
       }
-      delay = nextPollDelay(delay, changed, backoff)
+      delay = nextTaskPoll(
+        { now, ...(startedSeenAt !== undefined && { startedSeenAt }), stopRequested: timedOut },
+        pace
+      )
       const limit = timedOut ? stopDeadline : deadline
       await clock.sleep(Math.max(1, Math.min(delay, limit - now)))
     }
@@ -380,15 +398,47 @@ async function follow(
   }
 
   const durationMs = clock.now() - started
-  if (tail && drain) await drainLog(printLines, clock, drain)
-  const lastLogLines = tail?.lastLines() ?? []
-  const base = { command, taskArn, durationMs, lastLogLines }
-  if (timedOut) {
-    const exitCode = task?.containers?.find(c => c.name === containerName)?.exitCode
+  const result = decide({ task, containerName, timedOut, timeoutMinutes, stopFailed })
+  // Decided on the exit code: said at once, with the lines read so far above it.
+  announce({ command, taskArn, durationMs, lastLogLines: tail?.lastLines() ?? [], ...result })
+  if (tail && drain) {
+    // Lines that reach CloudWatch after the exit was seen are still printed, under a note, so the
+    // job log says why they follow the verdict; and they are in the result (the summary's lines).
+    let noted = false
+    await drainLog(
+      async () => {
+        const lines = await tail.poll()
+        if (lines.length > 0 && !noted) {
+          noted = true
+          out.info(LATE_LINES_NOTE)
+        }
+        for (const line of lines) out.info(line)
+        return lines.length
+      },
+      clock,
+      drain
+    )
+  }
+  return { command, taskArn, durationMs, lastLogLines: tail?.lastLines() ?? [], ...result }
+}
+
+/** The line above the log lines read after the verdict. */
+export const LATE_LINES_NOTE = '(log lines read after the exit:)'
+
+/** The verdict, from the task as last seen: its exit code, or the timeout. */
+function decide(seen: {
+  readonly task: Task | undefined
+  readonly containerName: string
+  readonly timedOut: boolean
+  readonly timeoutMinutes: number
+  readonly stopFailed: string | undefined
+}): Pick<MigrateTaskResult, 'exitCode' | 'succeeded' | 'reason'> {
+  const { task, containerName, timeoutMinutes, stopFailed } = seen
+  if (seen.timedOut) {
+    const exitCode = exitCodeOf(task, containerName)
     const minutes = `${timeoutMinutes} minute${timeoutMinutes === 1 ? '' : 's'}`
     return {
-      ...base,
-      ...(exitCode !== undefined && exitCode !== null && { exitCode }),
+      ...(exitCode !== undefined && { exitCode }),
       succeeded: false,
       reason: stopFailed
         ? `timed out after ${minutes} (migrate-timeout-minutes); StopTask failed (${stopFailed}), so the task may still be running`
@@ -397,7 +447,6 @@ async function follow(
   }
   const outcome = decideOutcome(task ?? {}, containerName)
   return {
-    ...base,
     ...(outcome.exitCode !== undefined && { exitCode: outcome.exitCode }),
     ...(outcome.reason !== undefined && { reason: outcome.reason }),
     succeeded: outcome.succeeded
