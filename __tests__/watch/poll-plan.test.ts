@@ -45,15 +45,6 @@ describe('planReads (pure)', () => {
 })
 
 describe('planReads: before health checks can end, and before any read', () => {
-  it('reads no target health before our targets can reach their threshold, moved counts or not', () => {
-    const quiet = progress({
-      targetsQuietUntil: 25_000,
-      targetGroups: [{ targetGroupArn: 'tg', healthy: 0, expected: 2, targets: [] }]
-    })
-    expect(planReads({ progress: quiet, countsMoved: true }, 0, 24_999)).toEqual({ targetHealth: false })
-    expect(planReads({ progress: quiet, countsMoved: false }, 0, 25_000)).toEqual({ targetHealth: true })
-  })
-
   it('reads none while no task of ours runs, even when none was read yet', () => {
     const none = progress({
       running: 0,
