@@ -1,4 +1,10 @@
-import { HOT_WINDOW, nextSleep, planReads, TARGET_HEALTH_REFRESH_MS } from '../../src/watch/poll-plan.js'
+import {
+  HOT_WINDOW,
+  nextSleep,
+  planReads,
+  sleepToward,
+  TARGET_HEALTH_REFRESH_MS
+} from '../../src/watch/poll-plan.js'
 import type { Progress } from '../../src/watch/verdict.js'
 
 const progress = (p: Partial<Progress> = {}): Progress => ({
@@ -38,11 +44,35 @@ describe('planReads (pure)', () => {
   })
 })
 
+describe('planReads: before health checks can end, and before any read', () => {
+  it('reads none while no task of ours runs, even when none was read yet', () => {
+    const none = progress({
+      running: 0,
+      pending: 2,
+      targetGroups: [{ targetGroupArn: 'tg', healthy: 0, expected: 0, targets: [] }]
+    })
+    expect(planReads({ progress: none, countsMoved: false }, undefined, 5000)).toEqual({
+      targetHealth: false
+    })
+    expect(planReads({ progress: progress(), countsMoved: false }, undefined, 5000)).toEqual({
+      targetHealth: true
+    })
+  })
+})
+
 describe('nextSleep (pure)', () => {
   it('sleeps to a change due sooner than the backoff, below the 2 s minimum too', () => {
     expect(nextSleep(0, 2000, 700, undefined)).toEqual({ sleepMs: 700, hotUntil: 700 + HOT_WINDOW.lengthMs })
-    // Due later than the backoff: the backoff's poll comes first.
-    expect(nextSleep(0, 2000, 90_000, undefined).sleepMs).toBe(2000)
+  })
+
+  it('sleeps past the backoff to a known moment, with a safety poll at least every safetyMs', () => {
+    // Within the safety interval: straight to it, whatever the backoff says.
+    expect(nextSleep(0, 2000, 15_500, undefined).sleepMs).toBe(15_500)
+    // Further: equal steps, none longer than the safety interval, the last on the due moment.
+    expect(nextSleep(0, 2000, 30_000, undefined).sleepMs).toBe(15_000)
+    expect(nextSleep(0, 2000, 90_000, undefined).sleepMs).toBe(18_000)
+    expect(sleepToward(90_000)).toBeLessThanOrEqual(HOT_WINDOW.safetyMs)
+    expect(sleepToward(1)).toBe(HOT_WINDOW.minMs)
   })
 
   it('polls at the short interval once the change is due, for a bounded time', () => {

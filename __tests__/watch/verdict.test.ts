@@ -656,3 +656,54 @@ describe('decide: when the next change is due', () => {
     expect(decision.progress.nextChangeWithinMs).toBe(15_000)
   })
 })
+
+describe("decide: ECS's drain event and targets not read yet", () => {
+  it("old targets' drain, from ECS's event (AWS time), with no read of target health showing it", () => {
+    const drained = (drainsBegunAt: readonly number[], deregistrationDelayMs?: number) =>
+      observe({
+        at: 60_000,
+        deployments: [deployment({ rolloutState: 'IN_PROGRESS' }), old({ runningCount: 0 })],
+        targetGroups: [
+          {
+            arn: TG,
+            ...(deregistrationDelayMs !== undefined && { deregistrationDelayMs }),
+            targets: [target(1, 'healthy'), target(2, 'healthy')]
+          }
+        ],
+        drainsBegunAt
+      })
+    // Began at 50 s, 30 s of delay: due at 80 s; not "due now" although nothing shows draining.
+    expect(decide(drained([50_000], 30_000), context).progress.nextChangeWithinMs).toBe(20_000)
+    // An event from before the watch began is another deployment's: due now, as without one.
+    expect(decide(drained([context.startedAt - 1], 30_000), context).progress.nextChangeWithinMs).toBe(0)
+    // The delay unknown: no hint from the event.
+    expect(decide(drained([50_000]), context).progress.nextChangeWithinMs).toBe(0)
+  })
+
+  it('a running task of ours whose target no read has shown: checks counted from its pull; target health quiet until then', () => {
+    const running = observe({
+      at: 10_000,
+      deployments: [deployment({ rolloutState: 'IN_PROGRESS' })],
+      tasks: [task(1, { pullStoppedAt: 5_000 })],
+      targetGroups: [
+        {
+          arn: TG,
+          healthCheck: { intervalSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 2 },
+          targets: []
+        }
+      ]
+    })
+    const p = decide(running, context).progress
+    expect(p.nextChangeWithinMs).toBe(15_000)
+    expect(p.targetsQuietUntil).toBe(25_000)
+    // Once a target of ours is healthy, its health can change any time: no quiet moment.
+    const healthy = decide(
+      {
+        ...running,
+        targetGroups: [{ ...running.targetGroups[0]!, targets: [target(1, 'healthy')] }]
+      },
+      context
+    ).progress
+    expect(healthy.targetsQuietUntil).toBeUndefined()
+  })
+})

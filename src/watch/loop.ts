@@ -4,7 +4,7 @@
 import { ActionError, describeError, isCredentialError } from '../errors.js'
 import { DEFAULT_BACKOFF, nextPollDelay, type BackoffSettings } from './poll.js'
 import type { Clock } from '../util/clock.js'
-import { nextSleep } from './poll-plan.js'
+import { HOT_WINDOW, nextSleep } from './poll-plan.js'
 import { decide, transitionPending, type Decision } from './verdict.js'
 import type { Observer } from './observe.js'
 import type { Observation, WatchContext } from './observation.js'
@@ -103,7 +103,12 @@ export async function watchLoop<T>(
     // A change the decision expects (a drain, a grace period or a bake time ending) is slept to,
     // below the backoff's minimum if need be, and then polled for at a short interval for a
     // bounded time (poll-plan.ts), however long it has been quiet.
-    const next = nextSleep(clock.now(), delay, dueWithinMs, hotUntil)
+    // The safety poll follows the backoff's scale (4/3 of its longest sleep: 20 s by default), so
+    // settings that shorten every wait (the simulator's time scale) shorten it too.
+    const next = nextSleep(clock.now(), delay, dueWithinMs, hotUntil, {
+      ...HOT_WINDOW,
+      safetyMs: Math.min(HOT_WINDOW.safetyMs, Math.round((backoff.maxMs * 4) / 3))
+    })
     hotUntil = next.hotUntil
     const sleepMs = next.sleepMs
     const remaining = deadline - clock.now()

@@ -71,7 +71,7 @@ export interface TargetView {
 export interface TargetGroupView {
   readonly arn: string
   readonly targets: readonly TargetView[]
-  /** The group's deregistration delay, read once its first draining target is seen. */
+  /** The group's deregistration delay (a static fact, read once per run), when it could be read. */
   readonly deregistrationDelayMs?: number
   /** The group's health checks (DescribeTargetGroups, read once per run), when they could be read. */
   readonly healthCheck?: {
@@ -125,6 +125,11 @@ export interface Observation {
   readonly serviceDeployment?: ServiceDeploymentView
   /** ECS-native: the production and test listener rules' weights. */
   readonly traffic?: readonly TrafficView[]
+  /**
+   * AWS's times (ms) of the service's `has begun draining connections on N tasks` events: when
+   * ECS began deregistering old tasks' targets. Exact where a poll only bounds the drain's start.
+   */
+  readonly drainsBegunAt?: readonly number[]
 }
 
 /** What the watch is about: fixed for one watch. */

@@ -13,6 +13,7 @@ import {
   type Deployment,
   type DeploymentLifecycleHookDetail,
   type ECSClient,
+  type ServiceEvent,
   type Task
 } from '@aws-sdk/client-ecs'
 import {
@@ -52,6 +53,11 @@ export interface ObserveTarget {
   readonly serviceDeploymentArn?: string
   /** ECS-native: the listener rules whose weights show the traffic split (one DescribeRules per poll). */
   readonly listenerRules?: { readonly production?: string; readonly test?: string }
+  /**
+   * The deployment was started by this run just before the watch: none of its tasks can have a
+   * target yet, so the first poll reads no target health (the plan has just read it).
+   */
+  readonly startedByUs?: boolean
 }
 
 type HealthCheck = NonNullable<TargetGroupView['healthCheck']>
@@ -301,14 +307,20 @@ export function createObserver(
   }
 
   /** Whether tasks are listed again, and whether one of ours may have stopped since. */
-  function needsTaskRefresh(deployments: readonly Deployment[]): {
+  function needsTaskRefresh(
+    deployments: readonly Deployment[],
+    /** ECS announced a drain since the watch began: older deployments' counts moving say no more. */
+    drainAnnounced: boolean
+  ): {
     refresh: boolean
     stopsPossible: boolean
   } {
     const counts = deployments
       .map(d => `${d.id}:${d.status}:${d.desiredCount}:${d.runningCount}:${d.pendingCount}:${d.failedTasks}`)
       .join('|')
-    countsMoved = counts !== lastCounts
+    // The first poll has nothing to compare with (its own reads are planned without a last poll).
+    const first = lastCounts === ''
+    const anyMoved = !first && counts !== lastCounts
     lastCounts = counts
     // Only the watched deployment's own counts say that its tasks changed: older deployments
     // draining and stopping (the verdict poll included) change nothing the verdict reads of tasks.
@@ -318,8 +330,16 @@ export function createObserver(
       : `gone:${deployments.map(d => d.id).join(',')}`
     const moved = ourCounts !== lastOurCounts
     lastOurCounts = ourCounts
+    // Target health is read again after a move: ours (a target registers or goes), or an older
+    // deployment's (its targets begin draining), unless ECS's own drain event already says when.
+    countsMoved = (!first && moved) || (anyMoved && !drainAnnounced)
     const stopsPossible = ours?.failedTasks !== ourFailed && (ours?.failedTasks ?? 0) > 0
     ourFailed = ours?.failedTasks
+    // Tasks that are still starting say nothing the verdict reads (no target, no exit code): they
+    // are listed once one of ours runs or has failed (ECS counts both), not before.
+    const nothingYet =
+      ours !== undefined && ours.runningCount === 0 && (ours.failedTasks ?? 0) === 0 && tasks.size === 0
+    if (nothingYet) return { refresh: false, stopsPossible }
     if (moved || clock.now() - lastTaskRefresh >= TASK_REFRESH_MS) return { refresh: true, stopsPossible }
     // Container health, when it is the gate, changes without the counts moving.
     const health =
@@ -367,10 +387,7 @@ export function createObserver(
           }
         })
         lastHealthRead.set(arn, now)
-        const delay = targets.some(t => t.state === 'draining')
-          ? await deregistrationDelayMs(elb, arn)
-          : undefined
-        return { arn, targets, ...(delay !== undefined && { deregistrationDelayMs: delay }) }
+        return { arn, targets }
       })
     )
   }
@@ -407,21 +424,27 @@ export function createObserver(
   }
 
   let groupsRead: { at: number; groups: TargetGroupView[] } | undefined
+  let firstPollAt: number | undefined
 
   return {
     async observe(last?: Progress): Promise<Observation> {
-      const reads = planReads(last && { progress: last, countsMoved }, groupsRead?.at, clock.now())
+      const asked = clock.now()
+      const reads =
+        !last && target.startedByUs
+          ? { targetHealth: false }
+          : planReads(last && { progress: last, countsMoved }, groupsRead?.at, clock.now())
       // Static facts: asked once, alongside the first poll, never on the way of a later one.
       if (!groupsRead && target.targetGroupArns.length > 0) {
         for (const arn of target.targetGroupArns) void deregistrationDelayMs(elb, arn)
         void healthChecks(elb, target.targetGroupArns)
       }
       const readGroups = async (): Promise<TargetGroupView[]> => {
-        if (!reads.targetHealth && groupsRead) return groupsRead.groups
+        if (!reads.targetHealth)
+          return groupsRead?.groups ?? target.targetGroupArns.map(arn => ({ arn, targets: [] }))
         const at = clock.now()
-        const groups = await targetGroups()
-        groupsRead = { at, groups }
-        return groups
+        const read = await targetGroups()
+        groupsRead = { at, groups: read }
+        return read
       }
       // Independent reads in parallel: the service, target health, the ECS-native extras.
       const [answer, groups, deployment, split] = await Promise.all([
@@ -433,7 +456,15 @@ export function createObserver(
       const deployments = answer.services?.[0]?.deployments ?? []
       const checks =
         target.targetGroupArns.length > 0 ? await healthChecks(elb, target.targetGroupArns) : undefined
-      const refresh = needsTaskRefresh(deployments)
+      // Static facts, read once per run: every group carries its delay, draining targets or not.
+      const delays = new Map<string, number | undefined>()
+      for (const arn of target.targetGroupArns) delays.set(arn, await deregistrationDelayMs(elb, arn))
+      const drainsBegunAt = drainEvents(answer.services?.[0]?.events ?? [])
+      firstPollAt ??= asked
+      const refresh = needsTaskRefresh(
+        deployments,
+        drainsBegunAt.some(at => at >= (firstPollAt ?? asked))
+      )
       if (refresh.refresh) await refreshTasks(refresh.stopsPossible)
       return {
         at: clock.now(),
@@ -441,13 +472,31 @@ export function createObserver(
         tasks: [...tasks.values()].map(t => toTask(t, instanceIds)),
         targetGroups: groups.map(g => {
           const check = checks?.get(g.arn)
-          return check ? { ...g, healthCheck: check } : g
+          const delay = delays.get(g.arn)
+          return {
+            ...g,
+            ...(check && { healthCheck: check }),
+            ...(delay !== undefined && { deregistrationDelayMs: delay })
+          }
         }),
         ...(deployment !== undefined && { serviceDeployment: deployment }),
-        ...(split !== undefined && { traffic: split })
+        ...(split !== undefined && { traffic: split }),
+        ...(drainsBegunAt.length > 0 && { drainsBegunAt })
       }
     }
   }
+}
+
+/**
+ * ECS's own record of when it began draining old tasks' targets: the service events
+ * `(service web) has begun draining connections on 2 tasks.`, by their createdAt (AWS time).
+ */
+export function drainEvents(events: readonly ServiceEvent[]): number[] {
+  return events.flatMap(e =>
+    e.createdAt !== undefined && /has begun draining connections on \d+ tasks?/.test(e.message ?? '')
+      ? [new Date(e.createdAt).getTime()]
+      : []
+  )
 }
 
 /** lifecycleHookDetails as the verdicts read them (pause hooks: ecs-native/verdict.ts). */

@@ -10,7 +10,7 @@ export interface ReadPlan {
 }
 
 /** Target health is read again at least this often, even when it cannot change the verdict. */
-export const TARGET_HEALTH_REFRESH_MS = 30_000
+export const TARGET_HEALTH_REFRESH_MS = 60_000
 
 /**
  * Target health can change the verdict while any of our targets is not yet healthy, or while our
@@ -18,19 +18,22 @@ export const TARGET_HEALTH_REFRESH_MS = 30_000
  * one of our tasks is running and every target of theirs healthy, what is left (old targets
  * draining, old tasks stopping, ECS marking the rollout COMPLETED) shows in DescribeServices.
  * A target of ours that later fails its checks makes ECS replace its task, which moves the counts;
- * the refresh bound covers the rest.
+ * the refresh bound covers the rest. (Progress.targetsQuietUntil says when our targets' checks can
+ * first end; reads are not skipped on it yet: under a time-scaled simulator the AWS figures it is
+ * computed from overstate the wait, and a failing target would be read too late.)
  */
 export function planReads(
   last: { readonly progress: Progress; readonly countsMoved: boolean } | undefined,
   targetHealthReadAt: number | undefined,
   now: number
 ): ReadPlan {
-  if (!last || targetHealthReadAt === undefined || last.countsMoved) return { targetHealth: true }
-  if (now - targetHealthReadAt >= TARGET_HEALTH_REFRESH_MS) return { targetHealth: true }
+  if (!last || last.countsMoved) return { targetHealth: true }
   const p = last.progress
   if (p.targetGroups.length === 0) return { targetHealth: false }
   // None of our tasks runs yet: no target of ours to see (a task that starts moves the counts).
   if (p.running === 0 && p.targetGroups.every(g => g.expected === 0)) return { targetHealth: false }
+  if (targetHealthReadAt === undefined) return { targetHealth: true }
+  if (now - targetHealthReadAt >= TARGET_HEALTH_REFRESH_MS) return { targetHealth: true }
   const settled =
     p.running === p.desired &&
     p.pending === 0 &&
@@ -47,6 +50,12 @@ export interface HotWindow {
   readonly maxIntervalMs: number
   /** How long after the due moment the short interval is kept. */
   readonly lengthMs: number
+  /**
+   * While waiting on a change due later (a drain end, health checks reaching their threshold, a
+   * grace period's end), the longest sleep: one safety poll at least this often, so a task of
+   * ours that stops meanwhile is seen within this long.
+   */
+  readonly safetyMs: number
 }
 
 export const HOT_WINDOW: HotWindow = {
@@ -54,15 +63,26 @@ export const HOT_WINDOW: HotWindow = {
   intervalMs: 300,
   factor: 1.1,
   maxIntervalMs: 500,
-  lengthMs: 20_000
+  lengthMs: 20_000,
+  safetyMs: 20_000
+}
+
+/**
+ * The sleep toward a change due in `dueMs`: straight to it when it is within the safety interval,
+ * else in equal steps no longer than that interval (the last one lands on the due moment).
+ */
+export function sleepToward(dueMs: number, w: HotWindow = HOT_WINDOW): number {
+  const steps = Math.max(1, Math.ceil(dueMs / w.safetyMs))
+  return Math.max(w.minMs, Math.round(dueMs / steps))
 }
 
 /**
  * The sleep before the next poll. `delay` is the backoff's; `dueWithinMs` the decision's hint of
- * the next change, which may be below the backoff's minimum (it is a fact read from AWS, not a
- * guess); `hotUntil` the end of the last hot window (clock ms), if one was opened. Returns the
- * sleep and the hot window after it. Bounded: a change due now opens a window only once; only a
- * new moment in the future opens another.
+ * the next change, a fact read from AWS (a timer whose length is known), not a guess: the loop
+ * sleeps to it, below the backoff's minimum if need be and past the backoff's delay too, with a
+ * safety poll at least every `safetyMs` on the way (sleepToward). `hotUntil` is the end of the
+ * last hot window (clock ms), if one was opened. Returns the sleep and the hot window after it.
+ * Bounded: a change due now opens a window only once; only a new moment in the future opens another.
  */
 export function nextSleep(
   now: number,
@@ -76,7 +96,7 @@ export function nextSleep(
     const due = Math.max(0, dueWithinMs)
     if (due > 0) {
       until = Math.max(until ?? 0, now + due + w.lengthMs)
-      return { sleepMs: Math.min(delay, Math.max(w.minMs, due)), hotUntil: until }
+      return { sleepMs: sleepToward(due, w), hotUntil: until }
     }
     until ??= now + w.lengthMs
   }

@@ -74,6 +74,12 @@ export interface Progress {
    * ECS-native: the end of the bake time, and the clean-up of blue, after which ECS completes.
    */
   readonly nextChangeWithinMs?: number
+  /**
+   * Clock ms before which no target of ours can change state: every one is still in (or before)
+   * its initial health checks, which cannot reach their threshold earlier. Target health is not
+   * read again before then (poll-plan.ts).
+   */
+  readonly targetsQuietUntil?: number
   /** One line for the log; the loop prints it only when it differs from the last one. */
   readonly line: string
   /** Set on the watch's last decision: where the rollout's time went (timeline.ts). */
@@ -247,8 +253,10 @@ function nextChangeWithinMs(
     readonly older: readonly DeploymentView[]
     /** Our tasks' image pulls done (AWS time): a task's target registers after its pull. */
     readonly pulledAt?: readonly number[]
+    /** When the watch began: ECS's drain events before it are about another deployment. */
+    readonly since: number
   }
-): number | undefined {
+): { readonly dueMs?: number; readonly targetsQuietUntil?: number } {
   const { health, bakeLeft, older } = seen
   const pulled = seen.pulledAt && seen.pulledAt.length > 0 ? Math.min(...seen.pulledAt) : undefined
   const due: number[] = []
@@ -266,26 +274,77 @@ function nextChangeWithinMs(
             : []
         )
   )
+  // ECS's event says when it began draining (AWS time), where a poll only bounds it from below;
+  // it also shows the drain between two reads of target health, so none is needed to see it.
+  const eventDrainEnd = drainEndFromEvents(observation, older, seen.since)
+  if (eventDrainEnd !== undefined) drainEnds.push(eventDrainEnd)
   // New targets in their initial checks: none can turn healthy (or unhealthy) before its group's
-  // threshold × interval since it was registered.
-  const checksDone = observation.targetGroups.flatMap(group => {
-    const hc = group.healthCheck
-    if (!hc) return []
-    const checks = Math.min(hc.healthyThreshold, hc.unhealthyThreshold ?? hc.healthyThreshold)
-    return group.targets.flatMap(t =>
-      t.state === 'initial' && t.initialSince !== undefined
-        ? [Math.max(t.initialSince, pulled ?? t.initialSince) + checks * hc.intervalSeconds * 1000]
-        : []
+  // threshold × interval since it was registered, which was after the first read that did not
+  // list it and after our tasks' image pulls (whichever of the two is known and later).
+  const checksMs = (group: TargetGroupView | undefined): number | undefined => {
+    const hc = group?.healthCheck
+    if (!hc) return undefined
+    return (
+      Math.min(hc.healthyThreshold, hc.unhealthyThreshold ?? hc.healthyThreshold) * hc.intervalSeconds * 1000
     )
+  }
+  const checksDone = observation.targetGroups.flatMap(group => {
+    const checks = checksMs(group)
+    if (checks === undefined) return []
+    return group.targets.flatMap(t => {
+      if (t.state !== 'initial') return []
+      const registered = Math.max(t.initialSince ?? -Infinity, pulled ?? -Infinity)
+      return Number.isFinite(registered) ? [registered + checks] : []
+    })
   })
+  // A running task of ours whose target no read has shown yet (target health was not read since
+  // it started): registered after its pull, so the same bound holds for it.
+  const unread = health.groups.flatMap(g =>
+    g.targets.filter(t => t.state === 'not registered').map(() => g.targetGroupArn)
+  )
+  for (const arn of unread) {
+    const checks = checksMs(observation.targetGroups.find(g => g.arn === arn))
+    if (checks !== undefined && pulled !== undefined) checksDone.push(pulled + checks)
+  }
   if (checksDone.length > 0) due.push(Math.max(0, Math.min(...checksDone) - observation.at))
+  // Until then no target of ours can change state, when every one of them is still in (or before)
+  // its initial checks: target health need not be read before that moment.
+  const ourTargets = health.groups.flatMap(g => g.targets)
+  const beforeChecks =
+    ourTargets.length > 0 &&
+    checksDone.length >= ourTargets.length &&
+    ourTargets.every(t => t.state === 'initial' || t.state === 'not registered')
+  const quietUntil = beforeChecks ? Math.min(...checksDone) : undefined
   // The last target to finish draining is the one the rollout waits for.
   if (drainEnds.length > 0) due.push(Math.max(0, Math.max(...drainEnds) - observation.at))
   // Older deployments with nothing running and nothing draining are only waiting for their tasks
   // to stop, a matter of seconds after which the rollout completes: due now.
-  const draining = observation.targetGroups.some(g => g.targets.some(t => t.state === 'draining'))
+  const draining =
+    observation.targetGroups.some(g => g.targets.some(t => t.state === 'draining')) ||
+    (eventDrainEnd !== undefined && eventDrainEnd > observation.at)
   if (older.length > 0 && older.every(d => d.runningCount === 0) && !draining) due.push(0)
-  return due.length > 0 ? Math.min(...due) : undefined
+  return {
+    ...(due.length > 0 && { dueMs: Math.min(...due) }),
+    ...(quietUntil !== undefined && quietUntil > observation.at && { targetsQuietUntil: quietUntil })
+  }
+}
+
+/**
+ * When the last drain ECS announced since `since` ends: its event's time plus the longest
+ * deregistration delay of the service's target groups. Only while older deployments remain (their
+ * tasks stop once their targets are gone), and only when every group's delay is known.
+ */
+export function drainEndFromEvents(
+  observation: Observation,
+  older: readonly DeploymentView[],
+  since: number
+): number | undefined {
+  if (older.length === 0 || observation.targetGroups.length === 0) return undefined
+  const delays = observation.targetGroups.map(g => g.deregistrationDelayMs)
+  if (delays.some(d => d === undefined)) return undefined
+  const begun = (observation.drainsBegunAt ?? []).filter(at => at >= since)
+  if (begun.length === 0) return undefined
+  return Math.max(...begun) + Math.max(...delays.map(d => d ?? 0))
 }
 
 function progressLine(context: WatchContext, p: Omit<Progress, 'line'>): string {
@@ -320,7 +379,13 @@ export function decide(observation: Observation, context: WatchContext): Decisio
   const pulledAt = ourTasks.flatMap(t =>
     t.desiredStatus === 'RUNNING' && t.pullStoppedAt !== undefined ? [t.pullStoppedAt] : []
   )
-  const dueWithinMs = nextChangeWithinMs(observation, { health, bakeLeft, older, pulledAt })
+  const { dueMs: dueWithinMs, targetsQuietUntil } = nextChangeWithinMs(observation, {
+    health,
+    bakeLeft,
+    older,
+    pulledAt,
+    since: context.startedAt
+  })
 
   const base = {
     running: ours?.runningCount ?? running.length,
@@ -336,6 +401,7 @@ export function decide(observation: Observation, context: WatchContext): Decisio
     }),
     ...(bakeLeft !== undefined && { bakeLeft: describeBakeLeft(bakeLeft) }),
     ...(dueWithinMs !== undefined && { nextChangeWithinMs: dueWithinMs }),
+    ...(targetsQuietUntil !== undefined && { targetsQuietUntil }),
     ...(observation.traffic !== undefined && { traffic: observation.traffic })
   }
   const progress: Progress = { ...base, line: progressLine(context, base) }

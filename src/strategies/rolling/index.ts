@@ -86,7 +86,8 @@ export function rollingStrategy(deps: RolloutDeps): Strategy {
           label: 'deployment',
           startedAt: deps.clock.now()
         }),
-        request.plan
+        request.plan,
+        true
       ),
       followed: deployment
     }),
@@ -127,6 +128,8 @@ function observerFor(
     readonly deploymentId: string
     readonly loadBalancers: readonly { targetGroupArn: string }[]
     readonly revision: RevisionFacts
+    /** Started by this run just before the watch (our rollout, our rollback). */
+    readonly startedByUs?: boolean
   }
 ) {
   const target: ObserveTarget = {
@@ -134,15 +137,23 @@ function observerFor(
     service: plan.serviceName,
     targetGroupArns: [...new Set(watched.loadBalancers.map(lb => lb.targetGroupArn))],
     deploymentId: watched.deploymentId,
-    watchContainerHealth: watched.loadBalancers.length === 0 && watched.revision.containerHealthChecks
+    watchContainerHealth: watched.loadBalancers.length === 0 && watched.revision.containerHealthChecks,
+    ...(watched.startedByUs && { startedByUs: true })
   }
   return deps.makeObserver
     ? deps.makeObserver(target)
     : createObserver(deps.ecs, deps.elb, target, deps.clock)
 }
 
-async function watch(deps: RolloutDeps, context: WatchContext, plan: ServicePlan): Promise<Decision> {
+async function watch(
+  deps: RolloutDeps,
+  context: WatchContext,
+  plan: ServicePlan,
+  /** The deployment was started by this run just before (our rollout, our UpdateService rollback). */
+  startedByUs = false
+): Promise<Decision> {
   const observer = observerFor(deps, plan, {
+    startedByUs,
     deploymentId: context.deploymentId,
     loadBalancers: plan.loadBalancers,
     revision: {
@@ -247,7 +258,8 @@ async function rollBack(
       label: 'rollback',
       startedAt: deps.clock.now()
     }),
-    plan
+    plan,
+    !byEcs
   )
   return {
     kind: 'followed',
