@@ -4,7 +4,7 @@
 // twice; a promoted revision that fails once production moves to it (rolled back, or not with
 // rollback-on-failure false); and a pause met under wait-until succeeded, waited out to its expiry
 // (CONTINUE, ROLLBACK, CodeDeploy's stop). The action never continues a pause it was not asked to.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy'
@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { RunningSimulator } from '../../sim/contract.js'
 import type { ActionRun } from '../../scripts/lib/run-action.js'
-import { REPO, runOnSim, useSimulator, type RunOnSimOptions } from '../helpers/e2e.js'
+import { REPO, runOnSim, useSimulator, writeAppspecWithHook, type RunOnSimOptions } from '../helpers/e2e.js'
 
 // At 0.05 a fixture's 5-minute wait for approval lasts 15 s: time for a promote, and an expiry
 // that a test can wait out.
@@ -361,23 +361,7 @@ describe('CodeDeploy with a manual reroute (Ready)', () => {
     let dir: string
     beforeAll(() => {
       dir = mkdtempSync(join(tmpdir(), 'ecs-ship-approve-'))
-      writeFileSync(
-        join(dir, 'appspec.yaml'),
-        [
-          'version: 0.0',
-          'Resources:',
-          '  - TargetService:',
-          '      Type: AWS::ECS::Service',
-          '      Properties:',
-          '        TaskDefinition: <TASK_DEFINITION>',
-          '        LoadBalancerInfo:',
-          '          ContainerName: web',
-          '          ContainerPort: 8000',
-          'Hooks:',
-          '  - AfterAllowTraffic: production-smoke-test',
-          ''
-        ].join('\n')
-      )
+      writeAppspecWithHook(dir, 'AfterAllowTraffic', 'production-smoke-test')
     })
     afterAll(() => rmSync(dir, { recursive: true, force: true }))
     let id: string
@@ -388,7 +372,7 @@ describe('CodeDeploy with a manual reroute (Ready)', () => {
         failingInProduction: { 'web:2': 'Target.ResponseCodeMismatch' },
         hooks: { 'production-smoke-test': { outcome: 'succeeded', afterSeconds: 300 } }
       })
-      const deploy = await ready({ 'codedeploy-appspec': 'appspec.yaml' }, { cwd: dir })
+      const deploy = await ready({ 'codedeploy-appspec': 'appspec-AfterAllowTraffic.yaml' }, { cwd: dir })
       expectRun(deploy, 0, 'ready')
       id = deploy.outputs['deployment-id'] ?? ''
     })

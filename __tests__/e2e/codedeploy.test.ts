@@ -2,7 +2,7 @@
 // deployment is followed event by event to Succeeded (or Ready), gated on the replacement's
 // targets; failures end in exactly one rollback, CodeDeploy's own or ours, and production back
 // on the original task set.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { CallRecord, RunningSimulator } from '../../sim/contract.js'
 import type { ActionRun } from '../../scripts/lib/run-action.js'
-import { REPO, runOnSim, useSimulator } from '../helpers/e2e.js'
+import { REPO, runOnSim, useSimulator, writeAppspecWithHook } from '../helpers/e2e.js'
 
 const simulator = useSimulator(0.05, 'django-web-codedeploy')
 let sim: RunningSimulator
@@ -85,27 +85,7 @@ const count = async (operation: string) =>
   (await sim.control.calls()).filter(c => c.operation === operation && !c.error).length
 const mutating = (calls: readonly CallRecord[]) => calls.filter(c => c.mutating && !c.error)
 
-function appspecWithHook(event: string, fn: string): string {
-  const file = join(dir, `appspec-${event}.yaml`)
-  writeFileSync(
-    file,
-    [
-      'version: 0.0',
-      'Resources:',
-      '  - TargetService:',
-      '      Type: AWS::ECS::Service',
-      '      Properties:',
-      '        TaskDefinition: <TASK_DEFINITION>',
-      '        LoadBalancerInfo:',
-      '          ContainerName: web',
-      '          ContainerPort: 8000',
-      'Hooks:',
-      `  - ${event}: ${fn}`,
-      ''
-    ].join('\n')
-  )
-  return file
-}
+const appspecWithHook = (event: string, fn: string): string => writeAppspecWithHook(dir, event, fn)
 
 describe('CodeDeploy blue/green', () => {
   it('follows the deployment event by event to Succeeded, with the replacement healthy', async () => {

@@ -1,6 +1,7 @@
 // Shared set-up of the end-to-end tests: one simulator per test file, reset to the django-web
 // fixture before each test, and the bundled action run against it as the runner runs it.
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { startSimulator } from '../../sim/index.js'
 import type { RunningSimulator } from '../../sim/contract.js'
 import {
@@ -56,4 +57,30 @@ export function runOnSim(
       ...env
     }
   })
+}
+
+/**
+ * Writes an AppSpec for the simulator's web service (container web:8000) with one lifecycle hook
+ * into dir, and returns its path.
+ */
+export function writeAppspecWithHook(dir: string, event: string, fn: string): string {
+  const file = join(dir, `appspec-${event}.yaml`)
+  writeFileSync(
+    file,
+    [
+      'version: 0.0',
+      'Resources:',
+      '  - TargetService:',
+      '      Type: AWS::ECS::Service',
+      '      Properties:',
+      '        TaskDefinition: <TASK_DEFINITION>',
+      '        LoadBalancerInfo:',
+      '          ContainerName: web',
+      '          ContainerPort: 8000',
+      'Hooks:',
+      `  - ${event}: ${fn}`,
+      ''
+    ].join('\n')
+  )
+  return file
 }

@@ -293,9 +293,11 @@ async function follow(
     out.info(
       `logs are not available here: container ${containerName} does not use the awslogs driver with an awslogs-stream-prefix`
     )
-  const printLines = async (): Promise<number> => {
+  /** Prints the lines new in the log; `heading`, when given, goes above them if there are any. */
+  const printLines = async (heading?: string): Promise<number> => {
     if (!tail) return 0
     const lines = await tail.poll()
+    if (heading !== undefined && lines.length > 0) out.info(heading)
     for (const line of lines) out.info(line)
     return lines.length
   }
@@ -407,13 +409,9 @@ async function follow(
     let noted = false
     await drainLog(
       async () => {
-        const lines = await tail.poll()
-        if (lines.length > 0 && !noted) {
-          noted = true
-          out.info(LATE_LINES_NOTE)
-        }
-        for (const line of lines) out.info(line)
-        return lines.length
+        const lines = await printLines(noted ? undefined : LATE_LINES_NOTE)
+        noted ||= lines > 0
+        return lines
       },
       clock,
       drain

@@ -55,6 +55,12 @@ export async function watchLoop<T>(
 ): Promise<Decision> {
   const { clock, log } = options
   const backoff = options.backoff ?? DEFAULT_BACKOFF
+  // The safety poll follows the backoff's scale (4/3 of its longest sleep: 20 s by default), so
+  // settings that shorten every wait (the simulator's time scale) shorten it too.
+  const hotWindow = {
+    ...HOT_WINDOW,
+    safetyMs: Math.min(HOT_WINDOW.safetyMs, Math.round((backoff.maxMs * 4) / 3))
+  }
   const maxErrors = options.maxConsecutiveErrors ?? 5
   const deadline = context.startedAt + context.timeoutMs
   let delay: number | undefined
@@ -103,12 +109,7 @@ export async function watchLoop<T>(
     // A change the decision expects (a drain, a grace period or a bake time ending) is slept to,
     // below the backoff's minimum if need be, and then polled for at a short interval for a
     // bounded time (poll-plan.ts), however long it has been quiet.
-    // The safety poll follows the backoff's scale (4/3 of its longest sleep: 20 s by default), so
-    // settings that shorten every wait (the simulator's time scale) shorten it too.
-    const next = nextSleep(clock.now(), delay, dueWithinMs, hotUntil, {
-      ...HOT_WINDOW,
-      safetyMs: Math.min(HOT_WINDOW.safetyMs, Math.round((backoff.maxMs * 4) / 3))
-    })
+    const next = nextSleep(clock.now(), delay, dueWithinMs, hotUntil, hotWindow)
     hotUntil = next.hotUntil
     const sleepMs = next.sleepMs
     const remaining = deadline - clock.now()

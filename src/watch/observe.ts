@@ -432,7 +432,7 @@ export function createObserver(
       const reads =
         !last && target.startedByUs
           ? { targetHealth: false }
-          : planReads(last && { progress: last, countsMoved }, groupsRead?.at, clock.now())
+          : planReads(last && { progress: last, countsMoved }, groupsRead?.at, asked)
       // Static facts: asked once, alongside the first poll, never on the way of a later one.
       if (!groupsRead && target.targetGroupArns.length > 0) {
         for (const arn of target.targetGroupArns) void deregistrationDelayMs(elb, arn)

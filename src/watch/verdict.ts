@@ -76,8 +76,8 @@ export interface Progress {
   readonly nextChangeWithinMs?: number
   /**
    * Clock ms before which no target of ours can change state: every one is still in (or before)
-   * its initial health checks, which cannot reach their threshold earlier. Target health is not
-   * read again before then (poll-plan.ts).
+   * its initial health checks, which cannot reach their threshold earlier. Not used to skip reads
+   * yet (see planReads in poll-plan.ts).
    */
   readonly targetsQuietUntil?: number
   /** One line for the log; the loop prints it only when it differs from the last one. */
