@@ -29,9 +29,11 @@ export default {
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
   // The floor CI holds (.ci/run runs `npm test -- --coverage`). The end-to-end tests run the
-  // bundle, which is not instrumented, so this is what the unit and integration tests cover:
-  // measured 85.2% statements, 73.6% branches, 87.1% functions, 86.2% lines on 2026-12-04.
-  coverageThreshold: { global: { statements: 83, branches: 71, functions: 85, lines: 84 } },
+  // bundle, which is not instrumented; __tests__/main/simulator.test.ts runs the same modes
+  // in-process so that they count. Measured 89.4% statements, 77.9% branches, 92.5% functions,
+  // 90.4% lines on 2026-12-05 (`npx jest --selectProjects unit integration --coverage`); the floor
+  // sits a little under that, since some paths depend on timing.
+  coverageThreshold: { global: { statements: 88, branches: 76, functions: 91, lines: 89 } },
   projects: [
     {
       ...base,
